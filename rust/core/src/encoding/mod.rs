@@ -1,0 +1,1 @@
+//! PKCS#8 and SubjectPublicKeyInfo (DER and PEM) for KEM keys.

@@ -1,0 +1,19 @@
+//! pqpay-core: the cryptographic core of pqpay, free of any Python binding.
+//!
+//! Families:
+//! - [`kem`]: ML-KEM (FIPS 203), X25519, X-Wing, X25519MLKEM768 (TLS), the HPKE-PQ hybrids;
+//! - [`hpke`]: RFC 9180 HPKE base mode over those KEMs;
+//! - [`encoding`]: PKCS#8 / SubjectPublicKeyInfo DER and PEM for KEM keys;
+//! - [`selftest`]: the power-on known-answer tests.
+//!
+//! Every fallible function returns [`Result`]; nothing here panics on caller input.
+#![deny(clippy::unwrap_used)]
+
+pub mod encoding;
+pub mod error;
+pub mod hpke;
+pub mod kem;
+pub mod rng;
+pub mod selftest;
+
+pub use error::{Error, Result};

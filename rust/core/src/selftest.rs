@@ -1,0 +1,1 @@
+//! Power-on known-answer self-tests.
