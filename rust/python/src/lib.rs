@@ -1,7 +1,39 @@
-//! PyO3 bindings (placeholder while the core lands).
-use pyo3::prelude::*;
+//! PyO3 bindings of pqpay (`pqpay._native`). This crate only converts, calls the core and maps
+//! errors; every algorithm lives in `pqpay-core`.
 
-#[pymodule]
-fn _native(_m: &Bound<'_, PyModule>) -> PyResult<()> {
-    Ok(())
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+mod error;
+mod kem;
+
+/// Results of the power-on self-tests: list of (name, passed, microseconds).
+#[pyfunction]
+fn power_on_selftest<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    let results = py.detach(pqpay_core::selftest::power_on);
+    PyList::new(py, results.iter().map(|r| (r.name, r.passed, r.micros)))
+}
+
+/// Runs every self-test again now: list of (name, passed, microseconds).
+#[pyfunction]
+fn run_selftests<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    let results = py.detach(pqpay_core::selftest::run_all);
+    PyList::new(py, results.iter().map(|r| (r.name, r.passed, r.micros)))
+}
+
+#[pymodule(gil_used = false)]
+mod _native {
+    #[pymodule_export]
+    use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
+    #[pymodule_export]
+    use super::{power_on_selftest, run_selftests};
+
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::types::PyModuleMethods;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        // Power-on self-test at import; failures are reported by every later call.
+        pqpay_core::selftest::power_on();
+        Ok(())
+    }
 }

@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::{Error, Result};
 
+pub mod batch;
 pub mod mlkem;
 pub mod nist_hybrid;
 pub mod x25519;

@@ -1,0 +1,41 @@
+# pqpay task runner. `make demo` and `make test` are the two commands the README gives.
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip
+export PQPAY_SHARED_VECTORS ?= $(abspath ../shared/vectors)
+
+.PHONY: help install install-dev demo test lint rust-check python-check pytest bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+install: ## build the release extension and install pqpay (editable)
+	$(PIP) install -q "maturin>=1.16,<2"
+	$(PIP) install -q --no-build-isolation -e .
+
+install-dev: install ## install pqpay plus every test, lint and benchmark dependency
+	$(PIP) install -q --no-build-isolation -e ".[dev]"
+
+demo: install ## install, then walk through the whole flow
+	pqpay demo
+
+test: install-dev lint pytest ## install, then run every check: fmt, clippy, cargo test, ruff, mypy, stubtest, pytest
+
+lint: rust-check python-check
+
+rust-check:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo test --workspace --locked
+
+python-check:
+	$(PYTHON) -m ruff check python tests benches vectors
+	$(PYTHON) -m ruff format --check python tests benches vectors
+	$(PYTHON) -m mypy
+	$(PYTHON) -m mypy.stubtest pqpay._native --allowlist .mypy-stubtest-allowlist
+
+pytest:
+	$(PYTHON) -m pytest tests
+
+bench: install-dev ## pqpay against its peers, in one run, with ratios
+	$(PYTHON) -m pytest benches --benchmark-only --benchmark-group-by=group -q
+	cargo bench -p pqpay-core

@@ -1,0 +1,14 @@
+"""Small helpers shared by the public modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def as_bytes(data: Any, name: str) -> bytes:
+    """Returns ``data`` as bytes; accepts bytes, bytearray and memoryview, else TypeError."""
+    if type(data) is bytes:
+        return data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"{name} must be bytes-like, not {type(data).__name__}")

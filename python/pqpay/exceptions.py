@@ -1,0 +1,61 @@
+"""The exceptions pqpay raises. Every error from the native core maps to one of these."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EncodingError",
+    "InvalidCiphertext",
+    "InvalidKey",
+    "InvalidProof",
+    "InvalidSignature",
+    "InvalidTag",
+    "MessageLimitReached",
+    "PqpayError",
+    "RandomnessError",
+    "SelfTestFailure",
+    "UnsupportedAlgorithm",
+]
+
+
+class PqpayError(Exception):
+    """Base class of every pqpay exception."""
+
+
+class InvalidKey(PqpayError, ValueError):
+    """A key failed validation (wrong size, coefficient >= q, low-order point, ...)."""
+
+
+class InvalidCiphertext(PqpayError, ValueError):
+    """A ciphertext failed a structural check. Never raised for implicit rejection."""
+
+
+class EncodingError(PqpayError, ValueError):
+    """DER, PEM or another encoding was malformed."""
+
+
+class UnsupportedAlgorithm(PqpayError):
+    """The algorithm, OID or identifier is not supported."""
+
+
+class InvalidSignature(PqpayError):
+    """A signature did not verify. Carries no detail, on purpose."""
+
+
+class InvalidProof(PqpayError):
+    """A proof did not verify. Carries no detail, on purpose."""
+
+
+class InvalidTag(PqpayError):
+    """AEAD authentication failed (HPKE open). Carries no detail, on purpose."""
+
+
+class MessageLimitReached(PqpayError):
+    """An HPKE context has used up its sequence numbers."""
+
+
+class RandomnessError(PqpayError):
+    """The operating system's random generator failed."""
+
+
+class SelfTestFailure(PqpayError):
+    """A power-on self-test failed; pqpay refuses every operation afterwards."""

@@ -1,0 +1,50 @@
+"""Hazardous materials: deterministic operations for known-answer tests, and raw key forms.
+
+Nothing here is needed for normal use. Derandomized encapsulation with reused or predictable
+randomness destroys security.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pqpay import _native
+from pqpay._util import as_bytes
+from pqpay.kem import (
+    KEMPrivateKey,
+    KEMPublicKey,
+    MLKEM512PrivateKey,
+    MLKEM768PrivateKey,
+    MLKEM1024PrivateKey,
+)
+
+__all__ = ["encapsulate_derand", "mlkem_expanded_bytes", "mlkem_from_expanded_bytes"]
+
+_MLKEM = TypeVar("_MLKEM", MLKEM512PrivateKey, MLKEM768PrivateKey, MLKEM1024PrivateKey)
+
+
+def encapsulate_derand(public_key: KEMPublicKey, randomness: bytes) -> tuple[bytes, bytes]:
+    """Encapsulates with caller-chosen randomness: ``(shared_secret, ciphertext)``.
+
+    ``randomness`` is ML-KEM's 32-byte ``m``; X-Wing's 64-byte ``eseed``; for X25519 (DHKEM)
+    the 32-byte ephemeral private key; for X25519MLKEM768 ``m || x25519_scalar`` (64 bytes).
+    """
+    if not isinstance(public_key, KEMPublicKey):
+        raise TypeError(f"expected a KEM public key, got {type(public_key).__name__}")
+    return public_key._key.encapsulate_derand(as_bytes(randomness, "randomness"))
+
+
+def mlkem_from_expanded_bytes(cls: type[_MLKEM], expanded: bytes) -> _MLKEM:
+    """Imports an expanded ML-KEM decapsulation key (after the FIPS 203 §7.3 checks).
+
+    The key has no seed, so ``private_bytes_raw()`` raises on it.
+    """
+    return cls._wrap(_native.KemPrivateKey.from_mlkem_expanded(cls.ALGORITHM, as_bytes(expanded, "expanded")))
+
+
+def mlkem_expanded_bytes(private_key: KEMPrivateKey[KEMPublicKey]) -> bytes:
+    """The expanded FIPS 203 decapsulation key of an ML-KEM private key."""
+    out = private_key._key.mlkem_expanded()
+    if out is None:
+        raise TypeError(f"{private_key.ALGORITHM} has no expanded ML-KEM form")
+    return out

@@ -1,0 +1,49 @@
+//! The one place where core errors become Python exceptions (classes live in `pqpay.exceptions`).
+
+use pqpay_core::Error;
+use pyo3::exceptions::PyValueError;
+use pyo3::PyErr;
+
+pyo3::import_exception!(pqpay.exceptions, InvalidKey);
+pyo3::import_exception!(pqpay.exceptions, InvalidCiphertext);
+pyo3::import_exception!(pqpay.exceptions, InvalidTag);
+pyo3::import_exception!(pqpay.exceptions, EncodingError);
+pyo3::import_exception!(pqpay.exceptions, UnsupportedAlgorithm);
+pyo3::import_exception!(pqpay.exceptions, MessageLimitReached);
+pyo3::import_exception!(pqpay.exceptions, RandomnessError);
+pyo3::import_exception!(pqpay.exceptions, SelfTestFailure);
+
+/// Wraps a core error so `?` converts it.
+pub struct CoreError(pub Error);
+
+impl From<Error> for CoreError {
+    fn from(e: Error) -> Self {
+        CoreError(e)
+    }
+}
+
+impl From<CoreError> for PyErr {
+    fn from(CoreError(e): CoreError) -> PyErr {
+        let msg = e.to_string();
+        match e {
+            Error::InvalidLength { .. } | Error::InvalidArgument(_) => PyValueError::new_err(msg),
+            Error::InvalidKey(_) => InvalidKey::new_err(msg),
+            Error::InvalidCiphertext(_) => InvalidCiphertext::new_err(msg),
+            Error::Encoding(_) => EncodingError::new_err(msg),
+            Error::UnsupportedAlgorithm(_) => UnsupportedAlgorithm::new_err(msg),
+            // Opaque on purpose: no detail about why authentication failed.
+            Error::InvalidTag => InvalidTag::new_err(()),
+            Error::MessageLimitReached => MessageLimitReached::new_err(msg),
+            Error::Random(_) => RandomnessError::new_err(msg),
+            Error::SelfTestFailed(_) => SelfTestFailure::new_err(msg),
+        }
+    }
+}
+
+/// Result alias for binding functions.
+pub type BindResult<T> = Result<T, CoreError>;
+
+/// Refuses to operate after a failed power-on self-test.
+pub fn operational() -> BindResult<()> {
+    pqpay_core::selftest::check().map_err(CoreError)
+}

@@ -1,0 +1,205 @@
+//! KEM keys as Python objects; every method converts, calls the core and maps errors.
+
+use pqpay_core::kem::{self, DecapsulationKey, EncapsulationKey, KemAlgorithm};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyTuple};
+
+use crate::error::{operational, BindResult, CoreError};
+
+fn algorithm(name: &str) -> BindResult<KemAlgorithm> {
+    Ok(KemAlgorithm::from_name(name)?)
+}
+
+/// A KEM private key of any algorithm.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct KemPrivateKey {
+    pub(crate) inner: DecapsulationKey,
+}
+
+/// A validated KEM public key of any algorithm.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct KemPublicKey {
+    pub(crate) inner: EncapsulationKey,
+}
+
+#[pymethods]
+impl KemPrivateKey {
+    #[staticmethod]
+    fn generate(py: Python<'_>, algorithm_name: &str) -> PyResult<Self> {
+        operational()?;
+        let alg = algorithm(algorithm_name)?;
+        let inner = py.detach(|| DecapsulationKey::generate(alg)).map_err(CoreError)?;
+        Ok(KemPrivateKey { inner })
+    }
+
+    #[staticmethod]
+    fn from_seed(py: Python<'_>, algorithm_name: &str, seed: &[u8]) -> PyResult<Self> {
+        operational()?;
+        let alg = algorithm(algorithm_name)?;
+        let inner = py
+            .detach(|| DecapsulationKey::from_seed(alg, seed))
+            .map_err(CoreError)?;
+        Ok(KemPrivateKey { inner })
+    }
+
+    #[staticmethod]
+    fn from_mlkem_expanded(py: Python<'_>, algorithm_name: &str, dk: &[u8]) -> PyResult<Self> {
+        operational()?;
+        let alg = algorithm(algorithm_name)?;
+        let inner = py
+            .detach(|| kem::mlkem::decapsulation_key_from_expanded(alg, dk))
+            .map_err(CoreError)?;
+        Ok(KemPrivateKey { inner })
+    }
+
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+
+    fn seed<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.inner.seed().map(|s| PyBytes::new(py, s))
+    }
+
+    fn mlkem_expanded<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        kem::mlkem::expanded_bytes(&self.inner).map(|s| PyBytes::new(py, s))
+    }
+
+    fn public_key(&self) -> KemPublicKey {
+        KemPublicKey {
+            inner: self.inner.public_key(),
+        }
+    }
+
+    fn decapsulate<'py>(&self, py: Python<'py>, ciphertext: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+        operational()?;
+        let ss = py
+            .detach(|| self.inner.decapsulate(ciphertext))
+            .map_err(CoreError)?;
+        Ok(PyBytes::new(py, ss.as_bytes()))
+    }
+
+    /// Decapsulates many ciphertexts, spread over every core with the GIL released.
+    fn decapsulate_many<'py>(
+        &self,
+        py: Python<'py>,
+        ciphertexts: Vec<Vec<u8>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        operational()?;
+        let out = py
+            .detach(|| {
+                kem::batch::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
+            })
+            .map_err(CoreError)?;
+        PyList::new(py, out.iter().map(|ss| PyBytes::new(py, ss.as_bytes())))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<{} private key>", self.inner.algorithm().name())
+    }
+}
+
+fn pair<'py>(py: Python<'py>, ss: &[u8], ct: &[u8]) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(py, [PyBytes::new(py, ss), PyBytes::new(py, ct)])
+}
+
+#[pymethods]
+impl KemPublicKey {
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, algorithm_name: &str, data: &[u8]) -> PyResult<Self> {
+        operational()?;
+        let alg = algorithm(algorithm_name)?;
+        let inner = py
+            .detach(|| EncapsulationKey::from_bytes(alg, data))
+            .map_err(CoreError)?;
+        Ok(KemPublicKey { inner })
+    }
+
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.inner.as_bytes())
+    }
+
+    fn encapsulate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        operational()?;
+        let (ss, ct) = py.detach(|| self.inner.encapsulate()).map_err(CoreError)?;
+        pair(py, ss.as_bytes(), &ct)
+    }
+
+    fn encapsulate_derand<'py>(
+        &self,
+        py: Python<'py>,
+        randomness: &[u8],
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        operational()?;
+        let (ss, ct) = py
+            .detach(|| self.inner.encapsulate_derand(randomness))
+            .map_err(CoreError)?;
+        pair(py, ss.as_bytes(), &ct)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        match other.cast::<KemPublicKey>() {
+            Ok(o) => o.get().inner == self.inner,
+            Err(_) => false,
+        }
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inner.algorithm().name().hash(&mut h);
+        self.inner.as_bytes().hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<{} public key>", self.inner.algorithm().name())
+    }
+}
+
+/// Encapsulates to each public key in turn, spread over every core with the GIL released.
+#[pyfunction]
+pub fn encapsulate_many<'py>(
+    py: Python<'py>,
+    public_keys: Vec<PyRef<'py, KemPublicKey>>,
+) -> PyResult<Bound<'py, PyList>> {
+    operational()?;
+    let keys: Vec<&EncapsulationKey> = public_keys.iter().map(|k| &k.inner).collect();
+    let out = py
+        .detach(|| kem::batch::map_parallel(&keys, |k| k.encapsulate()))
+        .map_err(CoreError)?;
+    let items: PyResult<Vec<_>> = out
+        .iter()
+        .map(|(ss, ct)| pair(py, ss.as_bytes(), ct))
+        .collect();
+    PyList::new(py, items?)
+}
+
+/// Raw X25519 (RFC 7748) between a private scalar and a peer public key; all-zero output rejected.
+#[pyfunction]
+pub fn x25519_exchange<'py>(
+    py: Python<'py>,
+    private_key: &KemPrivateKey,
+    peer_public_key: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    operational()?;
+    let sk = match &private_key.inner {
+        DecapsulationKey::X25519(k) => k,
+        other => {
+            return Err(CoreError(pqpay_core::Error::InvalidKey(format!(
+                "exchange needs an X25519 key, got {}",
+                other.algorithm().name()
+            )))
+            .into())
+        }
+    };
+    let shared = py
+        .detach(|| sk.exchange(peer_public_key))
+        .map_err(CoreError)?;
+    Ok(PyBytes::new(py, shared.as_slice()))
+}
