@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
 from pqpay import _native, kem
@@ -25,7 +26,7 @@ def _timed(fn: Callable[[], _T], repeat: int = 50) -> tuple[_T, float]:
     return result, best * 1e6
 
 
-def _selftest(_: argparse.Namespace) -> int:
+def _selftest(args: argparse.Namespace) -> int:
     results = _native.run_selftests()
     width = max(len(name) for name, _, _ in results)
     print(f"{'self-test':<{width}}  result  time (us)")
@@ -46,14 +47,15 @@ _CARD_PAYLOAD = {
 }
 
 
-def _demo(_: argparse.Namespace) -> int:
+def _demo(args: argparse.Namespace) -> int:
     print("pqpay demo: key encapsulation\n")
-    print(f"{'algorithm':<16} {'pk':>5} {'ct':>5} {'ss':>3}  {'keygen':>8} {'encaps':>8} {'decaps':>8}  (us)")
+    header = f"{'algorithm':<16} {'pk':>5} {'ct':>5} {'ss':>3}"
+    print(f"{header}  {'keygen':>8} {'encaps':>8} {'decaps':>8}  (us)")
     for name, cls in kem.PRIVATE_KEY_CLASSES.items():
         sk, t_gen = _timed(cls.generate)
         pk = sk.public_key()
         (ss, ct), t_enc = _timed(pk.encapsulate)
-        ss2, t_dec = _timed(lambda sk=sk, ct=ct: sk.decapsulate(ct))
+        _, t_dec = _timed(partial(sk.decapsulate, ct))
         (ss, ct) = pk.encapsulate()
         if sk.decapsulate(ct) != ss:
             print(f"{name}: decapsulation disagrees with encapsulation", file=sys.stderr)
@@ -67,24 +69,21 @@ def _demo(_: argparse.Namespace) -> int:
 
 
 def _demo_hpke() -> None:
-    try:
-        from pqpay import hpke
-    except ImportError:  # HPKE lands with its own module
-        return
+    from pqpay import hpke
+
     payload = json.dumps(_CARD_PAYLOAD, separators=(",", ":")).encode()
-    print("\nHPKE: sealing a card payload to the gateway's key\n")
-    print(f"payload ({len(payload)} bytes): {payload.decode()}")
+    info, aad = b"pqpay demo v1", b"order-42"
+    print("\nHPKE: sealing a card payload to the gateway's key")
+    print(f"payload ({len(payload)} bytes): {payload.decode()}\n")
+    print(f"{'suite':<52} {'enc':>5} {'ct':>4}  {'seal':>7} {'open':>7}  (us)")
     for suite in hpke.DEMO_SUITES:
         recipient = suite.kem_private_key_class.generate()
-        info, aad = b"pqpay demo v1", b"order-42"
-        (enc, ct), t_seal = _timed(
-            lambda s=suite, r=recipient: s.seal(r.public_key(), payload, info=info, aad=aad)
-        )
-        pt, t_open = _timed(
-            lambda s=suite, e=enc, c=ct, r=recipient: s.open(r, e, c, info=info, aad=aad)
-        )
-        assert pt == payload
-        print(f"{suite!s:<60} enc {len(enc):>5} B  ct {len(ct):>4} B  seal {t_seal:7.1f} us  open {t_open:7.1f} us")
+        seal = partial(suite.seal, recipient.public_key(), payload, info=info, aad=aad)
+        (enc, ct), t_seal = _timed(seal)
+        pt, t_open = _timed(partial(suite.open, recipient, enc, ct, info=info, aad=aad))
+        if pt != payload:
+            raise SystemExit(f"{suite!r}: opened payload differs from the sealed one")
+        print(f"{suite!r:<52} {len(enc):>5} {len(ct):>4}  {t_seal:7.1f} {t_open:7.1f}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,7 @@ randomness destroys security.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pqpay import _native
 from pqpay._util import as_bytes
@@ -18,7 +18,15 @@ from pqpay.kem import (
     MLKEM1024PrivateKey,
 )
 
-__all__ = ["encapsulate_derand", "mlkem_expanded_bytes", "mlkem_from_expanded_bytes"]
+__all__ = [
+    "encapsulate_derand",
+    "hpke_setup_sender_derand",
+    "mlkem_expanded_bytes",
+    "mlkem_from_expanded_bytes",
+]
+
+if TYPE_CHECKING:
+    from pqpay.hpke import SenderContext, Suite
 
 _MLKEM = TypeVar("_MLKEM", MLKEM512PrivateKey, MLKEM768PrivateKey, MLKEM1024PrivateKey)
 
@@ -39,7 +47,9 @@ def mlkem_from_expanded_bytes(cls: type[_MLKEM], expanded: bytes) -> _MLKEM:
 
     The key has no seed, so ``private_bytes_raw()`` raises on it.
     """
-    return cls._wrap(_native.KemPrivateKey.from_mlkem_expanded(cls.ALGORITHM, as_bytes(expanded, "expanded")))
+    return cls._wrap(
+        _native.KemPrivateKey.from_mlkem_expanded(cls.ALGORITHM, as_bytes(expanded, "expanded"))
+    )
 
 
 def mlkem_expanded_bytes(private_key: KEMPrivateKey[KEMPublicKey]) -> bytes:
@@ -48,3 +58,21 @@ def mlkem_expanded_bytes(private_key: KEMPrivateKey[KEMPublicKey]) -> bytes:
     if out is None:
         raise TypeError(f"{private_key.ALGORITHM} has no expanded ML-KEM form")
     return out
+
+
+def hpke_setup_sender_derand(
+    suite: Suite, public_key: KEMPublicKey, ikm_e: bytes, *, info: bytes = b""
+) -> tuple[bytes, SenderContext]:
+    """HPKE ``SetupBaseS`` with the ephemeral randomness ``ikmE`` of the test vectors.
+
+    ``ikmE`` is ML-KEM's ``m``, X-Wing's ``eseed``, DHKEM's ``DeriveKeyPair`` input, and for
+    MLKEM768-P256 / MLKEM1024-P384 ``m`` followed by the EC scalar seed (128 / 80 bytes).
+    """
+    from pqpay.hpke import SenderContext
+
+    if not isinstance(public_key, KEMPublicKey):
+        raise TypeError(f"expected a KEM public key, got {type(public_key).__name__}")
+    enc, ctx = suite._suite.setup_sender(
+        public_key._key, as_bytes(info, "info"), as_bytes(ikm_e, "ikm_e")
+    )
+    return enc, SenderContext(ctx)

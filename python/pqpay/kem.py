@@ -28,11 +28,14 @@ Decapsulating a wrong ciphertext of the right length returns the implicit-reject
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, Generic, NoReturn, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, Self, TypeVar
 
 from pqpay import _native
 from pqpay._util import as_bytes
 from pqpay.exceptions import InvalidKey
+
+if TYPE_CHECKING:
+    from pqpay.serialization import Encoding, MLKEMPrivateKeyForm, PrivateFormat, PublicFormat
 
 __all__ = [
     "KEMPrivateKey",
@@ -89,6 +92,12 @@ class KEMPublicKey:
         """The encoded public key."""
         return self._key.to_bytes()
 
+    def public_bytes(self, encoding: Encoding, format: PublicFormat) -> bytes:
+        """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
+        from pqpay import serialization
+
+        return serialization.public_bytes(self, encoding, format)
+
     def encapsulate(self) -> tuple[bytes, bytes]:
         """Returns ``(shared_secret, ciphertext)`` with fresh randomness (pyca's order)."""
         return self._key.encapsulate()
@@ -123,7 +132,7 @@ class KEMPrivateKey(Generic[_Pub]):
     __slots__ = ("_key",)
     ALGORITHM: ClassVar[str]
     SEED_SIZE: ClassVar[int]
-    _PUBLIC: ClassVar[type[KEMPublicKey]]
+    _PUBLIC: ClassVar[type[Any]]
     _key: _native.KemPrivateKey
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -162,9 +171,32 @@ class KEMPrivateKey(Generic[_Pub]):
             )
         return seed
 
+    def private_bytes(
+        self,
+        encoding: Encoding,
+        format: PrivateFormat,
+        encryption_algorithm: object = None,
+        *,
+        mlkem_form: MLKEMPrivateKeyForm | None = None,
+    ) -> bytes:
+        """PKCS#8 in DER or PEM, or ``Raw``/``Raw`` (the seed); see pqpay.serialization.
+
+        ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
+        not supported. ``mlkem_form`` picks the ML-KEM private-key CHOICE (default: seed).
+        """
+        from pqpay import serialization
+
+        if encryption_algorithm is not None and type(encryption_algorithm).__name__ != (
+            "NoEncryption"
+        ):
+            raise ValueError("encrypted PKCS#8 is not supported; pass NoEncryption() or None")
+        form = serialization.MLKEMPrivateKeyForm.SEED if mlkem_form is None else mlkem_form
+        return serialization.private_bytes(self, encoding, format, form)
+
     def public_key(self) -> _Pub:
         """The matching public key."""
-        return self._PUBLIC._wrap(self._key.public_key())  # type: ignore[no-any-return]
+        pub: _Pub = self._PUBLIC._wrap(self._key.public_key())
+        return pub
 
     def decapsulate(self, ciphertext: bytes) -> bytes:
         """Recovers the shared secret; a tampered ciphertext gives the implicit-rejection secret.

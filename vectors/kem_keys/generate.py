@@ -70,8 +70,12 @@ def main() -> None:
             "public_pem": f"{name}.pub.pem",
         }
         nothing = s.NoEncryption()
-        write(files["private_der"], key.private_bytes(s.Encoding.DER, s.PrivateFormat.PKCS8, nothing))
-        write(files["private_pem"], key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, nothing))
+        write(
+            files["private_der"], key.private_bytes(s.Encoding.DER, s.PrivateFormat.PKCS8, nothing)
+        )
+        write(
+            files["private_pem"], key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, nothing)
+        )
         spki = s.PublicFormat.SubjectPublicKeyInfo
         write(files["public_der"], pub.public_bytes(s.Encoding.DER, spki))
         write(files["public_pem"], pub.public_bytes(s.Encoding.PEM, spki))

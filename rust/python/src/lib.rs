@@ -4,7 +4,9 @@
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+mod encoding;
 mod error;
+mod hpke;
 mod kem;
 
 /// Results of the power-on self-tests: list of (name, passed, microseconds).
@@ -25,6 +27,12 @@ fn run_selftests<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
 mod _native {
     #[pymodule_export]
     use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
+    #[pymodule_export]
+    use super::encoding::{
+        load_private_key, load_public_key, private_key_to_pkcs8, public_key_to_spki,
+    };
+    #[pymodule_export]
+    use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};
     #[pymodule_export]
     use super::{power_on_selftest, run_selftests};
 

@@ -156,17 +156,14 @@ fn read_length<'a>(data: &'a [u8], what: &str) -> Result<(usize, &'a [u8])> {
             "{what}: non-minimal length encoding (leading zero length byte); DER requires the shortest form"
         )));
     }
-    let value = bytes
-        .iter()
-        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let value = bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
     if value < 0x80 {
         return Err(Error::Encoding(format!(
             "{what}: non-minimal length encoding (long form for {value}); DER requires the short form"
         )));
     }
-    let value = usize::try_from(value).map_err(|_| {
-        Error::Encoding(format!("{what}: length {value} does not fit in memory"))
-    })?;
+    let value = usize::try_from(value)
+        .map_err(|_| Error::Encoding(format!("{what}: length {value} does not fit in memory")))?;
     Ok((value, rest))
 }
 
@@ -197,7 +194,9 @@ pub(crate) fn oid_to_string(content: &[u8]) -> Result<String> {
             .checked_mul(128)
             .and_then(|v| v.checked_add(u128::from(b & 0x7F)))
             .ok_or_else(|| {
-                Error::Encoding("algorithm OBJECT IDENTIFIER has a sub-identifier that is too large".into())
+                Error::Encoding(
+                    "algorithm OBJECT IDENTIFIER has a sub-identifier that is too large".into(),
+                )
             })?;
         start = b & 0x80 == 0;
         if start {

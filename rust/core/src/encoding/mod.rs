@@ -121,9 +121,21 @@ pub fn algorithm_oid(alg: KemAlgorithm) -> Result<&'static str> {
 /// The expected expanded-key length of an ML-KEM parameter set, as number and text.
 fn mlkem_expanded_len(alg: KemAlgorithm) -> (usize, &'static str, &'static str) {
     match alg {
-        KemAlgorithm::MlKem512 => (1632, "1632", "ML-KEM-512 expandedKey in the `both` private key"),
-        KemAlgorithm::MlKem1024 => (3168, "3168", "ML-KEM-1024 expandedKey in the `both` private key"),
-        _ => (2400, "2400", "ML-KEM-768 expandedKey in the `both` private key"),
+        KemAlgorithm::MlKem512 => (
+            1632,
+            "1632",
+            "ML-KEM-512 expandedKey in the `both` private key",
+        ),
+        KemAlgorithm::MlKem1024 => (
+            3168,
+            "3168",
+            "ML-KEM-1024 expandedKey in the `both` private key",
+        ),
+        _ => (
+            2400,
+            "2400",
+            "ML-KEM-768 expandedKey in the `both` private key",
+        ),
     }
 }
 
@@ -167,32 +179,39 @@ fn bit_string_bytes<'a>(content: &'a [u8], what: &str) -> Result<&'a [u8]> {
     }
 }
 
+/// What the `ML-KEM-xx-PrivateKey` CHOICE may start with, for error messages.
+const MLKEM_CHOICE: &str =
+    "seed [0] (tag 0x80), expandedKey OCTET STRING (tag 0x04) or both SEQUENCE (tag 0x30)";
+
 /// Parses the `ML-KEM-xx-PrivateKey` CHOICE by its tag.
 fn read_mlkem_private_key(alg: KemAlgorithm, data: &[u8]) -> Result<DecapsulationKey> {
     let name = alg.name();
     let mut r = Reader::new(data);
-    let key = match r.peek_tag() {
+    match r.peek_tag() {
         Some(der::CONTEXT_0_PRIMITIVE) => {
-            let seed = r.read(der::CONTEXT_0_PRIMITIVE, &format!("{name} private key seed [0]"))?;
-            r.finish(&format!("the {name} private key seed"))?;
-            DecapsulationKey::from_seed(alg, seed)?
+            let what = format!("{name} private key seed [0]");
+            let seed = r.read(der::CONTEXT_0_PRIMITIVE, &what)?;
+            r.finish(&what)?;
+            DecapsulationKey::from_seed(alg, seed)
         }
         Some(der::OCTET_STRING) => {
-            let expanded = r.read(der::OCTET_STRING, &format!("{name} private key expandedKey"))?;
-            r.finish(&format!("the {name} private key expandedKey"))?;
-            mlkem::decapsulation_key_from_expanded(alg, expanded)?
+            let what = format!("{name} private key expandedKey");
+            let expanded = r.read(der::OCTET_STRING, &what)?;
+            r.finish(&what)?;
+            mlkem::decapsulation_key_from_expanded(alg, expanded)
         }
         Some(der::SEQUENCE) => {
-            let body = r.read(der::SEQUENCE, &format!("{name} private key `both`"))?;
-            r.finish(&format!("the {name} private key `both` SEQUENCE"))?;
+            let what = format!("{name} private key `both`");
+            let body = r.read(der::SEQUENCE, &what)?;
+            r.finish(&what)?;
             let mut both = Reader::new(body);
             let seed = both.read(der::OCTET_STRING, &format!("{name} `both` seed"))?;
             let expanded = both.read(der::OCTET_STRING, &format!("{name} `both` expandedKey"))?;
-            both.finish(&format!("the {name} `both` seed and expandedKey"))?;
-            let (len, len_text, what) = mlkem_expanded_len(alg);
+            both.finish(&format!("{what} seed and expandedKey"))?;
+            let (len, len_text, len_what) = mlkem_expanded_len(alg);
             if expanded.len() != len {
                 return Err(Error::InvalidLength {
-                    what,
+                    what: len_what,
                     expected: len_text,
                     got: expanded.len(),
                 });
@@ -201,26 +220,19 @@ fn read_mlkem_private_key(alg: KemAlgorithm, data: &[u8]) -> Result<Decapsulatio
             let regenerated = mlkem::expanded_bytes(&key).unwrap_or_default();
             if !bool::from(regenerated.ct_eq(expanded)) {
                 return Err(Error::InvalidKey(format!(
-                    "{name} private key `both`: seed and expanded key disagree"
+                    "{what}: seed and expanded key disagree"
                 )));
             }
-            key
+            Ok(key)
         }
-        Some(tag) => {
-            return Err(Error::Encoding(format!(
-                "{name} private key: expected seed [0] (tag 0x80), expandedKey OCTET STRING (tag 0x04) \
-                 or both SEQUENCE (tag 0x30), found {}",
-                der::tag_name(tag)
-            )))
-        }
-        None => {
-            return Err(Error::Encoding(format!(
-                "{name} private key is empty; expected seed [0] (tag 0x80), expandedKey OCTET STRING \
-                 (tag 0x04) or both SEQUENCE (tag 0x30)"
-            )))
-        }
-    };
-    Ok(key)
+        Some(tag) => Err(Error::Encoding(format!(
+            "{name} private key: expected {MLKEM_CHOICE}, found {}",
+            der::tag_name(tag)
+        ))),
+        None => Err(Error::Encoding(format!(
+            "{name} private key is empty; expected {MLKEM_CHOICE}"
+        ))),
+    }
 }
 
 /// Parses a DER PKCS#8 private key (PrivateKeyInfo v1 or OneAsymmetricKey v2) of any
@@ -347,9 +359,10 @@ pub fn private_key_to_der(
         KemAlgorithm::MlKem512 | KemAlgorithm::MlKem768 | KemAlgorithm::MlKem1024 => {
             let expanded = || mlkem::expanded_bytes(dk).ok_or_else(no_key);
             let choice = match form {
-                MlKemPrivateKeyForm::Seed => {
-                    Node::Prim(der::CONTEXT_0_PRIMITIVE, dk.seed().ok_or_else(missing_seed)?)
-                }
+                MlKemPrivateKeyForm::Seed => Node::Prim(
+                    der::CONTEXT_0_PRIMITIVE,
+                    dk.seed().ok_or_else(missing_seed)?,
+                ),
                 MlKemPrivateKeyForm::Expanded => Node::Prim(der::OCTET_STRING, expanded()?),
                 MlKemPrivateKeyForm::Both => Node::Cons(
                     der::SEQUENCE,
@@ -428,17 +441,23 @@ fn pem_encode(label: &str, der: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     let le = pem_rfc7468::LineEnding::LF;
     let len = pem_rfc7468::encoded_len(label, le, der).map_err(err)?;
     let mut buf = Zeroizing::new(vec![0u8; len]);
-    let written = pem_rfc7468::encode(label, le, der, &mut buf).map_err(err)?.len();
+    let written = pem_rfc7468::encode(label, le, der, &mut buf)
+        .map_err(err)?
+        .len();
     buf.truncate(written);
     Ok(buf)
 }
 
 /// Decodes RFC 7468 PEM whose label must be `expected`, into a buffer wiped on drop.
 fn pem_decode(data: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let err = |e: pem_rfc7468::Error| {
-        Error::Encoding(format!(
+    let err = |e: pem_rfc7468::Error| match e {
+        // The crate reports a missing BEGIN line as a bad preamble.
+        pem_rfc7468::Error::Preamble if !data.contains(&0) => Error::Encoding(format!(
+            "expected a PEM document: no \"-----BEGIN {expected}-----\" line found"
+        )),
+        e => Error::Encoding(format!(
             "expected a PEM \"{expected}\" document (RFC 7468): {e}"
-        ))
+        )),
     };
     let label = pem_rfc7468::decode_label(data).map_err(err)?;
     if label != expected {

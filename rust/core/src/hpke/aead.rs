@@ -119,7 +119,10 @@ pub(crate) fn export_only() -> Error {
 
 /// Builds the cipher and nonce; lengths are fixed by the key schedule, so an error here is an
 /// internal inconsistency, reported rather than panicking.
-fn cipher_and_nonce<C: KeyInit + AeadInOut>(key: &[u8], nonce: &[u8]) -> Result<(C, aead::Nonce<C>)> {
+fn cipher_and_nonce<C: KeyInit + AeadInOut>(
+    key: &[u8],
+    nonce: &[u8],
+) -> Result<(C, aead::Nonce<C>)> {
     let cipher = C::new_from_slice(key).map_err(|_| Error::InvalidLength {
         what: "HPKE AEAD key",
         expected: "Nk",

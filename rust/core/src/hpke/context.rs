@@ -37,7 +37,11 @@ impl Context {
     /// `ComputeNonce(seq)`: base_nonce XOR I2OSP(seq, Nn).
     fn nonce(&self) -> Zeroizing<Vec<u8>> {
         let mut nonce = self.base_nonce.clone();
-        for (n, s) in nonce.iter_mut().rev().zip(self.seq.to_be_bytes().iter().rev()) {
+        for (n, s) in nonce
+            .iter_mut()
+            .rev()
+            .zip(self.seq.to_be_bytes().iter().rev())
+        {
             *n ^= s;
         }
         nonce
@@ -57,10 +61,7 @@ impl Context {
 
     fn seal(&mut self, aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
         self.check_seq()?;
-        let ct = self
-            .suite
-            .aead()
-            .seal(&self.key, &self.nonce(), aad, pt)?;
+        let ct = self.suite.aead().seal(&self.key, &self.nonce(), aad, pt)?;
         self.seq += 1;
         Ok(ct)
     }
@@ -69,10 +70,7 @@ impl Context {
         self.check_seq()?;
         // A failed open leaves the counter alone (RFC 9180 §5.2): the next message may still
         // arrive with this sequence number.
-        let pt = self
-            .suite
-            .aead()
-            .open(&self.key, &self.nonce(), aad, ct)?;
+        let pt = self.suite.aead().open(&self.key, &self.nonce(), aad, ct)?;
         self.seq += 1;
         Ok(pt)
     }
@@ -178,14 +176,15 @@ impl fmt::Debug for ReceiverContext {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)] // test code: a failed expectation should stop the test
 mod tests {
     use super::super::{Aead, Kdf, Suite};
     use super::*;
     use crate::kem::KemAlgorithm;
 
     fn pair() -> (SenderContext, ReceiverContext) {
-        let suite = Suite::new(KemAlgorithm::X25519, Kdf::HkdfSha256, Aead::Aes128Gcm)
-            .expect("suite");
+        let suite =
+            Suite::new(KemAlgorithm::X25519, Kdf::HkdfSha256, Aead::Aes128Gcm).expect("suite");
         let sk = suite.derive_key_pair(&[7u8; 32]).expect("key");
         let (enc, s) = suite
             .setup_sender_derand(&sk.public_key(), b"info", &[9u8; 32])

@@ -1,6 +1,6 @@
 //! HPKE intermediate values, for known-answer tests and interoperability debugging.
 //!
-//! Nothing here is needed to use HPKE: [`Suite`](super::Suite) and the contexts are the API.
+//! Nothing here is needed to use HPKE: [`Suite`] and the contexts are the API.
 //! These functions expose the KEM shared secret and the key-schedule outputs, which a
 //! protocol must never reveal or reuse outside HPKE.
 

@@ -251,7 +251,13 @@ impl Kdf {
             return Err(too_long(self, len));
         }
         if self.is_one_stage() {
-            self.labeled_derive(suite_id, &[exporter_secret], b"sec", &[exporter_context], len)
+            self.labeled_derive(
+                suite_id,
+                &[exporter_secret],
+                b"sec",
+                &[exporter_context],
+                len,
+            )
         } else {
             self.labeled_expand(suite_id, exporter_secret, b"sec", exporter_context, len)
         }
@@ -267,14 +273,12 @@ pub(crate) struct KeyScheduleOutput {
 
 /// `I2OSP(len(x), 2)`; the one-stage KDF inputs cannot carry longer fields.
 fn length_prefix(x: &[u8], what: &str) -> Result<[u8; 2]> {
-    u16::try_from(x.len())
-        .map(u16::to_be_bytes)
-        .map_err(|_| {
-            Error::InvalidArgument(format!(
-                "{what} is {} bytes long; a one-stage HPKE KDF accepts at most 65535",
-                x.len()
-            ))
-        })
+    u16::try_from(x.len()).map(u16::to_be_bytes).map_err(|_| {
+        Error::InvalidArgument(format!(
+            "{what} is {} bytes long; a one-stage HPKE KDF accepts at most 65535",
+            x.len()
+        ))
+    })
 }
 
 fn too_long(kdf: Kdf, len: usize) -> Error {

@@ -1,16 +1,6 @@
 //! The HPKE view of the core KEMs: identifiers, `DeriveKeyPair`, and how the sender's
-//! ephemeral input keying material `ikmE` becomes encapsulation randomness.
-//!
-//! | id | KEM | DeriveKeyPair(ikm) | randomness from `ikmE` |
-//! |---|---|---|---|
-//! | 0x0020 | DHKEM(X25519, HKDF-SHA256) | RFC 9180 §7.1.3 (HKDF-SHA256, `dkp_prk`/`sk`) | skE = DeriveKeyPair(ikmE) |
-//! | 0x0040-0x0042 | ML-KEM-512/768/1024 | d‖z = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", 64) | ikmE is `m` (32 bytes) |
-//! | 0x647a | MLKEM768-X25519 (X-Wing) | seed = SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", 32) | ikmE is `eseed` (64 bytes) |
-//! | 0x0050 | MLKEM768-P256 | as X-Wing | ikmE as is (128 bytes: `m` ‖ 96-byte P-256 scalar seed) |
-//! | 0x0051 | MLKEM1024-P384 | as X-Wing | ikmE as is (80 bytes: `m` ‖ 48-byte P-384 scalar seed) |
-//!
-//! The LabeledDerive calls use the KEM's own suite_id `"KEM" || I2OSP(kem_id, 2)` and always
-//! SHAKE256, whatever KDF the HPKE suite uses (draft-ietf-hpke-pq §3, §4).
+//! ephemeral input keying material `ikmE` becomes encapsulation randomness. The rules are
+//! tabulated in the [`hpke`](super) module docs.
 
 use zeroize::Zeroizing;
 

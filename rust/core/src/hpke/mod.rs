@@ -8,16 +8,30 @@
 //!
 //! Only base mode is offered: no PSK mode, and no Auth modes (the PQ KEMs have no AuthEncap).
 //!
-//! | KEM id | KEM | KDF ids | AEAD ids |
-//! |---|---|---|---|
-//! | 0x0020 | DHKEM(X25519, HKDF-SHA256) | 0x0001 HKDF-SHA256 | 0x0001 AES-128-GCM |
-//! | 0x0040, 0x0041, 0x0042 | ML-KEM-512, -768, -1024 | 0x0002 HKDF-SHA384 | 0x0002 AES-256-GCM |
-//! | 0x647a | MLKEM768-X25519 (X-Wing) | 0x0003 HKDF-SHA512 | 0x0003 ChaCha20Poly1305 |
-//! | 0x0050, 0x0051 | MLKEM768-P256, MLKEM1024-P384 | 0x0010 SHAKE128, 0x0011 SHAKE256 | 0xFFFF export-only |
+//! Identifiers (any combination of the three is a valid [`Suite`]):
+//! - KEMs: 0x0020 DHKEM(X25519, HKDF-SHA256); 0x0040, 0x0041, 0x0042 ML-KEM-512, -768, -1024;
+//!   0x647a MLKEM768-X25519 (X-Wing); 0x0050 MLKEM768-P256; 0x0051 MLKEM1024-P384.
+//! - KDFs: 0x0001 HKDF-SHA256, 0x0002 HKDF-SHA384, 0x0003 HKDF-SHA512, 0x0010 SHAKE128,
+//!   0x0011 SHAKE256 (TurboSHAKE 0x0012/0x0013 are not offered).
+//! - AEADs: 0x0001 AES-128-GCM, 0x0002 AES-256-GCM, 0x0003 ChaCha20Poly1305, 0xFFFF export-only.
 //!
-//! `DeriveKeyPair` and the mapping from the test vectors' `ikmE` to encapsulation randomness
-//! are described in the `kem_ids` table: ML-KEM and the hybrids take `ikmE` unchanged as their
-//! derandomized-encapsulation input; DHKEM(X25519) derives skE = DeriveKeyPair(ikmE).
+//! # DeriveKeyPair and the ephemeral randomness
+//!
+//! `skRm` of the test vectors is [`DecapsulationKey::seed`]. The `ikmE` of the vectors becomes
+//! the KEM's derandomized-encapsulation input as follows ([`Suite::setup_sender_derand`],
+//! [`hazmat::encap_derand`]):
+//!
+//! | id | KEM | `DeriveKeyPair(ikm)` gives the seed | `ikmE` becomes |
+//! |---|---|---|---|
+//! | 0x0020 | DHKEM(X25519, HKDF-SHA256) | `LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", 32)` over HKDF-SHA256 (RFC 9180 §7.1.3) | skE = DeriveKeyPair(ikmE) |
+//! | 0x0040-0x0042 | ML-KEM-512/768/1024 | `SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", 64)` = d ‖ z | `m`, unchanged (32 bytes) |
+//! | 0x647a | MLKEM768-X25519 (X-Wing) | `SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", 32)` | `eseed`, unchanged (64 bytes) |
+//! | 0x0050 | MLKEM768-P256 | as X-Wing | unchanged, 128 bytes: `m` ‖ 96-byte P-256 scalar seed |
+//! | 0x0051 | MLKEM1024-P384 | as X-Wing | unchanged, 80 bytes: `m` ‖ 48-byte P-384 scalar seed |
+//!
+//! These KDF calls use the KEM's suite_id `"KEM" || I2OSP(kem_id, 2)` and the KEM's own KDF
+//! (HKDF-SHA256 for DHKEM, SHAKE256 for the others), never the suite's KDF. The X-Wing row is
+//! not the X-Wing draft's `SHAKE256(ikm, 32)`: draft-ietf-hpke-pq labels the derivation.
 
 mod aead;
 mod context;
@@ -110,7 +124,10 @@ impl Suite {
     ) -> Result<(Vec<u8>, SenderContext)> {
         self.check_public_key(pk_r)?;
         let (ss, enc) = pk_r.encapsulate()?;
-        Ok((enc, SenderContext::new(*self, self.key_schedule(&ss, info)?)))
+        Ok((
+            enc,
+            SenderContext::new(*self, self.key_schedule(&ss, info)?),
+        ))
     }
 
     /// [`setup_sender`](Self::setup_sender) with the ephemeral randomness derived from `ikm_e`
@@ -124,7 +141,10 @@ impl Suite {
     ) -> Result<(Vec<u8>, SenderContext)> {
         self.check_public_key(pk_r)?;
         let (ss, enc) = kem_ids::encap_derand(pk_r, ikm_e)?;
-        Ok((enc, SenderContext::new(*self, self.key_schedule(&ss, info)?)))
+        Ok((
+            enc,
+            SenderContext::new(*self, self.key_schedule(&ss, info)?),
+        ))
     }
 
     /// `SetupBaseR(enc, skR, info)`: the recipient context.

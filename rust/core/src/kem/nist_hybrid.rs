@@ -169,13 +169,14 @@ fn expand_seed<Pq: KemScheme, G: NistGroup>(
     xof.update(seed);
     xof.finalize_xof().read(&mut expanded);
     let (seed_pq, seed_t) = expanded.split_at(PQ_SEED_LEN);
+    // ML-KEM first: it zeroizes itself, so no error path below leaves a bare scalar behind.
+    let sk_pq = Pq::from_seed(seed_pq)?;
     let sk_t = G::random_scalar(seed_t).ok_or_else(|| {
         Error::InvalidKey(format!(
             "{name} seed expands to no valid {} scalar (every candidate is 0 or >= the group order)",
             G::NAME
         ))
     })?;
-    let sk_pq = Pq::from_seed(seed_pq)?;
     Ok((sk_pq, sk_t))
 }
 
@@ -227,7 +228,10 @@ macro_rules! nist_hybrid {
             seed: Zeroizing<[u8; SEED_LEN]>,
             sk_pq: MlKemPrivateKey<$pq_sk, $pq_pk>,
             sk_t: <$group as NistGroup>::Scalar,
-            public: $pk,
+            // The public key minus its ML-KEM half, which `sk_pq` already holds (storing it
+            // twice would make this the largest `DecapsulationKey` variant by far).
+            pk_t: <$group as NistGroup>::Point,
+            encoded_pk: Vec<u8>,
         }
 
         impl Drop for $sk {
@@ -278,19 +282,15 @@ macro_rules! nist_hybrid {
                     seed,
                 )?);
                 let (sk_pq, sk_t) = expand_seed::<$pq, $group>($name, &seed)?;
-                let pk_pq = $pq::public_key(&sk_pq);
                 let pk_t = <$group as NistGroup>::mul_base(&sk_t);
-                let mut encoded = $pq::public_key_bytes(&pk_pq).to_vec();
-                encoded.extend_from_slice(&<$group as NistGroup>::encode(&pk_t));
+                let mut encoded_pk = $pq::public_key_bytes(&$pq::public_key(&sk_pq)).to_vec();
+                encoded_pk.extend_from_slice(&<$group as NistGroup>::encode(&pk_t));
                 Ok($sk {
                     seed,
                     sk_pq,
                     sk_t,
-                    public: $pk {
-                        pk_pq,
-                        pk_t,
-                        encoded,
-                    },
+                    pk_t,
+                    encoded_pk,
                 })
             }
 
@@ -299,7 +299,11 @@ macro_rules! nist_hybrid {
             }
 
             fn public_key(dk: &$sk) -> $pk {
-                dk.public.clone()
+                $pk {
+                    pk_pq: $pq::public_key(&dk.sk_pq),
+                    pk_t: dk.pk_t,
+                    encoded: dk.encoded_pk.clone(),
+                }
             }
 
             /// A `ct_T` that is not a valid point gives [`Error::InvalidCiphertext`]; a bad
@@ -328,7 +332,7 @@ macro_rules! nist_hybrid {
                 })?;
                 let ss_t = <$group as NistGroup>::dh(&dk.sk_t, &point);
                 let ss_pq = $pq::decapsulate(&dk.sk_pq, ct_pq)?;
-                let ek_t = &dk.public.encoded[$pq_pk..];
+                let ek_t = &dk.encoded_pk[$pq_pk..];
                 Ok(combiner(
                     ss_pq.as_bytes(),
                     &ss_t,

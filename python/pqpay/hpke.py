@@ -1,0 +1,204 @@
+"""HPKE (RFC 9180) base mode with the post-quantum KEMs of draft-ietf-hpke-pq.
+
+Encrypting a payment payload to a gateway's key in one call::
+
+    suite = Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
+    enc, ct = suite.seal(gateway_public_key, payload, info=b"app v1", aad=b"order-42")
+    payload = suite.open(gateway_private_key, enc, ct, info=b"app v1", aad=b"order-42")
+
+Several messages under one encapsulation go through :meth:`Suite.setup_sender` /
+:meth:`Suite.setup_receiver`; both contexts also :meth:`~SenderContext.export` secrets.
+Only base mode exists (no PSK or Auth modes). A failed open raises the opaque
+:class:`pqpay.exceptions.InvalidTag`.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from pqpay import _native
+from pqpay._util import as_bytes
+from pqpay.kem import PRIVATE_KEY_CLASSES, KEMPrivateKey, KEMPublicKey
+
+__all__ = ["AEAD", "DEMO_SUITES", "KDF", "KEM", "ReceiverContext", "SenderContext", "Suite"]
+
+
+class KEM(enum.IntEnum):
+    """HPKE KEM identifiers."""
+
+    DHKEM_X25519_HKDF_SHA256 = 0x0020
+    MLKEM512 = 0x0040
+    MLKEM768 = 0x0041
+    MLKEM1024 = 0x0042
+    MLKEM768_P256 = 0x0050
+    MLKEM1024_P384 = 0x0051
+    #: X-Wing on the wire; pyca/cryptography calls it ``MLKEM768_X25519`` too.
+    MLKEM768_X25519 = 0x647A
+
+
+class KDF(enum.IntEnum):
+    """HPKE KDF identifiers (SHAKE ones are the one-stage KDFs of draft-ietf-hpke-pq)."""
+
+    HKDF_SHA256 = 0x0001
+    HKDF_SHA384 = 0x0002
+    HKDF_SHA512 = 0x0003
+    SHAKE128 = 0x0010
+    SHAKE256 = 0x0011
+
+
+class AEAD(enum.IntEnum):
+    """HPKE AEAD identifiers; ``EXPORT_ONLY`` suites can only export secrets."""
+
+    AES_128_GCM = 0x0001
+    AES_256_GCM = 0x0002
+    CHACHA20_POLY1305 = 0x0003
+    EXPORT_ONLY = 0xFFFF
+
+
+def _check_key(key: KEMPublicKey | KEMPrivateKey[Any], what: str) -> None:
+    if not isinstance(key, (KEMPublicKey, KEMPrivateKey)):
+        raise TypeError(f"{what} must be a pqpay.kem key, not {type(key).__name__}")
+
+
+class SenderContext:
+    """Seals messages in order under one encapsulation; exports secrets."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: _native.HpkeSenderContext) -> None:
+        self._ctx = ctx
+
+    def seal(self, plaintext: bytes, aad: bytes = b"") -> bytes:
+        """Encrypts the next message. :raises MessageLimitReached: sequence numbers used up."""
+        return self._ctx.seal(as_bytes(aad, "aad"), as_bytes(plaintext, "plaintext"))
+
+    def export(self, exporter_context: bytes, length: int) -> bytes:
+        """An exported secret of ``length`` bytes. :raises ValueError: ``length`` too large."""
+        return self._ctx.export(as_bytes(exporter_context, "exporter_context"), length)
+
+    @property
+    def sequence_number(self) -> int:
+        """How many messages have been sealed."""
+        return self._ctx.sequence_number
+
+    def __repr__(self) -> str:
+        return "<HPKE SenderContext>"
+
+
+class ReceiverContext:
+    """Opens messages in the order they were sealed; exports secrets."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: _native.HpkeReceiverContext) -> None:
+        self._ctx = ctx
+
+    def open(self, ciphertext: bytes, aad: bytes = b"") -> bytes:
+        """Decrypts the next message. :raises InvalidTag: authentication failed."""
+        return self._ctx.open(as_bytes(aad, "aad"), as_bytes(ciphertext, "ciphertext"))
+
+    def export(self, exporter_context: bytes, length: int) -> bytes:
+        """An exported secret of ``length`` bytes. :raises ValueError: ``length`` too large."""
+        return self._ctx.export(as_bytes(exporter_context, "exporter_context"), length)
+
+    @property
+    def sequence_number(self) -> int:
+        """How many messages have been opened."""
+        return self._ctx.sequence_number
+
+    def __repr__(self) -> str:
+        return "<HPKE ReceiverContext>"
+
+
+class Suite:
+    """An HPKE ciphersuite: a KEM, a KDF and an AEAD.
+
+    :raises UnsupportedAlgorithm: an identifier pqpay does not implement.
+    """
+
+    __slots__ = ("_suite", "aead", "kdf", "kem")
+
+    def __init__(self, kem: KEM, kdf: KDF, aead: AEAD) -> None:
+        self._suite = _native.HpkeSuite(int(kem), int(kdf), int(aead))
+        self.kem, self.kdf, self.aead = KEM(kem), KDF(kdf), AEAD(aead)
+
+    @property
+    def kem_private_key_class(self) -> type[KEMPrivateKey[Any]]:
+        """The :mod:`pqpay.kem` private-key class this suite's KEM uses."""
+        return PRIVATE_KEY_CLASSES[self._suite.kem_algorithm]
+
+    def derive_key_pair(self, ikm: bytes) -> KEMPrivateKey[Any]:
+        """HPKE ``DeriveKeyPair(ikm)`` (as draft-ietf-hpke-pq defines it for PQ KEMs)."""
+        native = self._suite.derive_key_pair(as_bytes(ikm, "ikm"))
+        key: KEMPrivateKey[Any] = self.kem_private_key_class._wrap(native)
+        return key
+
+    def seal(
+        self, public_key: KEMPublicKey, plaintext: bytes, *, info: bytes = b"", aad: bytes = b""
+    ) -> tuple[bytes, bytes]:
+        """Single-shot encryption: returns ``(enc, ciphertext)``."""
+        _check_key(public_key, "public_key")
+        return self._suite.seal(
+            public_key._key,
+            as_bytes(info, "info"),
+            as_bytes(aad, "aad"),
+            as_bytes(plaintext, "plaintext"),
+        )
+
+    def open(
+        self,
+        private_key: KEMPrivateKey[Any],
+        enc: bytes,
+        ciphertext: bytes,
+        *,
+        info: bytes = b"",
+        aad: bytes = b"",
+    ) -> bytes:
+        """Single-shot decryption. :raises InvalidTag: authentication failed."""
+        _check_key(private_key, "private_key")
+        return self._suite.open(
+            private_key._key,
+            as_bytes(enc, "enc"),
+            as_bytes(info, "info"),
+            as_bytes(aad, "aad"),
+            as_bytes(ciphertext, "ciphertext"),
+        )
+
+    def setup_sender(
+        self, public_key: KEMPublicKey, *, info: bytes = b""
+    ) -> tuple[bytes, SenderContext]:
+        """Encapsulates to ``public_key``: returns ``(enc, context)``."""
+        _check_key(public_key, "public_key")
+        enc, ctx = self._suite.setup_sender(public_key._key, as_bytes(info, "info"))
+        return enc, SenderContext(ctx)
+
+    def setup_receiver(
+        self, private_key: KEMPrivateKey[Any], enc: bytes, *, info: bytes = b""
+    ) -> ReceiverContext:
+        """Decapsulates ``enc``: returns the receiving context."""
+        _check_key(private_key, "private_key")
+        ctx = self._suite.setup_receiver(
+            private_key._key, as_bytes(enc, "enc"), as_bytes(info, "info")
+        )
+        return ReceiverContext(ctx)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Suite):
+            return NotImplemented
+        return (self.kem, self.kdf, self.aead) == (other.kem, other.kdf, other.aead)
+
+    def __hash__(self) -> int:
+        return hash((self.kem, self.kdf, self.aead))
+
+    def __repr__(self) -> str:
+        return f"Suite({self.kem.name}, {self.kdf.name}, {self.aead.name})"
+
+
+#: Suites the ``pqpay demo`` walk-through uses.
+DEMO_SUITES = (
+    Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM),
+    Suite(KEM.MLKEM1024_P384, KDF.SHAKE256, AEAD.AES_256_GCM),
+    Suite(KEM.MLKEM768, KDF.HKDF_SHA256, AEAD.CHACHA20_POLY1305),
+    Suite(KEM.DHKEM_X25519_HKDF_SHA256, KDF.HKDF_SHA256, AEAD.AES_128_GCM),
+)

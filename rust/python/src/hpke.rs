@@ -1,0 +1,207 @@
+//! HPKE (RFC 9180 base mode) as Python objects: a suite and the two stateful contexts.
+
+use std::sync::Mutex;
+
+use pqpay_core::hpke::{ReceiverContext, SenderContext, Suite};
+use pqpay_core::Error;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+
+use crate::error::{operational, BindResult, CoreError};
+use crate::kem::{KemPrivateKey, KemPublicKey};
+
+/// An HPKE ciphersuite (KEM, KDF and AEAD identifiers).
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct HpkeSuite {
+    suite: Suite,
+}
+
+/// The sender's context: seals messages in order and exports secrets.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct HpkeSenderContext {
+    ctx: Mutex<SenderContext>,
+}
+
+/// The recipient's context: opens messages in the order they were sealed and exports secrets.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct HpkeReceiverContext {
+    ctx: Mutex<ReceiverContext>,
+}
+
+/// A poisoned lock means a panic inside the core; report it instead of propagating it.
+fn poisoned() -> CoreError {
+    CoreError(Error::InvalidArgument(
+        "HPKE context is unusable after an internal failure".into(),
+    ))
+}
+
+fn lock<T>(m: &Mutex<T>) -> BindResult<std::sync::MutexGuard<'_, T>> {
+    m.lock().map_err(|_| poisoned())
+}
+
+#[pymethods]
+impl HpkeSuite {
+    #[new]
+    fn new(kem_id: u16, kdf_id: u16, aead_id: u16) -> PyResult<Self> {
+        operational()?;
+        Ok(HpkeSuite {
+            suite: Suite::from_ids(kem_id, kdf_id, aead_id).map_err(CoreError)?,
+        })
+    }
+
+    #[getter]
+    fn kem_algorithm(&self) -> &'static str {
+        self.suite.kem().name()
+    }
+
+    fn derive_key_pair(&self, py: Python<'_>, ikm: &[u8]) -> PyResult<KemPrivateKey> {
+        operational()?;
+        let inner = py
+            .detach(|| self.suite.derive_key_pair(ikm))
+            .map_err(CoreError)?;
+        Ok(KemPrivateKey { inner })
+    }
+
+    fn seal<'py>(
+        &self,
+        py: Python<'py>,
+        public_key: &KemPublicKey,
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        operational()?;
+        let (enc, ct) = py
+            .detach(|| self.suite.seal(&public_key.inner, info, aad, plaintext))
+            .map_err(CoreError)?;
+        PyTuple::new(py, [PyBytes::new(py, &enc), PyBytes::new(py, &ct)])
+    }
+
+    fn open<'py>(
+        &self,
+        py: Python<'py>,
+        private_key: &KemPrivateKey,
+        enc: &[u8],
+        info: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        operational()?;
+        let pt = py
+            .detach(|| {
+                self.suite
+                    .open(enc, &private_key.inner, info, aad, ciphertext)
+            })
+            .map_err(CoreError)?;
+        Ok(PyBytes::new(py, &pt))
+    }
+
+    #[pyo3(signature = (public_key, info, ikm_e=None))]
+    fn setup_sender<'py>(
+        &self,
+        py: Python<'py>,
+        public_key: &KemPublicKey,
+        info: &[u8],
+        ikm_e: Option<&[u8]>,
+    ) -> PyResult<(Bound<'py, PyBytes>, HpkeSenderContext)> {
+        operational()?;
+        let (enc, ctx) = py
+            .detach(|| match ikm_e {
+                Some(ikm) => self.suite.setup_sender_derand(&public_key.inner, info, ikm),
+                None => self.suite.setup_sender(&public_key.inner, info),
+            })
+            .map_err(CoreError)?;
+        Ok((
+            PyBytes::new(py, &enc),
+            HpkeSenderContext {
+                ctx: Mutex::new(ctx),
+            },
+        ))
+    }
+
+    fn setup_receiver(
+        &self,
+        py: Python<'_>,
+        private_key: &KemPrivateKey,
+        enc: &[u8],
+        info: &[u8],
+    ) -> PyResult<HpkeReceiverContext> {
+        operational()?;
+        let ctx = py
+            .detach(|| self.suite.setup_receiver(enc, &private_key.inner, info))
+            .map_err(CoreError)?;
+        Ok(HpkeReceiverContext {
+            ctx: Mutex::new(ctx),
+        })
+    }
+}
+
+#[pymethods]
+impl HpkeSenderContext {
+    fn seal<'py>(
+        &self,
+        py: Python<'py>,
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let ct = py
+            .detach(|| lock(&self.ctx)?.seal(aad, plaintext).map_err(CoreError))?;
+        Ok(PyBytes::new(py, &ct))
+    }
+
+    fn export<'py>(
+        &self,
+        py: Python<'py>,
+        exporter_context: &[u8],
+        length: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let out = lock(&self.ctx)?
+            .export(exporter_context, length)
+            .map_err(CoreError)?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    #[getter]
+    fn sequence_number(&self) -> PyResult<u64> {
+        Ok(lock(&self.ctx)?.sequence_number())
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<HPKE sender context>"
+    }
+}
+
+#[pymethods]
+impl HpkeReceiverContext {
+    fn open<'py>(
+        &self,
+        py: Python<'py>,
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let pt = py
+            .detach(|| lock(&self.ctx)?.open(aad, ciphertext).map_err(CoreError))?;
+        Ok(PyBytes::new(py, &pt))
+    }
+
+    fn export<'py>(
+        &self,
+        py: Python<'py>,
+        exporter_context: &[u8],
+        length: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let out = lock(&self.ctx)?
+            .export(exporter_context, length)
+            .map_err(CoreError)?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    #[getter]
+    fn sequence_number(&self) -> PyResult<u64> {
+        Ok(lock(&self.ctx)?.sequence_number())
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<HPKE receiver context>"
+    }
+}
