@@ -15,9 +15,9 @@ from kem_variants import (
     BY_NAME,
     IMPLICIT_REJECTION,
     MLKEM,
-    Q,
     WITH_MLKEM,
     WITH_RANDOMNESS,
+    Q,
     Variant,
     flip_bit,
     get_coefficient,
@@ -56,10 +56,10 @@ def _mentions(message: str, *numbers: int) -> bool:
 @pytest.mark.parametrize("v", ALL)
 def test_class_constants_match_the_standard(v: Variant) -> None:
     assert v.private_cls.ALGORITHM == v.public_cls.ALGORITHM == v.name
-    assert v.private_cls.SEED_SIZE == v.seed_size
-    assert v.public_cls.PUBLIC_KEY_SIZE == v.public_key_size
-    assert v.public_cls.CIPHERTEXT_SIZE == v.ciphertext_size
-    assert v.public_cls.SHARED_SECRET_SIZE == v.shared_secret_size
+    assert v.seed_size == v.private_cls.SEED_SIZE
+    assert v.public_key_size == v.public_cls.PUBLIC_KEY_SIZE
+    assert v.ciphertext_size == v.public_cls.CIPHERTEXT_SIZE
+    assert v.shared_secret_size == v.public_cls.SHARED_SECRET_SIZE
     assert kem.PRIVATE_KEY_CLASSES[v.name] is v.private_cls
     assert kem.PUBLIC_KEY_CLASSES[v.name] is v.public_cls
 
@@ -191,9 +191,7 @@ def test_bytes_like_inputs_accepted(v: Variant) -> None:
         assert sk.decapsulate_many([wrap(ct)]) == [ss]
         if v.randomness_size:
             r = bytes(range(v.randomness_size))
-            assert hazmat.encapsulate_derand(pk_w, wrap(r)) == hazmat.encapsulate_derand(
-                pk_w, r
-            )
+            assert hazmat.encapsulate_derand(pk_w, wrap(r)) == hazmat.encapsulate_derand(pk_w, r)
 
 
 @pytest.mark.parametrize("v", ALL)
@@ -266,7 +264,7 @@ def test_public_key_equality_and_hash(v: Variant) -> None:
     a2 = v.public_cls.from_public_bytes(v.key("a").public_key().public_bytes_raw())
     b = v.key("b").public_key()
     assert a1 == a2
-    assert not (a1 != a2)
+    assert (a1 != a2) is False
     assert hash(a1) == hash(a2)
     assert a1 != b
     assert len({a1, a2, b}) == 2

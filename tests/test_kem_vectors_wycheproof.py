@@ -109,9 +109,7 @@ def test_mlkem_keygen_seed(relpath: str, algorithm: str) -> None:
     _run_file(relpath, check)
 
 
-@pytest.mark.parametrize(
-    ("relpath", "algorithm"), wycheproof_mlkem_files("semi_expanded_decaps")
-)
+@pytest.mark.parametrize(("relpath", "algorithm"), wycheproof_mlkem_files("semi_expanded_decaps"))
 def test_mlkem_expanded_decaps(relpath: str, algorithm: str) -> None:
     """MLKEMDecapsValidationTest: expanded dk, c -> K; invalid dk or c length must raise."""
     cls = kem.PRIVATE_KEY_CLASSES[algorithm]

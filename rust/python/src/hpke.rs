@@ -144,8 +144,7 @@ impl HpkeSenderContext {
         aad: &[u8],
         plaintext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ct = py
-            .detach(|| lock(&self.ctx)?.seal(aad, plaintext).map_err(CoreError))?;
+        let ct = py.detach(|| lock(&self.ctx)?.seal(aad, plaintext).map_err(CoreError))?;
         Ok(PyBytes::new(py, &ct))
     }
 
@@ -179,8 +178,7 @@ impl HpkeReceiverContext {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let pt = py
-            .detach(|| lock(&self.ctx)?.open(aad, ciphertext).map_err(CoreError))?;
+        let pt = py.detach(|| lock(&self.ctx)?.open(aad, ciphertext).map_err(CoreError))?;
         Ok(PyBytes::new(py, &pt))
     }
 

@@ -28,7 +28,9 @@ impl KemPrivateKey {
     fn generate(py: Python<'_>, algorithm_name: &str) -> PyResult<Self> {
         operational()?;
         let alg = algorithm(algorithm_name)?;
-        let inner = py.detach(|| DecapsulationKey::generate(alg)).map_err(CoreError)?;
+        let inner = py
+            .detach(|| DecapsulationKey::generate(alg))
+            .map_err(CoreError)?;
         Ok(KemPrivateKey { inner })
     }
 
@@ -71,7 +73,11 @@ impl KemPrivateKey {
         }
     }
 
-    fn decapsulate<'py>(&self, py: Python<'py>, ciphertext: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    fn decapsulate<'py>(
+        &self,
+        py: Python<'py>,
+        ciphertext: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
         operational()?;
         let ss = py
             .detach(|| self.inner.decapsulate(ciphertext))
@@ -87,9 +93,7 @@ impl KemPrivateKey {
     ) -> PyResult<Bound<'py, PyList>> {
         operational()?;
         let out = py
-            .detach(|| {
-                kem::batch::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
-            })
+            .detach(|| kem::batch::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct)))
             .map_err(CoreError)?;
         PyList::new(py, out.iter().map(|ss| PyBytes::new(py, ss.as_bytes())))
     }

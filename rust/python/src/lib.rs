@@ -26,13 +26,13 @@ fn run_selftests<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
 #[pymodule(gil_used = false)]
 mod _native {
     #[pymodule_export]
-    use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
-    #[pymodule_export]
     use super::encoding::{
         load_private_key, load_public_key, private_key_to_pkcs8, public_key_to_spki,
     };
     #[pymodule_export]
     use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};
+    #[pymodule_export]
+    use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
     #[pymodule_export]
     use super::{power_on_selftest, run_selftests};
 

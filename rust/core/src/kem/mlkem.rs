@@ -131,9 +131,36 @@ macro_rules! mlkem_param_set {
     };
 }
 
-mlkem_param_set!(MlKem512, MlKem512, mlkem512, "ML-KEM-512", rank = 2, pk = 800, sk = 1632, ct = 768);
-mlkem_param_set!(MlKem768, MlKem768, mlkem768, "ML-KEM-768", rank = 3, pk = 1184, sk = 2400, ct = 1088);
-mlkem_param_set!(MlKem1024, MlKem1024, mlkem1024, "ML-KEM-1024", rank = 4, pk = 1568, sk = 3168, ct = 1568);
+mlkem_param_set!(
+    MlKem512,
+    MlKem512,
+    mlkem512,
+    "ML-KEM-512",
+    rank = 2,
+    pk = 800,
+    sk = 1632,
+    ct = 768
+);
+mlkem_param_set!(
+    MlKem768,
+    MlKem768,
+    mlkem768,
+    "ML-KEM-768",
+    rank = 3,
+    pk = 1184,
+    sk = 2400,
+    ct = 1088
+);
+mlkem_param_set!(
+    MlKem1024,
+    MlKem1024,
+    mlkem1024,
+    "ML-KEM-1024",
+    rank = 4,
+    pk = 1568,
+    sk = 3168,
+    ct = 1568
+);
 
 /// Imports an expanded ML-KEM private key of any parameter set (as a run-time key).
 pub fn decapsulation_key_from_expanded(

@@ -252,7 +252,11 @@ impl KemAlgorithm {
 
 impl fmt::Debug for DecapsulationKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DecapsulationKey({}, <redacted>)", self.algorithm().name())
+        write!(
+            f,
+            "DecapsulationKey({}, <redacted>)",
+            self.algorithm().name()
+        )
     }
 }
 

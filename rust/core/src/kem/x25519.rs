@@ -64,7 +64,13 @@ fn extract_and_expand(dh: &[u8], kem_context: &[u8]) -> Result<SharedSecret> {
     }
     let (_, hk): (_, Hkdf<Sha256>) = ext.finalize();
     let mut out = vec![0u8; 32];
-    let info: [&[u8]; 5] = [&[0, 32], b"HPKE-v1", SUITE_ID, b"shared_secret", kem_context];
+    let info: [&[u8]; 5] = [
+        &[0, 32],
+        b"HPKE-v1",
+        SUITE_ID,
+        b"shared_secret",
+        kem_context,
+    ];
     hk.expand_multi_info(&info, &mut out)
         .map_err(|_| Error::InvalidArgument("HKDF output too long".into()))?;
     Ok(SharedSecret::new(out))
@@ -107,7 +113,11 @@ impl KemScheme for X25519Kem {
     }
 
     fn public_key_from_bytes(data: &[u8]) -> Result<X25519PublicKey> {
-        Ok(X25519PublicKey(*expect_len::<32>("X25519 public key", "32", data)?))
+        Ok(X25519PublicKey(*expect_len::<32>(
+            "X25519 public key",
+            "32",
+            data,
+        )?))
     }
 
     fn public_key_bytes(ek: &X25519PublicKey) -> &[u8] {
@@ -115,12 +125,18 @@ impl KemScheme for X25519Kem {
     }
 
     /// `randomness` is the ephemeral private key skE.
-    fn encapsulate_derand(ek: &X25519PublicKey, randomness: &[u8]) -> Result<(SharedSecret, Vec<u8>)> {
+    fn encapsulate_derand(
+        ek: &X25519PublicKey,
+        randomness: &[u8],
+    ) -> Result<(SharedSecret, Vec<u8>)> {
         let eph = X25519Kem::from_seed(randomness)?;
         let dh = eph.exchange(&ek.0)?;
         let mut ctx = [0u8; 64];
         ctx[..32].copy_from_slice(&eph.public.0);
         ctx[32..].copy_from_slice(&ek.0);
-        Ok((extract_and_expand(dh.as_slice(), &ctx)?, eph.public.0.to_vec()))
+        Ok((
+            extract_and_expand(dh.as_slice(), &ctx)?,
+            eph.public.0.to_vec(),
+        ))
     }
 }

@@ -80,7 +80,11 @@ impl KemScheme for X25519MlKem768 {
     }
 
     fn decapsulate(dk: &X25519MlKem768PrivateKey, ciphertext: &[u8]) -> Result<SharedSecret> {
-        let ct = expect_len::<1120>("X25519MLKEM768 ciphertext (server share)", "1120", ciphertext)?;
+        let ct = expect_len::<1120>(
+            "X25519MLKEM768 ciphertext (server share)",
+            "1120",
+            ciphertext,
+        )?;
         let ss_m = MlKem768::decapsulate(&dk.sk_m, &ct[..1088])?;
         let ss_x = exchange(dk.sk_x.as_bytes(), &ct[1088..])?;
         let mut ss = Vec::with_capacity(64);

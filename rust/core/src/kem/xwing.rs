@@ -2,8 +2,8 @@
 //!
 //! Suffixes follow the draft: `_m` for the ML-KEM half, `_x` for the X25519 half.
 
-use shake::{ExtendableOutput, Shake256, Update, XofReader};
 use sha3::{Digest, Sha3_256};
+use shake::{ExtendableOutput, Shake256, Update, XofReader};
 use x25519_dalek::StaticSecret;
 use zeroize::Zeroizing;
 
@@ -97,7 +97,12 @@ impl KemScheme for XWing {
         let ss_m = MlKem768::decapsulate(&dk.sk_m, ct_m)?;
         let ct_x: &[u8; 32] = expect_len::<32>("X-Wing X25519 ciphertext", "32", ct_x)?;
         let ss_x = raw_exchange(&dk.sk_x, ct_x);
-        Ok(combiner(ss_m.as_bytes(), ss_x.as_slice(), ct_x, &dk.public.pk_x))
+        Ok(combiner(
+            ss_m.as_bytes(),
+            ss_x.as_slice(),
+            ct_x,
+            &dk.public.pk_x,
+        ))
     }
 
     fn public_key_from_bytes(data: &[u8]) -> Result<XWingPublicKey> {
@@ -117,7 +122,10 @@ impl KemScheme for XWing {
     }
 
     /// `randomness` is the 64-byte `eseed`: ML-KEM `m` then the ephemeral X25519 scalar.
-    fn encapsulate_derand(ek: &XWingPublicKey, randomness: &[u8]) -> Result<(SharedSecret, Vec<u8>)> {
+    fn encapsulate_derand(
+        ek: &XWingPublicKey,
+        randomness: &[u8],
+    ) -> Result<(SharedSecret, Vec<u8>)> {
         let eseed = expect_len::<64>("X-Wing encapsulation randomness (eseed)", "64", randomness)?;
         let mut ek_x_bytes = Zeroizing::new([0u8; 32]);
         ek_x_bytes.copy_from_slice(&eseed[32..]);

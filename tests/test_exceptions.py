@@ -1,0 +1,89 @@
+"""The exception hierarchy of ``pqpay.exceptions``, and which errors the KEM API raises."""
+
+from __future__ import annotations
+
+import pytest
+
+from pqpay import exceptions, kem
+from pqpay.exceptions import (
+    EncodingError,
+    InvalidCiphertext,
+    InvalidKey,
+    InvalidProof,
+    InvalidSignature,
+    InvalidTag,
+    MessageLimitReached,
+    PqpayError,
+    RandomnessError,
+    SelfTestFailure,
+    UnsupportedAlgorithm,
+)
+
+VALUE_ERRORS = [InvalidKey, InvalidCiphertext, EncodingError]
+NOT_VALUE_ERRORS = [
+    UnsupportedAlgorithm,
+    InvalidSignature,
+    InvalidProof,
+    InvalidTag,
+    MessageLimitReached,
+    RandomnessError,
+    SelfTestFailure,
+]
+
+
+def test_all_lists_every_exception() -> None:
+    classes = {
+        name
+        for name, obj in vars(exceptions).items()
+        if isinstance(obj, type) and issubclass(obj, BaseException)
+    }
+    assert set(exceptions.__all__) == classes
+    assert set(exceptions.__all__) == {c.__name__ for c in VALUE_ERRORS + NOT_VALUE_ERRORS} | {
+        "PqpayError"
+    }
+
+
+def test_base_class() -> None:
+    assert issubclass(PqpayError, Exception)
+    assert not issubclass(PqpayError, ValueError)
+
+
+@pytest.mark.parametrize("exc", VALUE_ERRORS + NOT_VALUE_ERRORS, ids=lambda c: c.__name__)
+def test_every_exception_is_a_pqpay_error(exc: type[Exception]) -> None:
+    assert issubclass(exc, PqpayError)
+    with pytest.raises(PqpayError):
+        raise exc("x")
+
+
+@pytest.mark.parametrize("exc", VALUE_ERRORS, ids=lambda c: c.__name__)
+def test_validation_errors_are_value_errors(exc: type[Exception]) -> None:
+    assert issubclass(exc, ValueError)
+    with pytest.raises(ValueError):
+        raise exc("x")
+
+
+@pytest.mark.parametrize("exc", NOT_VALUE_ERRORS, ids=lambda c: c.__name__)
+def test_verification_failures_are_not_value_errors(exc: type[Exception]) -> None:
+    """Code that catches ValueError for bad input must not swallow a failed verification."""
+    assert not issubclass(exc, ValueError)
+
+
+def test_detail_free_failures_are_distinct() -> None:
+    failures = [InvalidSignature, InvalidProof, InvalidTag]
+    for a in failures:
+        for b in failures:
+            assert issubclass(a, b) == (a is b)
+
+
+def test_invalid_key_from_the_api_is_both() -> None:
+    with pytest.raises(InvalidKey) as info:
+        kem.X25519PrivateKey.from_seed_bytes(bytes(range(32))).exchange(bytes(32))
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, PqpayError)
+
+
+def test_unsupported_algorithm_name_from_the_native_layer() -> None:
+    from pqpay import _native
+
+    with pytest.raises(UnsupportedAlgorithm):
+        _native.KemPrivateKey.from_seed("ML-KEM-2048", bytes(64))
