@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,14 @@ settings.load_profile("pqpay")
 def shared_vectors() -> Path:
     """The shared vector directory (skips, or fails under CI, when it is missing)."""
     return vectors.shared_vectors_dir()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Records the vector counts as JSON when ``PQPAY_VECTOR_COUNTS_JSON`` names a file."""
+    target = os.environ.get("PQPAY_VECTOR_COUNTS_JSON")
+    if target and vectors.COUNTS:
+        counts = {k: {"ran": c.ran, "passed": c.passed} for k, c in vectors.COUNTS.items()}
+        Path(target).write_text(json.dumps(counts, indent=2, sort_keys=True) + "\n")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

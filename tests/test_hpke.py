@@ -57,7 +57,7 @@ def _check_vector(v: dict[str, Any]) -> None:
 @pytest.mark.parametrize("relpath", [HPKE_RFC9180_FILE, HPKE_PQ_FILE])
 def test_hpke_vectors(relpath: str) -> None:
     doc = load_cryptography_json(relpath)
-    tally = Tally(f"cryptography-vectors {relpath} (HPKE base mode)")
+    tally = Tally(f"cryptography-vectors: {relpath} (HPKE base mode, full)")
     for n, v in enumerate(doc):
         if not _supported(v):
             continue
