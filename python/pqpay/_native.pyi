@@ -2,6 +2,23 @@
 
 from typing import final
 
+__all__ = [
+    "HpkeReceiverContext",
+    "HpkeSenderContext",
+    "HpkeSuite",
+    "KemPrivateKey",
+    "KemPublicKey",
+    "__version__",
+    "encapsulate_many",
+    "load_private_key",
+    "load_public_key",
+    "power_on_selftest",
+    "private_key_to_pkcs8",
+    "public_key_to_spki",
+    "run_selftests",
+    "x25519_exchange",
+]
+
 __version__: str
 
 @final
