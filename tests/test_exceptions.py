@@ -7,6 +7,7 @@ import pytest
 from pqpay import exceptions, kem
 from pqpay.exceptions import (
     EncodingError,
+    InternalError,
     InvalidCiphertext,
     InvalidKey,
     InvalidProof,
@@ -28,6 +29,7 @@ NOT_VALUE_ERRORS = [
     MessageLimitReached,
     RandomnessError,
     SelfTestFailure,
+    InternalError,
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "EncodingError",
+    "InternalError",
     "InvalidCiphertext",
     "InvalidKey",
     "InvalidProof",
@@ -59,3 +60,7 @@ class RandomnessError(PqpayError):
 
 class SelfTestFailure(PqpayError):
     """A power-on self-test failed; pqpay refuses every operation afterwards."""
+
+
+class InternalError(PqpayError):
+    """A bug inside pqpay was caught before it could crash the process; please report it."""

@@ -21,7 +21,7 @@ from pqpay import _native
 from pqpay._util import as_bytes
 from pqpay.kem import PRIVATE_KEY_CLASSES, KEMPrivateKey, KEMPublicKey
 
-__all__ = ["AEAD", "DEMO_SUITES", "KDF", "KEM", "ReceiverContext", "SenderContext", "Suite"]
+__all__ = ["AEAD", "KDF", "KEM", "ReceiverContext", "SenderContext", "Suite"]
 
 
 class KEM(enum.IntEnum):
@@ -193,12 +193,3 @@ class Suite:
 
     def __repr__(self) -> str:
         return f"Suite({self.kem.name}, {self.kdf.name}, {self.aead.name})"
-
-
-#: Suites the ``pqpay demo`` walk-through uses.
-DEMO_SUITES = (
-    Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM),
-    Suite(KEM.MLKEM1024_P384, KDF.SHAKE256, AEAD.AES_256_GCM),
-    Suite(KEM.MLKEM768, KDF.HKDF_SHA256, AEAD.CHACHA20_POLY1305),
-    Suite(KEM.DHKEM_X25519_HKDF_SHA256, KDF.HKDF_SHA256, AEAD.AES_128_GCM),
-)

@@ -32,6 +32,8 @@ pub enum Error {
     Random(String),
     /// A power-on self-test failed; names the test.
     SelfTestFailed(String),
+    /// A bug: an invariant broke inside pqpay (reported, never a crash).
+    Internal(String),
 }
 
 /// Result alias used throughout the core.
@@ -54,6 +56,7 @@ impl fmt::Display for Error {
             Error::InvalidArgument(m) => write!(f, "{m}"),
             Error::Random(m) => write!(f, "random generator failed: {m}"),
             Error::SelfTestFailed(m) => write!(f, "self-test failed: {m}"),
+            Error::Internal(m) => write!(f, "internal error (please report): {m}"),
         }
     }
 }

@@ -5,7 +5,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{operational, BindResult, CoreError};
+use crate::error::{detach, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 
 fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
@@ -23,15 +23,13 @@ fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
 #[pyfunction]
 pub fn load_private_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<KemPrivateKey> {
     operational()?;
-    let inner = py
-        .detach(|| {
-            if pem {
-                encoding::load_pem_private_key(data)
-            } else {
-                encoding::load_der_private_key(data)
-            }
-        })
-        .map_err(CoreError)?;
+    let inner = detach(py, || {
+        if pem {
+            encoding::load_pem_private_key(data)
+        } else {
+            encoding::load_der_private_key(data)
+        }
+    })?;
     Ok(KemPrivateKey { inner })
 }
 
@@ -39,15 +37,13 @@ pub fn load_private_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<KemP
 #[pyfunction]
 pub fn load_public_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<KemPublicKey> {
     operational()?;
-    let inner = py
-        .detach(|| {
-            if pem {
-                encoding::load_pem_public_key(data)
-            } else {
-                encoding::load_der_public_key(data)
-            }
-        })
-        .map_err(CoreError)?;
+    let inner = detach(py, || {
+        if pem {
+            encoding::load_pem_public_key(data)
+        } else {
+            encoding::load_der_public_key(data)
+        }
+    })?;
     Ok(KemPublicKey { inner })
 }
 

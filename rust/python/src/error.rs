@@ -2,7 +2,7 @@
 
 use pqpay_core::Error;
 use pyo3::exceptions::PyValueError;
-use pyo3::PyErr;
+use pyo3::{PyErr, Python};
 
 pyo3::import_exception!(pqpay.exceptions, InvalidKey);
 pyo3::import_exception!(pqpay.exceptions, InvalidCiphertext);
@@ -12,6 +12,7 @@ pyo3::import_exception!(pqpay.exceptions, UnsupportedAlgorithm);
 pyo3::import_exception!(pqpay.exceptions, MessageLimitReached);
 pyo3::import_exception!(pqpay.exceptions, RandomnessError);
 pyo3::import_exception!(pqpay.exceptions, SelfTestFailure);
+pyo3::import_exception!(pqpay.exceptions, InternalError);
 
 /// Wraps a core error so `?` converts it.
 pub struct CoreError(pub Error);
@@ -36,8 +37,27 @@ impl From<CoreError> for PyErr {
             Error::MessageLimitReached => MessageLimitReached::new_err(msg),
             Error::Random(_) => RandomnessError::new_err(msg),
             Error::SelfTestFailed(_) => SelfTestFailure::new_err(msg),
+            Error::Internal(_) => InternalError::new_err(msg),
         }
     }
+}
+
+/// Runs `f` with the GIL released. A panic inside the core is caught here and becomes
+/// `InternalError`, so no Rust panic ever reaches Python as `PanicException`.
+pub fn detach<T, E, F>(py: Python<'_>, f: F) -> BindResult<T>
+where
+    T: Send,
+    E: Into<CoreError> + Send,
+    F: FnOnce() -> Result<T, E> + Send,
+{
+    py.detach(
+        move || match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(result) => result.map_err(Into::into),
+            Err(_) => Err(CoreError(Error::Internal(
+                "a native operation failed unexpectedly".into(),
+            ))),
+        },
+    )
 }
 
 /// Result alias for binding functions.

@@ -7,7 +7,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
-use crate::error::{operational, BindResult, CoreError};
+use crate::error::{detach, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 
 /// An HPKE ciphersuite (KEM, KDF and AEAD identifiers).
@@ -56,9 +56,7 @@ impl HpkeSuite {
 
     fn derive_key_pair(&self, py: Python<'_>, ikm: &[u8]) -> PyResult<KemPrivateKey> {
         operational()?;
-        let inner = py
-            .detach(|| self.suite.derive_key_pair(ikm))
-            .map_err(CoreError)?;
+        let inner = detach(py, || self.suite.derive_key_pair(ikm))?;
         Ok(KemPrivateKey { inner })
     }
 
@@ -71,9 +69,9 @@ impl HpkeSuite {
         plaintext: &[u8],
     ) -> PyResult<Bound<'py, PyTuple>> {
         operational()?;
-        let (enc, ct) = py
-            .detach(|| self.suite.seal(&public_key.inner, info, aad, plaintext))
-            .map_err(CoreError)?;
+        let (enc, ct) = detach(py, || {
+            self.suite.seal(&public_key.inner, info, aad, plaintext)
+        })?;
         PyTuple::new(py, [PyBytes::new(py, &enc), PyBytes::new(py, &ct)])
     }
 
@@ -87,12 +85,10 @@ impl HpkeSuite {
         ciphertext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
         operational()?;
-        let pt = py
-            .detach(|| {
-                self.suite
-                    .open(enc, &private_key.inner, info, aad, ciphertext)
-            })
-            .map_err(CoreError)?;
+        let pt = detach(py, || {
+            self.suite
+                .open(enc, &private_key.inner, info, aad, ciphertext)
+        })?;
         Ok(PyBytes::new(py, &pt))
     }
 
@@ -105,12 +101,10 @@ impl HpkeSuite {
         ikm_e: Option<&[u8]>,
     ) -> PyResult<(Bound<'py, PyBytes>, HpkeSenderContext)> {
         operational()?;
-        let (enc, ctx) = py
-            .detach(|| match ikm_e {
-                Some(ikm) => self.suite.setup_sender_derand(&public_key.inner, info, ikm),
-                None => self.suite.setup_sender(&public_key.inner, info),
-            })
-            .map_err(CoreError)?;
+        let (enc, ctx) = detach(py, || match ikm_e {
+            Some(ikm) => self.suite.setup_sender_derand(&public_key.inner, info, ikm),
+            None => self.suite.setup_sender(&public_key.inner, info),
+        })?;
         Ok((
             PyBytes::new(py, &enc),
             HpkeSenderContext {
@@ -127,9 +121,9 @@ impl HpkeSuite {
         info: &[u8],
     ) -> PyResult<HpkeReceiverContext> {
         operational()?;
-        let ctx = py
-            .detach(|| self.suite.setup_receiver(enc, &private_key.inner, info))
-            .map_err(CoreError)?;
+        let ctx = detach(py, || {
+            self.suite.setup_receiver(enc, &private_key.inner, info)
+        })?;
         Ok(HpkeReceiverContext {
             ctx: Mutex::new(ctx),
         })
@@ -144,7 +138,11 @@ impl HpkeSenderContext {
         aad: &[u8],
         plaintext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ct = py.detach(|| lock(&self.ctx)?.seal(aad, plaintext).map_err(CoreError))?;
+        let ct = detach(py, || {
+            lock(&self.ctx)?
+                .seal(aad, plaintext)
+                .map_err(CoreError::from)
+        })?;
         Ok(PyBytes::new(py, &ct))
     }
 
@@ -178,7 +176,11 @@ impl HpkeReceiverContext {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let pt = py.detach(|| lock(&self.ctx)?.open(aad, ciphertext).map_err(CoreError))?;
+        let pt = detach(py, || {
+            lock(&self.ctx)?
+                .open(aad, ciphertext)
+                .map_err(CoreError::from)
+        })?;
         Ok(PyBytes::new(py, &pt))
     }
 

@@ -4,7 +4,7 @@ use pqpay_core::kem::{self, DecapsulationKey, EncapsulationKey, KemAlgorithm};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use crate::error::{operational, BindResult, CoreError};
+use crate::error::{detach, operational, BindResult, CoreError};
 
 fn algorithm(name: &str) -> BindResult<KemAlgorithm> {
     Ok(KemAlgorithm::from_name(name)?)
@@ -28,9 +28,7 @@ impl KemPrivateKey {
     fn generate(py: Python<'_>, algorithm_name: &str) -> PyResult<Self> {
         operational()?;
         let alg = algorithm(algorithm_name)?;
-        let inner = py
-            .detach(|| DecapsulationKey::generate(alg))
-            .map_err(CoreError)?;
+        let inner = detach(py, || DecapsulationKey::generate(alg))?;
         Ok(KemPrivateKey { inner })
     }
 
@@ -38,9 +36,7 @@ impl KemPrivateKey {
     fn from_seed(py: Python<'_>, algorithm_name: &str, seed: &[u8]) -> PyResult<Self> {
         operational()?;
         let alg = algorithm(algorithm_name)?;
-        let inner = py
-            .detach(|| DecapsulationKey::from_seed(alg, seed))
-            .map_err(CoreError)?;
+        let inner = detach(py, || DecapsulationKey::from_seed(alg, seed))?;
         Ok(KemPrivateKey { inner })
     }
 
@@ -48,9 +44,7 @@ impl KemPrivateKey {
     fn from_mlkem_expanded(py: Python<'_>, algorithm_name: &str, dk: &[u8]) -> PyResult<Self> {
         operational()?;
         let alg = algorithm(algorithm_name)?;
-        let inner = py
-            .detach(|| kem::mlkem::decapsulation_key_from_expanded(alg, dk))
-            .map_err(CoreError)?;
+        let inner = detach(py, || kem::mlkem::decapsulation_key_from_expanded(alg, dk))?;
         Ok(KemPrivateKey { inner })
     }
 
@@ -79,9 +73,7 @@ impl KemPrivateKey {
         ciphertext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
         operational()?;
-        let ss = py
-            .detach(|| self.inner.decapsulate(ciphertext))
-            .map_err(CoreError)?;
+        let ss = detach(py, || self.inner.decapsulate(ciphertext))?;
         Ok(PyBytes::new(py, ss.as_bytes()))
     }
 
@@ -92,9 +84,9 @@ impl KemPrivateKey {
         ciphertexts: Vec<Vec<u8>>,
     ) -> PyResult<Bound<'py, PyList>> {
         operational()?;
-        let out = py
-            .detach(|| kem::batch::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct)))
-            .map_err(CoreError)?;
+        let out = detach(py, || {
+            kem::batch::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
+        })?;
         PyList::new(py, out.iter().map(|ss| PyBytes::new(py, ss.as_bytes())))
     }
 
@@ -113,9 +105,7 @@ impl KemPublicKey {
     fn from_bytes(py: Python<'_>, algorithm_name: &str, data: &[u8]) -> PyResult<Self> {
         operational()?;
         let alg = algorithm(algorithm_name)?;
-        let inner = py
-            .detach(|| EncapsulationKey::from_bytes(alg, data))
-            .map_err(CoreError)?;
+        let inner = detach(py, || EncapsulationKey::from_bytes(alg, data))?;
         Ok(KemPublicKey { inner })
     }
 
@@ -130,7 +120,7 @@ impl KemPublicKey {
 
     fn encapsulate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         operational()?;
-        let (ss, ct) = py.detach(|| self.inner.encapsulate()).map_err(CoreError)?;
+        let (ss, ct) = detach(py, || self.inner.encapsulate())?;
         pair(py, ss.as_bytes(), &ct)
     }
 
@@ -140,9 +130,7 @@ impl KemPublicKey {
         randomness: &[u8],
     ) -> PyResult<Bound<'py, PyTuple>> {
         operational()?;
-        let (ss, ct) = py
-            .detach(|| self.inner.encapsulate_derand(randomness))
-            .map_err(CoreError)?;
+        let (ss, ct) = detach(py, || self.inner.encapsulate_derand(randomness))?;
         pair(py, ss.as_bytes(), &ct)
     }
 
@@ -174,9 +162,7 @@ pub fn encapsulate_many<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     operational()?;
     let keys: Vec<&EncapsulationKey> = public_keys.iter().map(|k| &k.inner).collect();
-    let out = py
-        .detach(|| kem::batch::map_parallel(&keys, |k| k.encapsulate()))
-        .map_err(CoreError)?;
+    let out = detach(py, || kem::batch::map_parallel(&keys, |k| k.encapsulate()))?;
     let items: PyResult<Vec<_>> = out
         .iter()
         .map(|(ss, ct)| pair(py, ss.as_bytes(), ct))
@@ -202,8 +188,6 @@ pub fn x25519_exchange<'py>(
             .into())
         }
     };
-    let shared = py
-        .detach(|| sk.exchange(peer_public_key))
-        .map_err(CoreError)?;
+    let shared = detach(py, || sk.exchange(peer_public_key))?;
     Ok(PyBytes::new(py, shared.as_slice()))
 }
