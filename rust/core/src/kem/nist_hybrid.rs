@@ -35,9 +35,10 @@
 
 use core::fmt;
 
+use aws_lc_rs::agreement;
 use sha3::{Digest, Sha3_256};
 use shake::{ExtendableOutput, Shake256, Update, XofReader};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::mlkem::{MlKem1024, MlKem768, MlKemPrivateKey, MlKemPublicKey};
 use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
@@ -59,21 +60,21 @@ trait NistGroup {
     const SCALAR_LEN: usize;
     /// Bytes fed to `RandomScalar`: `SCALAR_LEN` times the number of candidates.
     const SEED_LEN: usize;
-    /// A non-zero scalar; zeroized by its owners.
-    type Scalar: Zeroize;
+    /// A non-zero scalar held by aws-lc, which cleanses its copy when the key is freed.
+    type Scalar;
     /// A validated point: on the curve, not the identity.
     type Point: Copy;
 
     /// The scalar a big-endian candidate encodes, unless it is 0 or `>=` the group order.
     fn candidate(bytes: &[u8]) -> Option<Self::Scalar>;
     /// `scalar * G`.
-    fn mul_base(scalar: &Self::Scalar) -> Self::Point;
+    fn mul_base(scalar: &Self::Scalar) -> Result<Self::Point>;
     /// SEC1 uncompressed encoding `04 || x || y`.
     fn encode(point: &Self::Point) -> Vec<u8>;
     /// Parses an uncompressed SEC1 point of exactly the right length; the error says why not.
     fn decode(bytes: &[u8]) -> core::result::Result<Self::Point, String>;
     /// The x-coordinate of `scalar * point`.
-    fn dh(scalar: &Self::Scalar, point: &Self::Point) -> Zeroizing<Vec<u8>>;
+    fn dh(scalar: &Self::Scalar, point: &Self::Point) -> Result<Zeroizing<Vec<u8>>>;
 
     /// `RandomScalar` of draft-irtf-cfrg-concrete-hybrid-kems: the first acceptable chunk.
     fn random_scalar(seed: &[u8]) -> Option<Self::Scalar> {
@@ -83,7 +84,7 @@ trait NistGroup {
 }
 
 macro_rules! nist_group {
-    ($group:ident, $krate:ident, $name:literal, scalar = $ns:literal, candidates = $nc:literal) => {
+    ($group:ident, $krate:ident, $aws:ident, $name:literal, scalar = $ns:literal, candidates = $nc:literal) => {
         #[doc = concat!("The ", $name, " nominal group.")]
         struct $group;
 
@@ -91,16 +92,24 @@ macro_rules! nist_group {
             const NAME: &'static str = $name;
             const SCALAR_LEN: usize = $ns;
             const SEED_LEN: usize = $ns * $nc;
-            type Scalar = $krate::NonZeroScalar;
+            type Scalar = agreement::PrivateKey;
             type Point = $krate::PublicKey;
 
             fn candidate(bytes: &[u8]) -> Option<Self::Scalar> {
+                // The range check (0 < k < n) uses the RustCrypto field type; the scalar
+                // multiplications use aws-lc, several times faster.
                 let repr = <&$krate::FieldBytes>::try_from(bytes).ok()?;
-                $krate::NonZeroScalar::from_repr(repr.clone()).into_option()
+                $krate::NonZeroScalar::from_repr(repr.clone()).into_option()?;
+                agreement::PrivateKey::from_private_key(&agreement::$aws, bytes).ok()
             }
 
-            fn mul_base(scalar: &Self::Scalar) -> Self::Point {
-                $krate::PublicKey::from_secret_scalar(scalar)
+            fn mul_base(scalar: &Self::Scalar) -> Result<Self::Point> {
+                let point = scalar.compute_public_key().map_err(|_| {
+                    Error::Internal(concat!($name, " public key derivation failed").into())
+                })?;
+                $krate::PublicKey::from_sec1_bytes(point.as_ref()).map_err(|_| {
+                    Error::Internal(concat!($name, " derived an invalid public key").into())
+                })
             }
 
             fn encode(point: &Self::Point) -> Vec<u8> {
@@ -137,18 +146,23 @@ macro_rules! nist_group {
                 })
             }
 
-            fn dh(scalar: &Self::Scalar, point: &Self::Point) -> Zeroizing<Vec<u8>> {
-                // Cofactor 1, non-zero scalar, non-identity point: the product is never the
-                // identity, so the x-coordinate is always defined.
-                let shared = $krate::ecdh::diffie_hellman(scalar, point.as_affine());
-                Zeroizing::new(shared.raw_secret_bytes().to_vec())
+            fn dh(scalar: &Self::Scalar, point: &Self::Point) -> Result<Zeroizing<Vec<u8>>> {
+                // Cofactor 1, non-zero scalar, validated non-identity point: the product is
+                // never the identity, so aws-lc always returns the x-coordinate.
+                let peer = Self::encode(point);
+                agreement::agree(
+                    scalar,
+                    agreement::UnparsedPublicKey::new(&agreement::$aws, &peer),
+                    Error::Internal(concat!($name, " ECDH failed on a validated point").into()),
+                    |x| Ok(Zeroizing::new(x.to_vec())),
+                )
             }
         }
     };
 }
 
-nist_group!(P256, p256, "P-256", scalar = 32, candidates = 3);
-nist_group!(P384, p384, "P-384", scalar = 48, candidates = 1);
+nist_group!(P256, p256, ECDH_P256, "P-256", scalar = 32, candidates = 3);
+nist_group!(P384, p384, ECDH_P384, "P-384", scalar = 48, candidates = 1);
 
 /// `SHA3-256(ss_PQ || ss_T || ct_T || ek_T || label)`.
 fn combiner(ss_pq: &[u8], ss_t: &[u8], ct_t: &[u8], ek_t: &[u8], label: &[u8]) -> SharedSecret {
@@ -190,7 +204,7 @@ fn encapsulate<Pq: KemScheme, G: NistGroup>(
     randomness: &[u8],
 ) -> Result<(SharedSecret, Vec<u8>)> {
     let (m, seed_e) = randomness.split_at(PQ_RANDOMNESS_LEN);
-    let mut sk_e = G::random_scalar(seed_e).ok_or_else(|| {
+    let sk_e = G::random_scalar(seed_e).ok_or_else(|| {
         Error::InvalidArgument(format!(
             "{name} encapsulation randomness gives no valid ephemeral {} scalar: every {}-byte \
              candidate after the first {PQ_RANDOMNESS_LEN} bytes is 0 or >= the group order",
@@ -198,9 +212,9 @@ fn encapsulate<Pq: KemScheme, G: NistGroup>(
             G::SCALAR_LEN
         ))
     })?;
-    let ct_t = G::encode(&G::mul_base(&sk_e));
-    let ss_t = G::dh(&sk_e, pk_t);
-    sk_e.zeroize();
+    let ct_t = G::encode(&G::mul_base(&sk_e)?);
+    let ss_t = G::dh(&sk_e, pk_t)?;
+    drop(sk_e); // aws-lc cleanses the scalar on free
     let (ss_pq, mut ct) = Pq::encapsulate_derand(pk_pq, m)?;
     let ss = combiner(ss_pq.as_bytes(), &ss_t, &ct_t, pk_t_bytes, label);
     ct.extend_from_slice(&ct_t);
@@ -222,7 +236,8 @@ macro_rules! nist_hybrid {
 
         #[doc = concat!(
             "An ", $name, " private key: the 32-byte seed and its expansion. ",
-            "Secret parts are zeroized on drop; `Debug` prints no key material."
+            "Secret parts are zeroized on drop (the EC scalar by aws-lc when it frees it); ",
+            "`Debug` prints no key material."
         )]
         pub struct $sk {
             seed: Zeroizing<[u8; SEED_LEN]>,
@@ -232,12 +247,6 @@ macro_rules! nist_hybrid {
             // twice would make this the largest `DecapsulationKey` variant by far).
             pk_t: <$group as NistGroup>::Point,
             encoded_pk: Vec<u8>,
-        }
-
-        impl Drop for $sk {
-            fn drop(&mut self) {
-                self.sk_t.zeroize();
-            }
         }
 
         impl fmt::Debug for $sk {
@@ -282,7 +291,7 @@ macro_rules! nist_hybrid {
                     seed,
                 )?);
                 let (sk_pq, sk_t) = expand_seed::<$pq, $group>($name, &seed)?;
-                let pk_t = <$group as NistGroup>::mul_base(&sk_t);
+                let pk_t = <$group as NistGroup>::mul_base(&sk_t)?;
                 let mut encoded_pk = $pq::public_key_bytes(&$pq::public_key(&sk_pq)).to_vec();
                 encoded_pk.extend_from_slice(&<$group as NistGroup>::encode(&pk_t));
                 Ok($sk {
@@ -330,7 +339,7 @@ macro_rules! nist_hybrid {
                         why
                     ))
                 })?;
-                let ss_t = <$group as NistGroup>::dh(&dk.sk_t, &point);
+                let ss_t = <$group as NistGroup>::dh(&dk.sk_t, &point)?;
                 let ss_pq = $pq::decapsulate(&dk.sk_pq, ct_pq)?;
                 let ek_t = &dk.encoded_pk[$pq_pk..];
                 Ok(combiner(

@@ -5,11 +5,10 @@
 //! and relies on the transcript for binding: do not use it outside TLS.
 //! pqpay's private-key seed is `d || z || x25519_sk` (96 bytes); TLS itself never stores one.
 
-use x25519_dalek::StaticSecret;
 use zeroize::Zeroizing;
 
 use super::mlkem::{MlKem768, MlKemPrivateKey, MlKemPublicKey};
-use super::x25519::{exchange, public_from_secret};
+use super::x25519::Scalar;
 use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
 use crate::error::expect_len;
 use crate::Result;
@@ -21,7 +20,7 @@ pub struct X25519MlKem768;
 pub struct X25519MlKem768PrivateKey {
     seed: Zeroizing<[u8; 96]>,
     sk_m: MlKemPrivateKey<2400, 1184>,
-    sk_x: StaticSecret,
+    sk_x: Scalar,
     public: X25519MlKem768PublicKey,
 }
 
@@ -52,10 +51,12 @@ impl KemScheme for X25519MlKem768 {
             seed,
         )?);
         let sk_m = MlKem768::from_seed(&seed[..64])?;
-        let mut sk_x_bytes = Zeroizing::new([0u8; 32]);
-        sk_x_bytes.copy_from_slice(&seed[64..]);
-        let sk_x = StaticSecret::from(*sk_x_bytes);
-        let pk_x = public_from_secret(&sk_x);
+        let sk_x = Scalar::new(expect_len::<32>(
+            "X25519MLKEM768 X25519 scalar",
+            "32",
+            &seed[64..],
+        )?)?;
+        let pk_x = sk_x.public();
         let pk_m = MlKem768::public_key(&sk_m);
         let mut encoded = MlKem768::public_key_bytes(&pk_m).to_vec();
         encoded.extend_from_slice(&pk_x);
@@ -86,7 +87,11 @@ impl KemScheme for X25519MlKem768 {
             ciphertext,
         )?;
         let ss_m = MlKem768::decapsulate(&dk.sk_m, &ct[..1088])?;
-        let ss_x = exchange(dk.sk_x.as_bytes(), &ct[1088..])?;
+        let ss_x = dk.sk_x.exchange_checked(expect_len::<32>(
+            "X25519MLKEM768 X25519 share",
+            "32",
+            &ct[1088..],
+        )?)?;
         let mut ss = Vec::with_capacity(64);
         ss.extend_from_slice(ss_m.as_bytes());
         ss.extend_from_slice(ss_x.as_slice());
@@ -115,10 +120,13 @@ impl KemScheme for X25519MlKem768 {
         randomness: &[u8],
     ) -> Result<(SharedSecret, Vec<u8>)> {
         let r = expect_len::<64>("X25519MLKEM768 encapsulation randomness", "64", randomness)?;
-        let ss_x = exchange(&r[32..], &ek.pk_x)?;
-        let mut eph = Zeroizing::new([0u8; 32]);
-        eph.copy_from_slice(&r[32..]);
-        let ct_x = public_from_secret(&StaticSecret::from(*eph));
+        let eph = Scalar::new(expect_len::<32>(
+            "X25519MLKEM768 ephemeral scalar",
+            "32",
+            &r[32..],
+        )?)?;
+        let ss_x = eph.exchange_checked(&ek.pk_x)?;
+        let ct_x = eph.public();
         let (ss_m, mut ct) = MlKem768::encapsulate_derand(&ek.pk_m, &r[..32])?;
         ct.extend_from_slice(&ct_x);
         let mut ss = Vec::with_capacity(64);

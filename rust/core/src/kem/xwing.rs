@@ -4,11 +4,10 @@
 
 use sha3::{Digest, Sha3_256};
 use shake::{ExtendableOutput, Shake256, Update, XofReader};
-use x25519_dalek::StaticSecret;
 use zeroize::Zeroizing;
 
 use super::mlkem::{MlKem768, MlKemPrivateKey, MlKemPublicKey};
-use super::x25519::{public_from_secret, raw_exchange};
+use super::x25519::Scalar;
 use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
 use crate::error::expect_len;
 use crate::Result;
@@ -25,7 +24,7 @@ pub struct XWing;
 pub struct XWingPrivateKey {
     seed: Zeroizing<[u8; 32]>,
     sk_m: MlKemPrivateKey<2400, 1184>,
-    sk_x: StaticSecret,
+    sk_x: Scalar,
     public: XWingPublicKey,
 }
 
@@ -64,10 +63,12 @@ impl KemScheme for XWing {
         xof.update(seed.as_slice());
         xof.finalize_xof().read(expanded.as_mut_slice());
         let sk_m = MlKem768::from_seed(&expanded[..64])?;
-        let mut sk_x_bytes = Zeroizing::new([0u8; 32]);
-        sk_x_bytes.copy_from_slice(&expanded[64..]);
-        let sk_x = StaticSecret::from(*sk_x_bytes);
-        let pk_x = public_from_secret(&sk_x);
+        let sk_x = Scalar::new(expect_len::<32>(
+            "X-Wing X25519 scalar",
+            "32",
+            &expanded[64..],
+        )?)?;
+        let pk_x = sk_x.public();
         let pk_m = MlKem768::public_key(&sk_m);
         let mut encoded = MlKem768::public_key_bytes(&pk_m).to_vec();
         encoded.extend_from_slice(&pk_x);
@@ -96,7 +97,7 @@ impl KemScheme for XWing {
         let (ct_m, ct_x) = ct.split_at(CT_M_LEN);
         let ss_m = MlKem768::decapsulate(&dk.sk_m, ct_m)?;
         let ct_x: &[u8; 32] = expect_len::<32>("X-Wing X25519 ciphertext", "32", ct_x)?;
-        let ss_x = raw_exchange(&dk.sk_x, ct_x);
+        let ss_x = dk.sk_x.exchange_unchecked(ct_x)?;
         Ok(combiner(
             ss_m.as_bytes(),
             ss_x.as_slice(),
@@ -127,11 +128,13 @@ impl KemScheme for XWing {
         randomness: &[u8],
     ) -> Result<(SharedSecret, Vec<u8>)> {
         let eseed = expect_len::<64>("X-Wing encapsulation randomness (eseed)", "64", randomness)?;
-        let mut ek_x_bytes = Zeroizing::new([0u8; 32]);
-        ek_x_bytes.copy_from_slice(&eseed[32..]);
-        let ek_x = StaticSecret::from(*ek_x_bytes);
-        let ct_x = public_from_secret(&ek_x);
-        let ss_x = raw_exchange(&ek_x, &ek.pk_x);
+        let ek_x = Scalar::new(expect_len::<32>(
+            "X-Wing ephemeral X25519 scalar",
+            "32",
+            &eseed[32..],
+        )?)?;
+        let ct_x = ek_x.public();
+        let ss_x = ek_x.exchange_unchecked(&ek.pk_x)?;
         let (ss_m, mut ct) = MlKem768::encapsulate_derand(&ek.pk_m, &eseed[..32])?;
         let ss = combiner(ss_m.as_bytes(), ss_x.as_slice(), &ct_x, &ek.pk_x);
         ct.extend_from_slice(&ct_x);
