@@ -61,10 +61,30 @@ def _check_key(key: KEMPublicKey | KEMPrivateKey[Any], what: str) -> None:
         raise TypeError(f"{what} must be a pqpay.kem key, not {type(key).__name__}")
 
 
-class SenderContext:
-    """Seals messages in order under one encapsulation; exports secrets."""
+class _Context:
+    """What both contexts share: exporting secrets and the message count."""
 
     __slots__ = ("_ctx",)
+    _ctx: _native.HpkeSenderContext | _native.HpkeReceiverContext
+
+    def export(self, exporter_context: bytes, length: int) -> bytes:
+        """An exported secret of ``length`` bytes. :raises ValueError: ``length`` too large."""
+        return self._ctx.export(as_bytes(exporter_context, "exporter_context"), length)
+
+    @property
+    def sequence_number(self) -> int:
+        """How many messages this context has sealed or opened."""
+        return self._ctx.sequence_number
+
+    def __repr__(self) -> str:
+        return f"<HPKE {type(self).__name__}>"
+
+
+class SenderContext(_Context):
+    """Seals messages in order under one encapsulation; exports secrets."""
+
+    __slots__ = ()
+    _ctx: _native.HpkeSenderContext
 
     def __init__(self, ctx: _native.HpkeSenderContext) -> None:
         self._ctx = ctx
@@ -73,23 +93,12 @@ class SenderContext:
         """Encrypts the next message. :raises MessageLimitReached: sequence numbers used up."""
         return self._ctx.seal(as_bytes(aad, "aad"), as_bytes(plaintext, "plaintext"))
 
-    def export(self, exporter_context: bytes, length: int) -> bytes:
-        """An exported secret of ``length`` bytes. :raises ValueError: ``length`` too large."""
-        return self._ctx.export(as_bytes(exporter_context, "exporter_context"), length)
 
-    @property
-    def sequence_number(self) -> int:
-        """How many messages have been sealed."""
-        return self._ctx.sequence_number
-
-    def __repr__(self) -> str:
-        return "<HPKE SenderContext>"
-
-
-class ReceiverContext:
+class ReceiverContext(_Context):
     """Opens messages in the order they were sealed; exports secrets."""
 
-    __slots__ = ("_ctx",)
+    __slots__ = ()
+    _ctx: _native.HpkeReceiverContext
 
     def __init__(self, ctx: _native.HpkeReceiverContext) -> None:
         self._ctx = ctx
@@ -97,18 +106,6 @@ class ReceiverContext:
     def open(self, ciphertext: bytes, aad: bytes = b"") -> bytes:
         """Decrypts the next message. :raises InvalidTag: authentication failed."""
         return self._ctx.open(as_bytes(aad, "aad"), as_bytes(ciphertext, "ciphertext"))
-
-    def export(self, exporter_context: bytes, length: int) -> bytes:
-        """An exported secret of ``length`` bytes. :raises ValueError: ``length`` too large."""
-        return self._ctx.export(as_bytes(exporter_context, "exporter_context"), length)
-
-    @property
-    def sequence_number(self) -> int:
-        """How many messages have been opened."""
-        return self._ctx.sequence_number
-
-    def __repr__(self) -> str:
-        return "<HPKE ReceiverContext>"
 
 
 class Suite:
