@@ -6,7 +6,7 @@ randomness destroys security.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pqpay import _native
 from pqpay._util import as_bytes
@@ -23,10 +23,12 @@ __all__ = [
     "hpke_setup_sender_derand",
     "mlkem_expanded_bytes",
     "mlkem_from_expanded_bytes",
+    "sign_deterministic",
 ]
 
 if TYPE_CHECKING:
     from pqpay.hpke import SenderContext, Suite
+    from pqpay.signatures import SignaturePrivateKey
 
 _MLKEM = TypeVar("_MLKEM", MLKEM512PrivateKey, MLKEM768PrivateKey, MLKEM1024PrivateKey)
 
@@ -76,3 +78,20 @@ def hpke_setup_sender_derand(
         public_key._key, as_bytes(info, "info"), as_bytes(ikm_e, "ikm_e")
     )
     return enc, SenderContext(ctx)
+
+
+def sign_deterministic(
+    private_key: SignaturePrivateKey[Any], data: bytes, context: bytes = b""
+) -> bytes:
+    """Signs without fresh randomness (FIPS 204 rnd = 0^32; FIPS 205 opt_rand = PK.seed).
+
+    For known-answer tests only: hedged signing (the default) resists fault and side-channel
+    attacks that deterministic signing does not. Ed25519/Ed448 are deterministic anyway.
+    """
+    from pqpay.signatures import SignaturePrivateKey
+
+    if not isinstance(private_key, SignaturePrivateKey):
+        raise TypeError(f"expected a signature private key, not {type(private_key).__name__}")
+    return private_key._key.sign(
+        as_bytes(data, "data"), as_bytes(context, "context"), deterministic=True
+    )

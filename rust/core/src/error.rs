@@ -24,6 +24,8 @@ pub enum Error {
     UnsupportedAlgorithm(String),
     /// AEAD authentication failed. Deliberately carries no detail.
     InvalidTag,
+    /// A signature did not verify. Deliberately carries no detail.
+    InvalidSignature,
     /// An HPKE context reached its message limit (sequence number overflow).
     MessageLimitReached,
     /// A caller argument was out of range (e.g. an export length too large).
@@ -52,6 +54,7 @@ impl fmt::Display for Error {
             Error::Encoding(m) => write!(f, "malformed encoding: {m}"),
             Error::UnsupportedAlgorithm(m) => write!(f, "unsupported algorithm: {m}"),
             Error::InvalidTag => write!(f, "authentication failed"),
+            Error::InvalidSignature => write!(f, "signature verification failed"),
             Error::MessageLimitReached => write!(f, "HPKE message limit reached"),
             Error::InvalidArgument(m) => write!(f, "{m}"),
             Error::Random(m) => write!(f, "random generator failed: {m}"),

@@ -8,6 +8,7 @@ mod encoding;
 mod error;
 mod hpke;
 mod kem;
+mod sig;
 
 /// Results of the power-on self-tests: list of (name, passed, microseconds).
 #[pyfunction]
@@ -33,6 +34,8 @@ mod _native {
     use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};
     #[pymodule_export]
     use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
+    #[pymodule_export]
+    use super::sig::{verify_many, SigPrivateKey, SigPublicKey};
     #[pymodule_export]
     use super::{power_on_selftest, run_selftests};
 

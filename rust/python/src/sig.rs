@@ -1,0 +1,171 @@
+//! Signature keys as Python objects; every method converts, calls the core and maps errors.
+
+use pqpay_core::sig::{batch, SigAlgorithm, SigningKey, SigningMode, VerifyingKey};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+
+use crate::error::{detach, operational, BindResult};
+
+fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
+    Ok(SigAlgorithm::from_name(name)?)
+}
+
+fn mode(deterministic: bool) -> SigningMode {
+    if deterministic {
+        SigningMode::Deterministic
+    } else {
+        SigningMode::Hedged
+    }
+}
+
+/// A signature private key of any algorithm.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct SigPrivateKey {
+    pub(crate) inner: SigningKey,
+}
+
+/// A validated signature public key of any algorithm.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct SigPublicKey {
+    pub(crate) inner: VerifyingKey,
+}
+
+#[pymethods]
+impl SigPrivateKey {
+    #[staticmethod]
+    fn generate(py: Python<'_>, algorithm_name: &str) -> PyResult<Self> {
+        operational()?;
+        let alg = algorithm(algorithm_name)?;
+        let inner = detach(py, || SigningKey::generate(alg))?;
+        Ok(SigPrivateKey { inner })
+    }
+
+    #[staticmethod]
+    fn from_private_bytes(py: Python<'_>, algorithm_name: &str, data: &[u8]) -> PyResult<Self> {
+        operational()?;
+        let alg = algorithm(algorithm_name)?;
+        let inner = detach(py, || SigningKey::from_private_bytes(alg, data))?;
+        Ok(SigPrivateKey { inner })
+    }
+
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+
+    fn private_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.private_bytes())
+    }
+
+    fn public_key(&self) -> SigPublicKey {
+        SigPublicKey {
+            inner: self.inner.verifying_key(),
+        }
+    }
+
+    #[pyo3(signature = (data, context, deterministic=false))]
+    fn sign<'py>(
+        &self,
+        py: Python<'py>,
+        data: &[u8],
+        context: &[u8],
+        deterministic: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        operational()?;
+        let sig = detach(py, || self.inner.sign(data, context, mode(deterministic)))?;
+        Ok(PyBytes::new(py, &sig))
+    }
+
+    /// Signs many messages under one context, spread over every core with the GIL released.
+    #[pyo3(signature = (messages, context, deterministic=false))]
+    fn sign_many<'py>(
+        &self,
+        py: Python<'py>,
+        messages: Vec<Vec<u8>>,
+        context: &[u8],
+        deterministic: bool,
+    ) -> PyResult<Bound<'py, PyList>> {
+        operational()?;
+        let sigs = detach(py, || {
+            batch::sign_many(&self.inner, &messages, context, mode(deterministic))
+        })?;
+        PyList::new(py, sigs.iter().map(|s| PyBytes::new(py, s)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<{} private key>", self.inner.algorithm().name())
+    }
+}
+
+#[pymethods]
+impl SigPublicKey {
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, algorithm_name: &str, data: &[u8]) -> PyResult<Self> {
+        operational()?;
+        let alg = algorithm(algorithm_name)?;
+        let inner = detach(py, || VerifyingKey::from_bytes(alg, data))?;
+        Ok(SigPublicKey { inner })
+    }
+
+    #[getter]
+    fn algorithm(&self) -> &'static str {
+        self.inner.algorithm().name()
+    }
+
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_bytes())
+    }
+
+    fn verify(
+        &self,
+        py: Python<'_>,
+        signature: &[u8],
+        data: &[u8],
+        context: &[u8],
+    ) -> PyResult<()> {
+        operational()?;
+        Ok(detach(py, || self.inner.verify(data, context, signature))?)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        match other.cast::<SigPublicKey>() {
+            Ok(o) => o.get().inner == self.inner,
+            Err(_) => false,
+        }
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inner.algorithm().name().hash(&mut h);
+        self.inner.to_bytes().hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<{} public key>", self.inner.algorithm().name())
+    }
+}
+
+/// One `verify_many` item as Python passes it: (public key, signature, message, context).
+type PyVerifyItem<'py> = (PyRef<'py, SigPublicKey>, Vec<u8>, Vec<u8>, Vec<u8>);
+
+/// Verifies many (public key, signature, message, context) items, spread over every core with
+/// the GIL released; returns one bool per item.
+#[pyfunction]
+pub fn verify_many(
+    py: Python<'_>,
+    items: Vec<PyVerifyItem<'_>>,
+) -> PyResult<Vec<bool>> {
+    operational()?;
+    let batch_items: Vec<batch::VerifyItem<'_>> = items
+        .iter()
+        .map(|(key, signature, message, context)| batch::VerifyItem {
+            key: &key.inner,
+            message,
+            signature,
+            context,
+        })
+        .collect();
+    Ok(detach(py, || batch::verify_many(&batch_items))?)
+}
