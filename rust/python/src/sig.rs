@@ -4,7 +4,7 @@ use pqpay_core::sig::{batch, SigAlgorithm, SigningKey, SigningMode, VerifyingKey
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::error::{detach, operational, BindResult};
+use crate::error::{detach, operational, BindResult, CoreError};
 
 fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
     Ok(SigAlgorithm::from_name(name)?)
@@ -53,8 +53,9 @@ impl SigPrivateKey {
         self.inner.algorithm().name()
     }
 
-    fn private_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.private_bytes())
+    fn private_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let raw = self.inner.private_bytes().map_err(CoreError)?;
+        Ok(PyBytes::new(py, &raw))
     }
 
     fn public_key(&self) -> SigPublicKey {

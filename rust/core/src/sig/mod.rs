@@ -157,8 +157,9 @@ pub trait SigningKeyImpl: Send + Sync {
     fn algorithm(&self) -> SigAlgorithm;
     /// The canonical raw private key, the form `from_private_bytes` reads back (ML-DSA: the
     /// 32-byte seed ξ; Ed25519/Ed448: the RFC 8032 secret; SLH-DSA: SK.seed‖SK.prf‖PK.seed‖PK.root;
-    /// composite: the draft's serialization).
-    fn private_bytes(&self) -> Zeroizing<Vec<u8>>;
+    /// composite: the draft's serialization). Fails with [`Error::UnsupportedAlgorithm`] when the
+    /// key has no such form (an ML-DSA key loaded from its expanded form has no seed).
+    fn private_bytes(&self) -> Result<Zeroizing<Vec<u8>>>;
     /// The matching public key.
     fn verifying_key(&self) -> VerifyingKey;
     /// Signs `msg` under context `ctx` (already checked to be at most 255 bytes).
@@ -226,7 +227,7 @@ impl SigningKey {
     }
 
     /// The canonical raw private key.
-    pub fn private_bytes(&self) -> Zeroizing<Vec<u8>> {
+    pub fn private_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
         self.0.private_bytes()
     }
 
