@@ -68,6 +68,8 @@ __all__ = [
     "MLDSA87P384PublicKey",
     "MLDSA87PrivateKey",
     "MLDSA87PublicKey",
+    "PRIVATE_KEY_CLASSES",
+    "PUBLIC_KEY_CLASSES",
     "SLHDSASHA2_128fPrivateKey",
     "SLHDSASHA2_128fPublicKey",
     "SLHDSASHA2_128sPrivateKey",
@@ -681,3 +683,38 @@ class SLHDSASHAKE_256fPrivateKey(SignaturePrivateKey[SLHDSASHAKE_256fPublicKey])
     ALGORITHM = "SLH-DSA-SHAKE-256f"
     PRIVATE_KEY_SIZE = 128
     _PUBLIC = SLHDSASHAKE_256fPublicKey
+
+
+PRIVATE_KEY_CLASSES: dict[str, type[SignaturePrivateKey[Any]]] = {
+    c.ALGORITHM: c
+    for c in (
+        MLDSA44PrivateKey,
+        MLDSA65PrivateKey,
+        MLDSA87PrivateKey,
+        Ed25519PrivateKey,
+        Ed448PrivateKey,
+        MLDSA44Ed25519PrivateKey,
+        MLDSA65Ed25519PrivateKey,
+        MLDSA87Ed448PrivateKey,
+        MLDSA65P256PrivateKey,
+        MLDSA87P384PrivateKey,
+        SLHDSASHA2_128sPrivateKey,
+        SLHDSASHA2_128fPrivateKey,
+        SLHDSASHA2_192sPrivateKey,
+        SLHDSASHA2_192fPrivateKey,
+        SLHDSASHA2_256sPrivateKey,
+        SLHDSASHA2_256fPrivateKey,
+        SLHDSASHAKE_128sPrivateKey,
+        SLHDSASHAKE_128fPrivateKey,
+        SLHDSASHAKE_192sPrivateKey,
+        SLHDSASHAKE_192fPrivateKey,
+        SLHDSASHAKE_256sPrivateKey,
+        SLHDSASHAKE_256fPrivateKey,
+    )
+}
+"""Every private-key class, by algorithm name."""
+
+PUBLIC_KEY_CLASSES: dict[str, type[SignaturePublicKey]] = {
+    c.ALGORITHM: c._PUBLIC for c in PRIVATE_KEY_CLASSES.values()
+}
+"""Every public-key class, by algorithm name."""
