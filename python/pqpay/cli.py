@@ -139,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pqpay", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("selftest", help="run the known-answer self-tests").set_defaults(func=_selftest)
-    sub.add_parser("demo", help="walk through key encapsulation, HPKE and signatures").set_defaults(func=_demo)
+    demo = sub.add_parser("demo", help="walk through key encapsulation, HPKE and signatures")
+    demo.set_defaults(func=_demo)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from pqpay.serialization import Encoding, PrivateFormat, PublicFormat
 
 __all__ = [
+    "PRIVATE_KEY_CLASSES",
+    "PUBLIC_KEY_CLASSES",
     "Ed448PrivateKey",
     "Ed448PublicKey",
     "Ed25519PrivateKey",
@@ -68,8 +70,6 @@ __all__ = [
     "MLDSA87P384PublicKey",
     "MLDSA87PrivateKey",
     "MLDSA87PublicKey",
-    "PRIVATE_KEY_CLASSES",
-    "PUBLIC_KEY_CLASSES",
     "SLHDSASHA2_128fPrivateKey",
     "SLHDSASHA2_128fPublicKey",
     "SLHDSASHA2_128sPrivateKey",
