@@ -19,3 +19,13 @@ pub(crate) fn from_private_bytes(alg: SigAlgorithm, _data: &[u8]) -> Result<Sign
 pub(crate) fn verifying_key_from_bytes(alg: SigAlgorithm, _data: &[u8]) -> Result<VerifyingKey> {
     Err(absent(alg))
 }
+
+/// Placeholder for the ML-DSA helper's loader of an FIPS 204 expanded private key.
+pub fn signing_key_from_expanded(alg: SigAlgorithm, _sk: &[u8]) -> Result<SigningKey> {
+    Err(absent(alg))
+}
+
+/// Placeholder for the ML-DSA helper's FIPS 204 `skEncode` output.
+pub fn expanded_private_key(_key: &SigningKey) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    None
+}
