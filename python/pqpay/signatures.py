@@ -45,7 +45,7 @@ from pqpay import _native
 from pqpay._util import as_bytes
 
 if TYPE_CHECKING:
-    from pqpay.serialization import Encoding, PrivateFormat, PublicFormat
+    from pqpay.serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
 
 __all__ = [
     "Ed448PrivateKey",
@@ -133,7 +133,7 @@ class SignaturePublicKey:
         """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
         from pqpay import serialization
 
-        return serialization.public_bytes(self, encoding, format)  # type: ignore[arg-type]
+        return serialization.public_bytes(self, encoding, format)
 
     def verify(self, signature: bytes, data: bytes, context: bytes = b"") -> None:
         """Verifies ``signature`` over ``data`` under ``context``.
@@ -214,11 +214,21 @@ class SignaturePrivateKey(Generic[_Pub]):
         encoding: Encoding,
         format: PrivateFormat,
         encryption_algorithm: Any = None,
+        *,
+        mldsa_form: MLDSAPrivateKeyForm | None = None,
     ) -> bytes:
-        """PKCS#8 in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
+        """PKCS#8 in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization).
+
+        ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
+        not supported. ``mldsa_form`` picks the ML-DSA private-key CHOICE (default: seed).
+        """
         from pqpay import serialization
 
-        return serialization.private_bytes(self, encoding, format, encryption_algorithm)  # type: ignore[arg-type]
+        if encryption_algorithm is not None and type(encryption_algorithm).__name__ != (
+            "NoEncryption"
+        ):
+            raise ValueError("encrypted PKCS#8 is not supported; pass NoEncryption() or None")
+        return serialization.private_bytes(self, encoding, format, mldsa_form)
 
     def public_key(self) -> _Pub:
         """The matching public key."""

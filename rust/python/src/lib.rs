@@ -29,6 +29,7 @@ mod _native {
     #[pymodule_export]
     use super::encoding::{
         load_private_key, load_public_key, private_key_to_pkcs8, public_key_to_spki,
+        sig_private_key_to_pkcs8, sig_public_key_to_spki,
     };
     #[pymodule_export]
     use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};

@@ -364,7 +364,11 @@ pub fn load_pem_public_key(data: &[u8]) -> Result<VerifyingKey> {
 fn unknown_any(dotted: &str) -> Error {
     let kem: Vec<String> = KemAlgorithm::ALL
         .iter()
-        .filter_map(|&a| super::algorithm_oid(a).ok().map(|o| format!("{o} ({})", a.name())))
+        .filter_map(|&a| {
+            super::algorithm_oid(a)
+                .ok()
+                .map(|o| format!("{o} ({})", a.name()))
+        })
         .collect();
     Error::UnsupportedAlgorithm(format!(
         "unknown or unsupported key algorithm OID {dotted}; expected one of {}, {}",
