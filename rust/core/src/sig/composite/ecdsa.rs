@@ -302,3 +302,154 @@ fn encode_ec_private_key(curve: Curve, scalar: &[u8]) -> Zeroizing<Vec<u8>> {
     )
     .to_der_secret()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len() / 2)
+            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+            .collect()
+    }
+
+    // RFC 6979 A.2.5: P-256, SHA-256, message "sample".
+    const D: &str = "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721";
+    const UX: &str = "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6";
+    const UY: &str = "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299";
+    const R: &str = "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716";
+    const S: &str = "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8";
+
+    fn rfc6979_key() -> EcdsaSigningKey {
+        EcdsaSigningKey::from_scalar(Curve::P256, Zeroizing::new(unhex(D))).unwrap()
+    }
+
+    #[test]
+    fn rfc6979_p256_sample() {
+        let key = rfc6979_key();
+        let point = [vec![4u8], unhex(UX), unhex(UY)].concat();
+        assert_eq!(key.public().as_bytes(), point.as_slice());
+        let sig = key.sign(b"sample", SigningMode::Deterministic).unwrap();
+        // DER: both r and s have the top bit set, so each INTEGER gets a leading zero.
+        let want = [
+            vec![0x30, 0x46, 0x02, 0x21, 0x00],
+            unhex(R),
+            vec![0x02, 0x21, 0x00],
+            unhex(S),
+        ]
+        .concat();
+        assert_eq!(sig, want);
+        key.public().verify(b"sample", &sig).unwrap();
+        assert_eq!(key.public().verify(b"samplE", &sig), Err(Error::InvalidSignature));
+    }
+
+    #[test]
+    fn hedged_signatures_differ_and_verify() {
+        for curve in [Curve::P256, Curve::P384] {
+            let key = EcdsaSigningKey::generate(curve).unwrap();
+            let a = key.sign(b"m", SigningMode::Hedged).unwrap();
+            let b = key.sign(b"m", SigningMode::Hedged).unwrap();
+            assert_ne!(a, b);
+            key.public().verify(b"m", &a).unwrap();
+            key.public().verify(b"m", &b).unwrap();
+            let d = key.sign(b"m", SigningMode::Deterministic).unwrap();
+            assert_eq!(d, key.sign(b"m", SigningMode::Deterministic).unwrap());
+            key.public().verify(b"m", &d).unwrap();
+        }
+    }
+
+    #[test]
+    fn private_key_der_forms() {
+        let key = rfc6979_key();
+        let der = key.to_der();
+        assert_eq!(der.len(), 51);
+        let again = EcdsaSigningKey::from_der(Curve::P256, &der).unwrap();
+        assert_eq!(again.public().as_bytes(), key.public().as_bytes());
+        // With a matching publicKey: accepted, written back without it.
+        let point = key.public().as_bytes().to_vec();
+        let with_pub = Node::Cons(
+            der::SEQUENCE,
+            vec![
+                Node::Prim(der::INTEGER, &[1]),
+                Node::Prim(der::OCTET_STRING, &unhex(D)),
+                Node::Cons(CONTEXT_1_CONSTRUCTED, vec![Node::BitString(&point)]),
+            ],
+        )
+        .to_der();
+        let k = EcdsaSigningKey::from_der(Curve::P256, &with_pub).unwrap();
+        assert_eq!(*k.to_der(), *der);
+        // A publicKey of another key: rejected.
+        let other = EcdsaSigningKey::generate(Curve::P256).unwrap();
+        let bad_pub = Node::Cons(
+            der::SEQUENCE,
+            vec![
+                Node::Prim(der::INTEGER, &[1]),
+                Node::Prim(der::OCTET_STRING, &unhex(D)),
+                Node::Cons(
+                    CONTEXT_1_CONSTRUCTED,
+                    vec![Node::BitString(other.public().as_bytes())],
+                ),
+            ],
+        )
+        .to_der();
+        assert!(matches!(
+            EcdsaSigningKey::from_der(Curve::P256, &bad_pub),
+            Err(Error::InvalidKey(_))
+        ));
+        // Wrong curve, truncations, trailing bytes, zero scalar, scalar >= n.
+        assert!(EcdsaSigningKey::from_der(Curve::P384, &der).is_err());
+        for n in 0..der.len() {
+            assert!(EcdsaSigningKey::from_der(Curve::P256, &der[..n]).is_err());
+        }
+        let mut trailing = der.to_vec();
+        trailing.push(0);
+        assert!(EcdsaSigningKey::from_der(Curve::P256, &trailing).is_err());
+        for d in [[0u8; 32], [0xff; 32]] {
+            assert!(matches!(
+                EcdsaSigningKey::from_scalar(Curve::P256, Zeroizing::new(d.to_vec())),
+                Err(Error::InvalidKey(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn public_key_checks() {
+        let key = rfc6979_key();
+        let mut point = key.public().as_bytes().to_vec();
+        assert!(EcdsaVerifyingKey::from_bytes(Curve::P256, &point).is_ok());
+        point[64] ^= 1; // off the curve
+        assert!(matches!(
+            EcdsaVerifyingKey::from_bytes(Curve::P256, &point),
+            Err(Error::InvalidKey(_))
+        ));
+        let compressed = [&[2u8][..], &unhex(UX)].concat();
+        assert!(EcdsaVerifyingKey::from_bytes(Curve::P256, &compressed).is_err());
+        assert!(EcdsaVerifyingKey::from_bytes(Curve::P256, &[]).is_err());
+    }
+
+    #[test]
+    fn high_s_accepted_non_der_rejected() {
+        let key = rfc6979_key();
+        let sig = key.sign(b"sample", SigningMode::Deterministic).unwrap();
+        // s' = n - s verifies too (ECDSA is malleable; see the module comment).
+        let n = unhex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+        let s = unhex(S);
+        let mut neg = vec![0u8; 32];
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let v = i16::from(n[i]) - i16::from(s[i]) - borrow;
+            borrow = i16::from(v < 0);
+            neg[i] = (v + 256 * borrow) as u8;
+        }
+        let flipped = [vec![0x30, 0x45, 0x02, 0x21, 0x00], unhex(R), vec![0x02, 0x20], neg].concat();
+        key.public().verify(b"sample", &flipped).unwrap();
+        // BER long-form length and trailing garbage are rejected.
+        let mut ber = vec![0x30, 0x81, 0x46];
+        ber.extend_from_slice(&sig[2..]);
+        assert!(key.public().verify(b"sample", &ber).is_err());
+        let mut trailing = sig.clone();
+        trailing.push(0);
+        assert!(key.public().verify(b"sample", &trailing).is_err());
+    }
+}
