@@ -32,7 +32,7 @@
 //! here panics on any input. Private-key encodings come back as [`Zeroizing`] buffers, and
 //! decoded PEM is wiped once parsed.
 
-mod der;
+pub(crate) mod der;
 pub mod sig;
 
 use subtle::ConstantTimeEq;
