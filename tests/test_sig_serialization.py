@@ -418,3 +418,37 @@ def test_both_form_mismatch_is_invalid_key() -> None:
         ).public_key()
         == a.public_key()
     )
+
+
+def test_golden_pyca_key_files() -> None:
+    """vectors/sig_keys/: written once by pyca/cryptography 50 (see its generate.py)."""
+    import json
+
+    from vectors import REPO_ROOT
+
+    folder = REPO_ROOT / "vectors" / "sig_keys"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    tally = Tally("pqpay: vectors/sig_keys (pyca-written)")
+    for entry in manifest["keys"]:
+        with tally.case(entry["name"]):
+            raw = h(entry["private_key"])
+            pub_raw = h(entry["public_key"])
+            der = (folder / entry["private_der"]).read_bytes()
+            pem = (folder / entry["private_pem"]).read_bytes()
+            for sk, enc, blob in (
+                (load_der_private_key(der), Encoding.DER, der),
+                (load_pem_private_key(pem), Encoding.PEM, pem),
+            ):
+                assert sk.ALGORITHM == entry["algorithm"]
+                assert sk.private_bytes_raw() == raw
+                assert sk.public_key().public_bytes_raw() == pub_raw
+                assert sk.private_bytes(enc, PrivateFormat.PKCS8) == blob
+            for fname, load, enc in (
+                ("public_der", load_der_public_key, Encoding.DER),
+                ("public_pem", load_pem_public_key, Encoding.PEM),
+            ):
+                blob = (folder / entry[fname]).read_bytes()
+                pub = load(blob)
+                assert pub.public_bytes_raw() == pub_raw
+                assert pub.public_bytes(enc, PublicFormat.SubjectPublicKeyInfo) == blob
+    tally.finish(expected=5)
