@@ -439,7 +439,7 @@ def test_golden_pyca_key_files() -> None:
                 (load_der_private_key(der), Encoding.DER, der),
                 (load_pem_private_key(pem), Encoding.PEM, pem),
             ):
-                assert sk.ALGORITHM == entry["algorithm"]
+                assert entry["algorithm"] == sk.ALGORITHM
                 assert sk.private_bytes_raw() == raw
                 assert sk.public_key().public_bytes_raw() == pub_raw
                 assert sk.private_bytes(enc, PrivateFormat.PKCS8) == blob
