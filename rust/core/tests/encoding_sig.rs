@@ -116,6 +116,14 @@ fn expect_encoding_err<T>(r: Result<T, Error>, needle: &str) {
 fn same_key(a: &SigningKey, b: &SigningKey) {
     assert_eq!(a.algorithm(), b.algorithm());
     assert_eq!(a.verifying_key(), b.verifying_key());
+    if a.algorithm().family() == SigFamily::SlhDsa {
+        // Signing is slow in a debug build; the raw keys say enough.
+        assert_eq!(
+            *a.private_bytes().expect("raw"),
+            *b.private_bytes().expect("raw")
+        );
+        return;
+    }
     // A signature by one verifies under the other.
     let sig = b
         .sign(b"pkcs8", b"", SigningMode::Hedged)

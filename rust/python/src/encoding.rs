@@ -47,7 +47,7 @@ pub fn load_private_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<Py<P
         }
     })?;
     Ok(match key {
-        AnyPrivateKey::Kem(inner) => Py::new(py, KemPrivateKey { inner })?.into_any(),
+        AnyPrivateKey::Kem(inner) => Py::new(py, KemPrivateKey { inner: *inner })?.into_any(),
         AnyPrivateKey::Sig(inner) => Py::new(py, SigPrivateKey { inner })?.into_any(),
     })
 }

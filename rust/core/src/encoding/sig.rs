@@ -55,8 +55,8 @@ pub enum MlDsaPrivateKeyForm {
 
 /// A private key of either kind, as read from a PKCS#8 document.
 pub enum AnyPrivateKey {
-    /// A KEM decapsulation key.
-    Kem(DecapsulationKey),
+    /// A KEM decapsulation key (boxed: it is much larger than a signing-key handle).
+    Kem(Box<DecapsulationKey>),
     /// A signature key.
     Sig(SigningKey),
 }
@@ -394,7 +394,7 @@ pub fn load_der_private_key_any(data: &[u8]) -> Result<AnyPrivateKey> {
         return load_sig_private(&env).map(AnyPrivateKey::Sig);
     }
     if is_kem_oid(&env.dotted) {
-        return super::load_der_private_key(data).map(AnyPrivateKey::Kem);
+        return super::load_der_private_key(data).map(|k| AnyPrivateKey::Kem(Box::new(k)));
     }
     Err(unknown_any(&env.dotted))
 }
@@ -527,6 +527,7 @@ pub fn public_key_to_pem(key: &VerifyingKey) -> Result<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

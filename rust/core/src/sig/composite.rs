@@ -249,7 +249,11 @@ impl CompositeSigningKey {
             TradSigning::Ecdsa(k) => TradVerifying::Ecdsa(EcdsaVerifyingKey::from_bytes(
                 match p.trad {
                     Trad::Ecdsa(c) => c,
-                    _ => return Err(Error::Internal("ECDSA key for a non-ECDSA composite".into())),
+                    _ => {
+                        return Err(Error::Internal(
+                            "ECDSA key for a non-ECDSA composite".into(),
+                        ))
+                    }
                 },
                 k.public().as_bytes(),
             )?),
@@ -488,7 +492,10 @@ mod tests {
                 let mp = message_representative(alg, &m, c).unwrap();
                 key.public().verify(&mp, &sig[p.mldsa_sig_len..]).unwrap();
                 let wrong = message_representative(alg, b"other", c).unwrap();
-                assert!(key.public().verify(&wrong, &sig[p.mldsa_sig_len..]).is_err());
+                assert!(key
+                    .public()
+                    .verify(&wrong, &sig[p.mldsa_sig_len..])
+                    .is_err());
             }
             ran += 1;
         }
