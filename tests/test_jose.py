@@ -157,7 +157,7 @@ def test_rfc9964_mldsa44_example() -> None:
     sk = S.MLDSA44PrivateKey.from_seed_bytes(bytes(32))
     jwk = jose.to_jwk(sk)
     assert jwk["pub"].startswith("unH59k4RuutY-pxvu24U5h8YZD2rSVtHU5qRZsoBmBMcRPgmu9VuNOVdteXi1zN")
-    assert jwk["pub"].endswith("c7KmWDZgbTP07e7gEWzw4MFRrndjbDQ")
+    assert jwk["pub"].endswith("cy7KmWDZgbTP07e7gEWzw4MFRrndjbDQ")
     assert jwk["priv"] == "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     assert jose.jwk_thumbprint(jwk) == "T4xl70S7MT6Zeq6r9V9fPJGVn76wfnXJ21-gyo0Gu6o"
     # The example's kid is accepted as an extra member.
