@@ -1,6 +1,11 @@
 //! Ed25519 / Ed448: RFC 8032 answers, Wycheproof `ed25519_test.json` (single and batch must give
 //! the same answers), batch verification, contexts and bad input.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::type_complexity
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -95,6 +95,13 @@ const MIN_BATCH: usize = 4;
 /// order); the rest are split into one chunk per core and each chunk is checked with one random
 /// linear combination (fresh OS randomness). When a chunk's equation fails, its items are
 /// verified one by one, so the result still says which ones failed.
+///
+/// Known limit: the batch equation is exact for the prime-order part only. A signature made with
+/// the private key whose R (or whose key) carries a small-order component fails single
+/// verification but passes a chunk's equation when the random zᵢ cancel that component (at most
+/// half the time). Honest signatures and every Wycheproof vector are unaffected; only a key's
+/// owner can build such a signature. Closing this would cost a torsion check per R (about a
+/// verification each), which is what batching saves.
 pub fn verify_ed25519(items: &[Ed25519Item<'_>]) -> Result<Vec<bool>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
