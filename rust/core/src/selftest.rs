@@ -377,7 +377,10 @@ const TESTS: &[(&str, TestFn)] = &[
         "HPKE MLKEM1024-P384 HKDF-SHA384 AES-256-GCM KAT",
         hpke_mlkem1024_p384,
     ),
-    ("MLDSA65-Ed25519-SHA512 composite KAT", composite_mldsa65_ed25519),
+    (
+        "MLDSA65-Ed25519-SHA512 composite KAT",
+        composite_mldsa65_ed25519,
+    ),
 ];
 
 /// Runs every self-test now (not cached) and returns the results.

@@ -29,8 +29,7 @@ fn read_shared(rel: &str) -> String {
 }
 
 fn b64(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = Vec::new();
     let (mut acc, mut bits) = (0u32, 0u32);
     for c in s.bytes().filter(|&c| c != b'=') {
@@ -91,7 +90,11 @@ fn message_representative_matches_draft_samples() {
         );
         let m_prime = message_representative(alg, &m, &ctx).unwrap();
         let ph = md_value(&text, "PH(M)").unwrap();
-        assert_eq!(&m_prime[m_prime.len() - 64..], ph.as_slice(), "{file}: PH(M)");
+        assert_eq!(
+            &m_prime[m_prime.len() - 64..],
+            ph.as_slice(),
+            "{file}: PH(M)"
+        );
         assert_eq!(m_prime, md_value(&text, "M'").unwrap(), "{file}: M'");
     }
 }
@@ -106,7 +109,10 @@ fn message_representative_rejects_long_context() {
     ));
     // Ed448's pre-hash is SHAKE256 with 64 bytes of output.
     let mp = message_representative(SigAlgorithm::MlDsa87Ed448, b"", b"").unwrap();
-    assert_eq!(mp.len(), 32 + label(SigAlgorithm::MlDsa87Ed448).unwrap().len() + 1 + 64);
+    assert_eq!(
+        mp.len(),
+        32 + label(SigAlgorithm::MlDsa87Ed448).unwrap().len() + 1 + 64
+    );
 }
 
 const OFFERED: [(&str, SigAlgorithm); 5] = [
@@ -129,15 +135,24 @@ fn draft_test_vectors() {
             continue;
         };
         let field = |k: &str| b64(t[k].as_str().unwrap());
-        let pk = VerifyingKey::from_bytes(alg, &field("pk")).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let pk =
+            VerifyingKey::from_bytes(alg, &field("pk")).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(pk.to_bytes(), field("pk"), "{id}");
         let sk = SigningKey::from_private_bytes(alg, &field("sk")).unwrap();
         assert_eq!(sk.verifying_key(), pk, "{id}: sk does not give pk");
-        assert_eq!(*sk.private_bytes().unwrap(), field("sk"), "{id}: sk round trip");
-        pk.verify(&m, b"", &field("s")).unwrap_or_else(|e| panic!("{id}: s: {e}"));
+        assert_eq!(
+            *sk.private_bytes().unwrap(),
+            field("sk"),
+            "{id}: sk round trip"
+        );
+        pk.verify(&m, b"", &field("s"))
+            .unwrap_or_else(|e| panic!("{id}: s: {e}"));
         pk.verify(&m, &ctx, &field("sWithContext"))
             .unwrap_or_else(|e| panic!("{id}: sWithContext: {e}"));
-        assert_eq!(pk.verify(&m, &ctx, &field("s")), Err(Error::InvalidSignature));
+        assert_eq!(
+            pk.verify(&m, &ctx, &field("s")),
+            Err(Error::InvalidSignature)
+        );
         for mode in [SigningMode::Hedged, SigningMode::Deterministic] {
             let sig = sk.sign(&m, &ctx, mode).unwrap();
             pk.verify(&m, &ctx, &sig).unwrap();
@@ -159,15 +174,24 @@ fn round_trip_tamper_and_bad_input() {
         let sig = sk.sign(b"msg", b"ctx", SigningMode::Hedged).unwrap();
         pk.verify(b"msg", b"ctx", &sig).unwrap();
         assert_eq!(pk.verify(b"msg", b"", &sig), Err(Error::InvalidSignature));
-        assert_eq!(pk.verify(b"msG", b"ctx", &sig), Err(Error::InvalidSignature));
+        assert_eq!(
+            pk.verify(b"msG", b"ctx", &sig),
+            Err(Error::InvalidSignature)
+        );
         // Deterministic mode is deterministic on both halves.
         let d1 = sk.sign(b"msg", b"", SigningMode::Deterministic).unwrap();
-        assert_eq!(d1, sk.sign(b"msg", b"", SigningMode::Deterministic).unwrap());
+        assert_eq!(
+            d1,
+            sk.sign(b"msg", b"", SigningMode::Deterministic).unwrap()
+        );
         // A flipped bit in either half, a truncation, or an extra byte fails.
         for i in [0, sig.len() / 2, sig.len() - 1] {
             let mut bad = sig.clone();
             bad[i] ^= 0x01;
-            assert_eq!(pk.verify(b"msg", b"ctx", &bad), Err(Error::InvalidSignature));
+            assert_eq!(
+                pk.verify(b"msg", b"ctx", &bad),
+                Err(Error::InvalidSignature)
+            );
         }
         assert_eq!(
             pk.verify(b"msg", b"ctx", &sig[..sig.len() - 1]),
@@ -175,7 +199,10 @@ fn round_trip_tamper_and_bad_input() {
         );
         let mut longer = sig.clone();
         longer.push(0);
-        assert_eq!(pk.verify(b"msg", b"ctx", &longer), Err(Error::InvalidSignature));
+        assert_eq!(
+            pk.verify(b"msg", b"ctx", &longer),
+            Err(Error::InvalidSignature)
+        );
         assert_eq!(pk.verify(b"msg", b"ctx", &[]), Err(Error::InvalidSignature));
         // Context over 255 bytes: a caller error on both sides.
         assert!(matches!(

@@ -341,7 +341,10 @@ mod tests {
         .concat();
         assert_eq!(sig, want);
         key.public().verify(b"sample", &sig).unwrap();
-        assert_eq!(key.public().verify(b"samplE", &sig), Err(Error::InvalidSignature));
+        assert_eq!(
+            key.public().verify(b"samplE", &sig),
+            Err(Error::InvalidSignature)
+        );
     }
 
     #[test]
@@ -442,7 +445,13 @@ mod tests {
             borrow = i16::from(v < 0);
             neg[i] = (v + 256 * borrow) as u8;
         }
-        let flipped = [vec![0x30, 0x45, 0x02, 0x21, 0x00], unhex(R), vec![0x02, 0x20], neg].concat();
+        let flipped = [
+            vec![0x30, 0x45, 0x02, 0x21, 0x00],
+            unhex(R),
+            vec![0x02, 0x20],
+            neg,
+        ]
+        .concat();
         key.public().verify(b"sample", &flipped).unwrap();
         // BER long-form length and trailing garbage are rejected.
         let mut ber = vec![0x30, 0x81, 0x46];
