@@ -1,6 +1,6 @@
 //! Power-on known-answer self-tests: one fast KAT per algorithm, run once per process.
 //!
-//! Expected values come from independent published vectors (NIST ML-KEM KAT count 0 as shipped in
+//! Expected values come from independent published vectors (NIST ML-KEM and ML-DSA-65 KAT count 0 as shipped in
 //! `cryptography-vectors`, the X-Wing draft's first vector, RFC 7748 §5.2, the RFC 9180 and
 //! draft-ietf-hpke-pq HPKE vectors, which also cover MLKEM768-P256, MLKEM1024-P384, the SHAKE and
 //! HKDF KDFs and all three AEADs); long outputs are
@@ -354,6 +354,28 @@ fn composite_mldsa65_ed25519() -> Result<bool> {
         && pk.verify(msg, b"", &det).is_ok())
 }
 
+/// NIST ML-DSA-65 deterministic KAT (`kat_MLDSA_65_det_pure.rsp` count 0 in
+/// `cryptography-vectors`): KeyGen from ξ, deterministic Sign with a context, Verify, and
+/// rejection of a one-bit-flipped signature.
+fn mldsa65() -> Result<bool> {
+    use crate::sig::{SigAlgorithm, SigningKey, SigningMode};
+    let sk = SigningKey::from_private_bytes(
+        SigAlgorithm::MlDsa65,
+        &unhex("f696484048ec21f96cf50a56d0759c448f3779752f0383d37449690694cf7a68"),
+    )?;
+    let vk = sk.verifying_key();
+    let msg = unhex("6dbbc4375136df3b07f7c70e639e223e");
+    let ctx = unhex("480c658c0cb3e040bde084345cef0df7");
+    let sig = sk.sign(&msg, &ctx, SigningMode::Deterministic)?;
+    let mut bad = sig.clone();
+    bad[0] ^= 1;
+    Ok(sha3(&vk.to_bytes())
+        == unhex("873f4b8e23d2283ecdb79f1b33974ed1cbf4b4ce82b338dd3c236b41dea77faf")
+        && sha3(&sig) == unhex("32d0c34c58b58d70997228145abfc2a3f3e8a74326476caae9754d033aed8669")
+        && vk.verify(&msg, &ctx, &sig).is_ok()
+        && vk.verify(&msg, &ctx, &bad).is_err())
+}
+
 const TESTS: &[(&str, TestFn)] = &[
     ("ML-KEM-512 KAT", mlkem512),
     ("ML-KEM-768 KAT", mlkem768),
@@ -361,6 +383,7 @@ const TESTS: &[(&str, TestFn)] = &[
     ("X25519 KAT (RFC 7748)", x25519),
     ("X-Wing KAT", xwing),
     ("X25519MLKEM768 composition", x25519mlkem768),
+    ("ML-DSA-65 KAT", mldsa65),
     (
         "HPKE DHKEM(X25519) HKDF-SHA256 AES-128-GCM KAT",
         hpke_dhkem_x25519,
