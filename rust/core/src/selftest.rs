@@ -14,6 +14,7 @@ use sha3::{Digest, Sha3_256};
 use shake::{ExtendableOutput, Shake256, Update, XofReader};
 
 use crate::kem::{DecapsulationKey, KemAlgorithm};
+use crate::sig::{SigAlgorithm, SigningKey, SigningMode};
 use crate::{Error, Result};
 
 /// The outcome of one self-test.
@@ -376,6 +377,51 @@ fn mldsa65() -> Result<bool> {
         && vk.verify(&msg, &ctx, &bad).is_err())
 }
 
+/// RFC 8032 KAT: keygen from the secret, signature, verification, and rejection after a flipped
+/// bit. `ctx` is only used for Ed448.
+fn eddsa_kat(
+    alg: SigAlgorithm,
+    sk: &str,
+    pk: &str,
+    msg: &str,
+    ctx: &str,
+    sig: &str,
+) -> Result<bool> {
+    let key = SigningKey::from_private_bytes(alg, &unhex(sk))?;
+    let vk = key.verifying_key();
+    let s = key.sign(&unhex(msg), &unhex(ctx), SigningMode::Deterministic)?;
+    let mut bad = s.clone();
+    bad[0] ^= 1;
+    Ok(vk.to_bytes() == unhex(pk)
+        && s == unhex(sig)
+        && vk.verify(&unhex(msg), &unhex(ctx), &s).is_ok()
+        && vk.verify(&unhex(msg), &unhex(ctx), &bad).is_err())
+}
+
+/// RFC 8032 §7.1 TEST 2 (one-byte message).
+fn ed25519() -> Result<bool> {
+    eddsa_kat(
+        SigAlgorithm::Ed25519,
+        "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+        "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+        "72",
+        "",
+        "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
+    )
+}
+
+/// RFC 8032 §7.4, 1 octet with context "foo" (dom4 with a non-empty context).
+fn ed448() -> Result<bool> {
+    eddsa_kat(
+        SigAlgorithm::Ed448,
+        "c4eab05d357007c632f3dbb48489924d552b08fe0c353a0d4a1f00acda2c463afbea67c5e8d2877c5e3bc397a659949ef8021e954e0a12274e",
+        "43ba28f430cdff456ae531545f7ecd0ac834a55d9358c0372bfa0c6c6798c0866aea01eb00742802b8438ea4cb82169c235160627b4c3a9480",
+        "03",
+        "666f6f",
+        "d4f8f6131770dd46f40867d6fd5d5055de43541f8c5e35abbcd001b32a89f7d2151f7647f11d8ca2ae279fb842d607217fce6e042f6815ea000c85741de5c8da1144a6a1aba7f96de42505d7a7298524fda538fccbbb754f578c1cad10d54d0d5428407e85dcbc98a49155c13764e66c3c00",
+    )
+}
+
 const TESTS: &[(&str, TestFn)] = &[
     ("ML-KEM-512 KAT", mlkem512),
     ("ML-KEM-768 KAT", mlkem768),
@@ -400,6 +446,8 @@ const TESTS: &[(&str, TestFn)] = &[
         "HPKE MLKEM1024-P384 HKDF-SHA384 AES-256-GCM KAT",
         hpke_mlkem1024_p384,
     ),
+    ("Ed25519 KAT (RFC 8032)", ed25519),
+    ("Ed448 KAT with context (RFC 8032)", ed448),
     (
         "MLDSA65-Ed25519-SHA512 composite KAT",
         composite_mldsa65_ed25519,
