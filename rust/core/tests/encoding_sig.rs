@@ -423,7 +423,7 @@ fn sample_encodings() -> Vec<(bool, Vec<u8>)> {
     for alg in [
         SigAlgorithm::Ed25519,
         SigAlgorithm::Ed448,
-        SigAlgorithm::SlhDsaShake128s,
+        SigAlgorithm::SlhDsaShake128f,
         SigAlgorithm::MlDsa44Ed25519,
         SigAlgorithm::MlDsa65P256,
     ] {
