@@ -3,11 +3,14 @@ and strict parsing."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pqpay import jose, signatures
 from pqpay.exceptions import EncodingError, InvalidKey, UnsupportedAlgorithm
@@ -323,3 +326,47 @@ def test_okp_cose_errors() -> None:
         jose.from_cose_key(b"\xa4\x01\x01\x03\x32\x20\x07\x21" + _bstr(x))  # alg -19 (Ed25519)
     with pytest.raises(InvalidKey, match="57 bytes"):
         jose.from_cose_key(b"\xa3\x01\x01\x20\x07\x21" + _bstr(x[:32]))
+
+
+# --- properties ------------------------------------------------------------------------------
+
+_ED25519_COSE = jose.to_cose_key(S.Ed25519PrivateKey.from_private_bytes(bytes(range(32))))
+_ED25519_JWK = jose.to_jwk(S.Ed25519PrivateKey.from_private_bytes(bytes(range(32))))
+
+
+@given(st.binary(max_size=200))
+def test_cose_decoder_never_crashes_on_random_bytes(data: bytes) -> None:
+    with contextlib.suppress(EncodingError, UnsupportedAlgorithm, InvalidKey, ValueError):
+        jose.from_cose_key(data)
+
+
+@given(st.integers(0, len(_ED25519_COSE) - 1), st.integers(0, 255))
+def test_cose_single_byte_mutations(pos: int, value: int) -> None:
+    mutated = bytearray(_ED25519_COSE)
+    mutated[pos] = value
+    try:
+        key = jose.from_cose_key(bytes(mutated))
+    except (EncodingError, UnsupportedAlgorithm, InvalidKey, ValueError):
+        return
+    # Accepted only as a well-formed key: a private key consistent with its x, or a public key
+    # when the mutation removed the d label.
+    if isinstance(key, S.SignaturePrivateKey):
+        assert jose.to_jwk(key)["x"] == _b64(key.public_key().public_bytes_raw())
+    else:
+        assert isinstance(key, (S.Ed25519PublicKey, S.Ed448PublicKey))
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["kty", "crv", "alg", "x", "d", "pub", "priv", "kid"]),
+        st.one_of(
+            st.sampled_from(["OKP", "AKP", "Ed25519", "Ed448", "EdDSA", "ML-DSA-44", ""]),
+            st.text(max_size=8),
+            st.integers(),
+            st.none(),
+        ),
+    )
+)
+def test_jwk_parser_never_crashes(jwk: dict[str, Any]) -> None:
+    with contextlib.suppress(EncodingError, UnsupportedAlgorithm, InvalidKey, ValueError):
+        jose.from_jwk({**_ED25519_JWK, **jwk})
