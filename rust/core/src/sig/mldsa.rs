@@ -334,7 +334,6 @@ impl MlDsaSigningKey {
                 .map_err(|_| {
                     Error::Internal("ML-DSA rejection sampling did not terminate".into())
                 })?;
-            rng.0.zeroize();
             Ok(sig.encode().as_slice().to_vec())
         })
     }
@@ -391,6 +390,12 @@ impl rand_core::TryRng for FixedRnd {
 }
 
 impl rand_core::TryCryptoRng for FixedRnd {}
+
+impl Drop for FixedRnd {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl SigningKeyImpl for MlDsaSigningKey {
     fn as_any(&self) -> &dyn Any {
