@@ -275,8 +275,42 @@ def verify_many(
     return _native.verify_many(native_items)
 
 
+class _MLDSAPublicKey(SignaturePublicKey):
+    """ML-DSA public keys: adds FIPS 204 "external mu" (the message representative)."""
+
+    __slots__ = ()
+
+    def compute_mu(self, data: bytes, context: bytes = b"") -> bytes:
+        """The 64-byte message representative
+        ``mu = SHAKE256(SHAKE256(pk, 64) || 0 || len(context) || context || data, 64)``.
+
+        Lets a party without the private key hash a large message once; ``sign_mu`` then signs
+        it, and the signature verifies with ``verify`` over ``data`` as usual.
+
+        :raises ValueError: ``context`` is longer than 255 bytes.
+        """
+        return _native.mldsa_compute_mu(
+            self._key, as_bytes(data, "data"), as_bytes(context, "context")
+        )
+
+    def verify_mu(self, signature: bytes, mu: bytes) -> None:
+        """Verifies ``signature`` over a message representative from :meth:`compute_mu`.
+
+        :raises InvalidSignature: the signature does not verify.
+        :raises ValueError: ``mu`` is not 64 bytes.
+        """
+        _native.mldsa_verify_mu(self._key, as_bytes(mu, "mu"), as_bytes(signature, "signature"))
+
+
 class _MLDSAPrivateKey(SignaturePrivateKey[_Pub]):
     __slots__ = ()
+
+    def sign_mu(self, mu: bytes) -> bytes:
+        """Signs a 64-byte message representative from ``compute_mu`` (hedged).
+
+        :raises ValueError: ``mu`` is not 64 bytes.
+        """
+        return _native.mldsa_sign_mu(self._key, as_bytes(mu, "mu"))
 
     @classmethod
     def from_seed_bytes(cls, seed: bytes) -> Self:
@@ -287,7 +321,7 @@ class _MLDSAPrivateKey(SignaturePrivateKey[_Pub]):
         return cls.from_private_bytes(seed)
 
 
-class MLDSA44PublicKey(SignaturePublicKey):
+class MLDSA44PublicKey(_MLDSAPublicKey):
     """An ML-DSA-44 public key (FIPS 204)."""
 
     __slots__ = ()
@@ -305,7 +339,7 @@ class MLDSA44PrivateKey(_MLDSAPrivateKey[MLDSA44PublicKey]):
     _PUBLIC = MLDSA44PublicKey
 
 
-class MLDSA65PublicKey(SignaturePublicKey):
+class MLDSA65PublicKey(_MLDSAPublicKey):
     """An ML-DSA-65 public key (FIPS 204)."""
 
     __slots__ = ()
@@ -323,7 +357,7 @@ class MLDSA65PrivateKey(_MLDSAPrivateKey[MLDSA65PublicKey]):
     _PUBLIC = MLDSA65PublicKey
 
 
-class MLDSA87PublicKey(SignaturePublicKey):
+class MLDSA87PublicKey(_MLDSAPublicKey):
     """An ML-DSA-87 public key (FIPS 204)."""
 
     __slots__ = ()
