@@ -7,8 +7,9 @@
 //! which aws-lc does not offer.
 //!
 //! Verification accepts high-S signatures: ECDSA (FIPS 186-5, X9.62) and the composite draft do
-//! not require low-S, and OpenSSL/BoringSSL-based signers emit both. The signature is strict DER
-//! (aws-lc rejects BER, trailing bytes and non-minimal integers).
+//! not require low-S, and the draft's own vectors carry them (`sWithContext` of
+//! MLDSA65-ECDSA-P256-SHA512, both signatures of MLDSA87-ECDSA-P384-SHA512). The signature is
+//! strict DER (aws-lc rejects BER, trailing bytes and non-minimal integers).
 
 use aws_lc_rs::signature::{
     EcdsaKeyPair, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, KeyPair, ParsedPublicKey,
