@@ -19,8 +19,17 @@ from pqpay.kem import (
 )
 
 __all__ = [
+    "MLDSA_PREHASH_ALGORITHMS",
     "encapsulate_derand",
     "hpke_setup_sender_derand",
+    "mldsa_expanded_bytes",
+    "mldsa_from_expanded_bytes",
+    "mldsa_sign_internal",
+    "mldsa_sign_mu_with_rnd",
+    "mldsa_sign_prehash",
+    "mldsa_sign_with_rnd",
+    "mldsa_verify_internal",
+    "mldsa_verify_prehash",
     "mlkem_expanded_bytes",
     "mlkem_from_expanded_bytes",
     "sign_deterministic",
@@ -28,7 +37,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from pqpay.hpke import SenderContext, Suite
-    from pqpay.signatures import SignaturePrivateKey
+    from pqpay.signatures import (
+        MLDSA44PrivateKey,
+        MLDSA65PrivateKey,
+        MLDSA87PrivateKey,
+        SignaturePrivateKey,
+        SignaturePublicKey,
+    )
+
+    _MLDSA = TypeVar("_MLDSA", MLDSA44PrivateKey, MLDSA65PrivateKey, MLDSA87PrivateKey)
 
 _MLKEM = TypeVar("_MLKEM", MLKEM512PrivateKey, MLKEM768PrivateKey, MLKEM1024PrivateKey)
 
@@ -94,4 +111,134 @@ def sign_deterministic(
         raise TypeError(f"expected a signature private key, not {type(private_key).__name__}")
     return private_key._key.sign(
         as_bytes(data, "data"), as_bytes(context, "context"), deterministic=True
+    )
+
+
+# --- ML-DSA (FIPS 204) ----------------------------------------------------------------------
+
+MLDSA_PREHASH_ALGORITHMS = (
+    "SHA2-224",
+    "SHA2-256",
+    "SHA2-384",
+    "SHA2-512",
+    "SHA2-512/224",
+    "SHA2-512/256",
+    "SHA3-224",
+    "SHA3-256",
+    "SHA3-384",
+    "SHA3-512",
+    "SHAKE-128",
+    "SHAKE-256",
+)
+"""The HashML-DSA pre-hash functions, by their ACVP names."""
+
+
+def _mldsa_private(private_key: Any) -> Any:
+    from pqpay.signatures import _MLDSAPrivateKey
+
+    if not isinstance(private_key, _MLDSAPrivateKey):
+        raise TypeError(f"expected an ML-DSA private key, not {type(private_key).__name__}")
+    return private_key._key
+
+
+def _mldsa_public(public_key: Any) -> Any:
+    from pqpay.signatures import _MLDSAPublicKey
+
+    if not isinstance(public_key, _MLDSAPublicKey):
+        raise TypeError(f"expected an ML-DSA public key, not {type(public_key).__name__}")
+    return public_key._key
+
+
+def mldsa_from_expanded_bytes(cls: type[_MLDSA], expanded: bytes) -> _MLDSA:
+    """Imports a FIPS 204 expanded ML-DSA private key (2560 / 4032 / 4896 bytes).
+
+    The s1/s2 coefficients must be in range and ``tr`` must match the key's public key
+    (``InvalidKey`` otherwise). The key has no seed, so ``private_bytes_raw()`` raises on it;
+    prefer seeds wherever you can.
+    """
+    return cls._wrap(_native.mldsa_from_expanded(cls.ALGORITHM, as_bytes(expanded, "expanded")))
+
+
+def mldsa_expanded_bytes(private_key: SignaturePrivateKey[Any]) -> bytes:
+    """The FIPS 204 expanded private key of an ML-DSA key."""
+    return _native.mldsa_expanded(_mldsa_private(private_key))
+
+
+def mldsa_sign_with_rnd(
+    private_key: SignaturePrivateKey[Any], data: bytes, context: bytes, rnd: bytes
+) -> bytes:
+    """HAZMAT: ML-DSA.Sign with a caller-chosen 32-byte ``rnd`` (for test vectors only;
+    a repeated or predictable ``rnd`` forfeits hedging)."""
+    return _native.mldsa_hazmat_sign_with_rnd(
+        _mldsa_private(private_key),
+        as_bytes(data, "data"),
+        as_bytes(context, "context"),
+        as_bytes(rnd, "rnd"),
+    )
+
+
+def mldsa_sign_internal(private_key: SignaturePrivateKey[Any], m_prime: bytes, rnd: bytes) -> bytes:
+    """HAZMAT: FIPS 204 ML-DSA.Sign_internal over ``M'`` as given (no domain separation, no
+    context). For the ACVP "internal" interface only: such signatures verify under ``verify``
+    only when ``M'`` happens to be a well-formed pure encoding."""
+    return _native.mldsa_hazmat_sign_internal(
+        _mldsa_private(private_key), as_bytes(m_prime, "m_prime"), as_bytes(rnd, "rnd")
+    )
+
+
+def mldsa_verify_internal(public_key: SignaturePublicKey, signature: bytes, m_prime: bytes) -> None:
+    """HAZMAT: FIPS 204 ML-DSA.Verify_internal over ``M'`` as given.
+
+    :raises InvalidSignature: the signature does not verify.
+    """
+    _native.mldsa_hazmat_verify_internal(
+        _mldsa_public(public_key), as_bytes(m_prime, "m_prime"), as_bytes(signature, "signature")
+    )
+
+
+def mldsa_sign_mu_with_rnd(private_key: SignaturePrivateKey[Any], mu: bytes, rnd: bytes) -> bytes:
+    """HAZMAT: signs a 64-byte ``mu`` with a caller-chosen 32-byte ``rnd`` (test vectors)."""
+    return _native.mldsa_hazmat_sign_mu_with_rnd(
+        _mldsa_private(private_key), as_bytes(mu, "mu"), as_bytes(rnd, "rnd")
+    )
+
+
+def mldsa_sign_prehash(
+    private_key: SignaturePrivateKey[Any],
+    hash_algorithm: str,
+    data: bytes,
+    context: bytes = b"",
+    rnd: bytes = bytes(32),
+) -> bytes:
+    """HAZMAT: HashML-DSA.Sign (FIPS 204 Algorithm 4), ``hash_algorithm`` one of
+    :data:`MLDSA_PREHASH_ALGORITHMS`. Test vectors only: pqpay's API signs pure ML-DSA.
+
+    The default ``rnd`` (zeros) is the deterministic variant.
+    """
+    return _native.mldsa_hazmat_sign_prehash(
+        _mldsa_private(private_key),
+        hash_algorithm,
+        as_bytes(data, "data"),
+        as_bytes(context, "context"),
+        as_bytes(rnd, "rnd"),
+    )
+
+
+def mldsa_verify_prehash(
+    public_key: SignaturePublicKey,
+    hash_algorithm: str,
+    signature: bytes,
+    data: bytes,
+    context: bytes = b"",
+) -> None:
+    """HAZMAT: HashML-DSA.Verify (FIPS 204 Algorithm 5).
+
+    :raises InvalidSignature: the signature does not verify.
+    """
+    _native.mldsa_hazmat_verify_prehash(
+        _mldsa_public(public_key),
+        hash_algorithm,
+        as_bytes(data, "data"),
+        as_bytes(context, "context"),
+        as_bytes(signature, "signature"),
     )

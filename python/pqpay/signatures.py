@@ -45,7 +45,7 @@ from pqpay import _native
 from pqpay._util import as_bytes
 
 if TYPE_CHECKING:
-    from pqpay.serialization import Encoding, PrivateFormat, PublicFormat
+    from pqpay.serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
 
 __all__ = [
     "PRIVATE_KEY_CLASSES",
@@ -135,7 +135,7 @@ class SignaturePublicKey:
         """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
         from pqpay import serialization
 
-        return serialization.public_bytes(self, encoding, format)  # type: ignore[arg-type]
+        return serialization.public_bytes(self, encoding, format)
 
     def verify(self, signature: bytes, data: bytes, context: bytes = b"") -> None:
         """Verifies ``signature`` over ``data`` under ``context``.
@@ -216,11 +216,21 @@ class SignaturePrivateKey(Generic[_Pub]):
         encoding: Encoding,
         format: PrivateFormat,
         encryption_algorithm: Any = None,
+        *,
+        mldsa_form: MLDSAPrivateKeyForm | None = None,
     ) -> bytes:
-        """PKCS#8 in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
+        """PKCS#8 in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization).
+
+        ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
+        not supported. ``mldsa_form`` picks the ML-DSA private-key CHOICE (default: seed).
+        """
         from pqpay import serialization
 
-        return serialization.private_bytes(self, encoding, format, encryption_algorithm)  # type: ignore[arg-type]
+        if encryption_algorithm is not None and type(encryption_algorithm).__name__ != (
+            "NoEncryption"
+        ):
+            raise ValueError("encrypted PKCS#8 is not supported; pass NoEncryption() or None")
+        return serialization.private_bytes(self, encoding, format, mldsa_form)
 
     def public_key(self) -> _Pub:
         """The matching public key."""
@@ -277,8 +287,42 @@ def verify_many(
     return _native.verify_many(native_items)
 
 
+class _MLDSAPublicKey(SignaturePublicKey):
+    """ML-DSA public keys: adds FIPS 204 "external mu" (the message representative)."""
+
+    __slots__ = ()
+
+    def compute_mu(self, data: bytes, context: bytes = b"") -> bytes:
+        """The 64-byte message representative
+        ``mu = SHAKE256(SHAKE256(pk, 64) || 0 || len(context) || context || data, 64)``.
+
+        Lets a party without the private key hash a large message once; ``sign_mu`` then signs
+        it, and the signature verifies with ``verify`` over ``data`` as usual.
+
+        :raises ValueError: ``context`` is longer than 255 bytes.
+        """
+        return _native.mldsa_compute_mu(
+            self._key, as_bytes(data, "data"), as_bytes(context, "context")
+        )
+
+    def verify_mu(self, signature: bytes, mu: bytes) -> None:
+        """Verifies ``signature`` over a message representative from :meth:`compute_mu`.
+
+        :raises InvalidSignature: the signature does not verify.
+        :raises ValueError: ``mu`` is not 64 bytes.
+        """
+        _native.mldsa_verify_mu(self._key, as_bytes(mu, "mu"), as_bytes(signature, "signature"))
+
+
 class _MLDSAPrivateKey(SignaturePrivateKey[_Pub]):
     __slots__ = ()
+
+    def sign_mu(self, mu: bytes) -> bytes:
+        """Signs a 64-byte message representative from ``compute_mu`` (hedged).
+
+        :raises ValueError: ``mu`` is not 64 bytes.
+        """
+        return _native.mldsa_sign_mu(self._key, as_bytes(mu, "mu"))
 
     @classmethod
     def from_seed_bytes(cls, seed: bytes) -> Self:
@@ -289,7 +333,7 @@ class _MLDSAPrivateKey(SignaturePrivateKey[_Pub]):
         return cls.from_private_bytes(seed)
 
 
-class MLDSA44PublicKey(SignaturePublicKey):
+class MLDSA44PublicKey(_MLDSAPublicKey):
     """An ML-DSA-44 public key (FIPS 204)."""
 
     __slots__ = ()
@@ -307,7 +351,7 @@ class MLDSA44PrivateKey(_MLDSAPrivateKey[MLDSA44PublicKey]):
     _PUBLIC = MLDSA44PublicKey
 
 
-class MLDSA65PublicKey(SignaturePublicKey):
+class MLDSA65PublicKey(_MLDSAPublicKey):
     """An ML-DSA-65 public key (FIPS 204)."""
 
     __slots__ = ()
@@ -325,7 +369,7 @@ class MLDSA65PrivateKey(_MLDSAPrivateKey[MLDSA65PublicKey]):
     _PUBLIC = MLDSA65PublicKey
 
 
-class MLDSA87PublicKey(SignaturePublicKey):
+class MLDSA87PublicKey(_MLDSAPublicKey):
     """An ML-DSA-87 public key (FIPS 204)."""
 
     __slots__ = ()

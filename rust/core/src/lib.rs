@@ -4,7 +4,7 @@
 //! - [`kem`]: ML-KEM (FIPS 203), X25519, X-Wing, X25519MLKEM768 (TLS), the HPKE-PQ hybrids;
 //! - [`hpke`]: RFC 9180 HPKE base mode over those KEMs;
 //! - [`sig`]: ML-DSA (FIPS 204), Ed25519/Ed448, SLH-DSA (FIPS 205), composite ML-DSA;
-//! - [`encoding`]: PKCS#8 / SubjectPublicKeyInfo DER and PEM for KEM keys;
+//! - [`encoding`]: PKCS#8 / SubjectPublicKeyInfo DER and PEM for KEM and signature keys;
 //! - [`selftest`]: the power-on known-answer tests.
 //!
 //! Every fallible function returns [`Result`]; nothing here panics on caller input.

@@ -1,5 +1,8 @@
-//! PKCS#8 / SubjectPublicKeyInfo loading and writing (DER and PEM) for KEM keys.
+//! PKCS#8 / SubjectPublicKeyInfo loading and writing (DER and PEM) for KEM and signature keys.
 
+use pqpay_core::encoding::sig::{
+    self as sig_encoding, AnyPrivateKey, AnyPublicKey, MlDsaPrivateKeyForm,
+};
 use pqpay_core::encoding::{self, MlKemPrivateKeyForm};
 use pqpay_core::Error;
 use pyo3::prelude::*;
@@ -7,6 +10,7 @@ use pyo3::types::PyBytes;
 
 use crate::error::{detach, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
+use crate::sig::{SigPrivateKey, SigPublicKey};
 
 fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
     match name {
@@ -19,32 +23,50 @@ fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
     }
 }
 
-/// Loads a PKCS#8 private key, DER (`pem=False`) or PEM.
-#[pyfunction]
-pub fn load_private_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<KemPrivateKey> {
-    operational()?;
-    let inner = detach(py, || {
-        if pem {
-            encoding::load_pem_private_key(data)
-        } else {
-            encoding::load_der_private_key(data)
-        }
-    })?;
-    Ok(KemPrivateKey { inner })
+fn mldsa_form_of(name: &str) -> BindResult<MlDsaPrivateKeyForm> {
+    match name {
+        "seed" => Ok(MlDsaPrivateKeyForm::Seed),
+        "expanded" => Ok(MlDsaPrivateKeyForm::Expanded),
+        "both" => Ok(MlDsaPrivateKeyForm::Both),
+        other => Err(CoreError(Error::InvalidArgument(format!(
+            "ML-DSA private-key form must be \"seed\", \"expanded\" or \"both\", got {other:?}"
+        )))),
+    }
 }
 
-/// Loads a SubjectPublicKeyInfo public key, DER (`pem=False`) or PEM.
+/// Loads a PKCS#8 private key, DER (`pem=False`) or PEM; the OID decides whether a KEM or a
+/// signature key comes back.
 #[pyfunction]
-pub fn load_public_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<KemPublicKey> {
+pub fn load_private_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<Py<PyAny>> {
     operational()?;
-    let inner = detach(py, || {
+    let key = detach(py, || {
         if pem {
-            encoding::load_pem_public_key(data)
+            sig_encoding::load_pem_private_key_any(data)
         } else {
-            encoding::load_der_public_key(data)
+            sig_encoding::load_der_private_key_any(data)
         }
     })?;
-    Ok(KemPublicKey { inner })
+    Ok(match key {
+        AnyPrivateKey::Kem(inner) => Py::new(py, KemPrivateKey { inner: *inner })?.into_any(),
+        AnyPrivateKey::Sig(inner) => Py::new(py, SigPrivateKey { inner })?.into_any(),
+    })
+}
+
+/// Loads a SubjectPublicKeyInfo public key, DER (`pem=False`) or PEM; KEM or signature by OID.
+#[pyfunction]
+pub fn load_public_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<Py<PyAny>> {
+    operational()?;
+    let key = detach(py, || {
+        if pem {
+            sig_encoding::load_pem_public_key_any(data)
+        } else {
+            sig_encoding::load_der_public_key_any(data)
+        }
+    })?;
+    Ok(match key {
+        AnyPublicKey::Kem(inner) => Py::new(py, KemPublicKey { inner })?.into_any(),
+        AnyPublicKey::Sig(inner) => Py::new(py, SigPublicKey { inner })?.into_any(),
+    })
 }
 
 /// Writes a private key as PKCS#8 (DER or PEM); `mlkem_form` is "seed", "expanded" or "both".
@@ -76,6 +98,41 @@ pub fn public_key_to_spki<'py>(
         encoding::public_key_to_pem(&key.inner).map(String::into_bytes)
     } else {
         encoding::public_key_to_der(&key.inner)
+    }
+    .map_err(CoreError)?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Writes a signature private key as PKCS#8 (DER or PEM); `mldsa_form` is "seed", "expanded"
+/// or "both" (ignored by the other families).
+#[pyfunction]
+pub fn sig_private_key_to_pkcs8<'py>(
+    py: Python<'py>,
+    key: &SigPrivateKey,
+    pem: bool,
+    mldsa_form: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let form = mldsa_form_of(mldsa_form)?;
+    let out = if pem {
+        sig_encoding::private_key_to_pem(&key.inner, form)
+    } else {
+        sig_encoding::private_key_to_der(&key.inner, form)
+    }
+    .map_err(CoreError)?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Writes a signature public key as SubjectPublicKeyInfo (DER or PEM).
+#[pyfunction]
+pub fn sig_public_key_to_spki<'py>(
+    py: Python<'py>,
+    key: &SigPublicKey,
+    pem: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let out = if pem {
+        sig_encoding::public_key_to_pem(&key.inner).map(String::into_bytes)
+    } else {
+        sig_encoding::public_key_to_der(&key.inner)
     }
     .map_err(CoreError)?;
     Ok(PyBytes::new(py, &out))

@@ -9,6 +9,7 @@ mod error;
 mod hpke;
 mod kem;
 mod sig;
+mod sig_mldsa;
 
 /// Results of the power-on self-tests: list of (name, passed, microseconds).
 #[pyfunction]
@@ -29,6 +30,7 @@ mod _native {
     #[pymodule_export]
     use super::encoding::{
         load_private_key, load_public_key, private_key_to_pkcs8, public_key_to_spki,
+        sig_private_key_to_pkcs8, sig_public_key_to_spki,
     };
     #[pymodule_export]
     use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};
@@ -36,6 +38,12 @@ mod _native {
     use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
     #[pymodule_export]
     use super::sig::{verify_many, SigPrivateKey, SigPublicKey};
+    #[pymodule_export]
+    use super::sig_mldsa::{
+        mldsa_compute_mu, mldsa_expanded, mldsa_from_expanded, mldsa_hazmat_sign_internal,
+        mldsa_hazmat_sign_mu_with_rnd, mldsa_hazmat_sign_prehash, mldsa_hazmat_sign_with_rnd,
+        mldsa_hazmat_verify_internal, mldsa_hazmat_verify_prehash, mldsa_sign_mu, mldsa_verify_mu,
+    };
     #[pymodule_export]
     use super::{power_on_selftest, run_selftests};
 

@@ -1,4 +1,4 @@
-//! PKCS#8 and SubjectPublicKeyInfo (DER and PEM) for KEM keys.
+//! PKCS#8 and SubjectPublicKeyInfo (DER and PEM) for KEM keys; signature keys are in [`sig`].
 //!
 //! | algorithm | OID | PKCS#8 `privateKey` contents | SPKI `subjectPublicKey` |
 //! |---|---|---|---|
@@ -32,7 +32,8 @@
 //! here panics on any input. Private-key encodings come back as [`Zeroizing`] buffers, and
 //! decoded PEM is wiped once parsed.
 
-mod der;
+pub(crate) mod der;
+pub mod sig;
 
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;

@@ -1,21 +1,422 @@
-//! Placeholder on the integration branch only: replaced by the family's implementation before
-//! anything reaches main.
+//! Ed25519 and Ed448 (RFC 8032), with strict verification and Ed25519 batch verification.
+//!
+//! Ed25519 is pure Ed25519 (no context; a non-empty one is a caller error). Ed448 passes the
+//! context to RFC 8032's dom4. Both schemes are deterministic by design, so
+//! [`SigningMode::Hedged`] and [`SigningMode::Deterministic`] give the same signature (RFC 8032
+//! signatures are what interoperable peers and the test vectors expect).
+//!
+//! Strictness (as Wycheproof's `ed25519_test.json` expects): S must be below the group order,
+//! R and A must be canonical encodings, and small-order R or A are rejected. Public keys that are
+//! non-canonical, not on the curve or of small order are refused when parsed ([`Error::InvalidKey`]),
+//! since no signature under them could verify anyway.
 
-use super::{SigAlgorithm, SigningKey, VerifyingKey};
+use core::any::Any;
+use core::fmt;
+
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+use sha2::{Digest, Sha512};
+use zeroize::Zeroizing;
+
+use super::{
+    SigAlgorithm, SigningKey, SigningKeyImpl, SigningMode, VerifyingKey, VerifyingKeyImpl,
+};
+use crate::error::expect_len;
 use crate::{Error, Result};
 
-fn absent(alg: SigAlgorithm) -> Error {
-    Error::UnsupportedAlgorithm(format!("{alg} is not implemented yet"))
+/// Ed25519 secret (RFC 8032 seed) length.
+pub const ED25519_SECRET_LEN: usize = 32;
+/// Ed25519 public key length.
+pub const ED25519_PUBLIC_LEN: usize = 32;
+/// Ed25519 signature length.
+pub const ED25519_SIGNATURE_LEN: usize = 64;
+/// Ed448 secret length.
+pub const ED448_SECRET_LEN: usize = 57;
+/// Ed448 public key length.
+pub const ED448_PUBLIC_LEN: usize = 57;
+/// Ed448 signature length.
+pub const ED448_SIGNATURE_LEN: usize = 114;
+
+fn no_ed25519_context(ctx: &[u8]) -> Result<()> {
+    if ctx.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "Ed25519 takes no context; got a {}-byte context (use Ed448 or ML-DSA for contexts)",
+            ctx.len()
+        )))
+    }
 }
+
+fn wrong_alg(alg: SigAlgorithm) -> Error {
+    Error::UnsupportedAlgorithm(format!("{alg} is not an EdDSA algorithm"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ed25519
+
+/// An Ed25519 private key. Signing goes through aws-lc-rs (about twice ed25519-dalek's speed
+/// here; both are RFC 8032 deterministic and give the same bytes on every vector), verification
+/// through ed25519-dalek. aws-lc frees (and cleanses) its copy on drop; ours is zeroized.
+pub struct Ed25519SigningKey {
+    key: aws_lc_rs::signature::Ed25519KeyPair,
+    seed: Zeroizing<[u8; ED25519_SECRET_LEN]>,
+    public: Ed25519VerifyingKey,
+}
+
+impl Ed25519SigningKey {
+    /// Reads the 32-byte RFC 8032 secret.
+    pub fn from_bytes(data: &[u8]) -> Result<Self> {
+        let seed = expect_len::<ED25519_SECRET_LEN>("Ed25519 private key", "32", data)?;
+        let key = aws_lc_rs::signature::Ed25519KeyPair::from_seed_unchecked(seed)
+            .map_err(|_| Error::InvalidKey("Ed25519 private key rejected".into()))?;
+        let public = Ed25519VerifyingKey::from_bytes(
+            aws_lc_rs::signature::KeyPair::public_key(&key).as_ref(),
+        )?;
+        Ok(Ed25519SigningKey {
+            key,
+            seed: Zeroizing::new(*seed),
+            public,
+        })
+    }
+
+    /// Signs (pure Ed25519, deterministic).
+    pub fn sign_bytes(&self, msg: &[u8]) -> Vec<u8> {
+        self.key.sign(msg).as_ref().to_vec()
+    }
+
+    /// The public key.
+    pub fn public_key(&self) -> Ed25519VerifyingKey {
+        self.public.clone()
+    }
+}
+
+impl fmt::Debug for Ed25519SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Ed25519SigningKey(<redacted>)")
+    }
+}
+
+impl SigningKeyImpl for Ed25519SigningKey {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn algorithm(&self) -> SigAlgorithm {
+        SigAlgorithm::Ed25519
+    }
+    fn private_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        Ok(Zeroizing::new(self.seed.to_vec()))
+    }
+    fn verifying_key(&self) -> VerifyingKey {
+        VerifyingKey::new(self.public_key())
+    }
+    fn sign(&self, msg: &[u8], ctx: &[u8], _mode: SigningMode) -> Result<Vec<u8>> {
+        no_ed25519_context(ctx)?;
+        Ok(self.sign_bytes(msg))
+    }
+}
+
+/// A validated Ed25519 public key: canonical encoding, on the curve, not of small order.
+#[derive(Clone)]
+pub struct Ed25519VerifyingKey {
+    key: ed25519_dalek::VerifyingKey,
+    point: EdwardsPoint,
+}
+
+impl Ed25519VerifyingKey {
+    /// Parses and validates a 32-byte public key.
+    pub fn from_bytes(data: &[u8]) -> Result<Self> {
+        let bytes = expect_len::<ED25519_PUBLIC_LEN>("Ed25519 public key", "32", data)?;
+        let point = decompress_canonical(bytes).ok_or_else(|| {
+            Error::InvalidKey("Ed25519 public key is not a canonical curve point".into())
+        })?;
+        if point.is_small_order() {
+            return Err(Error::InvalidKey(
+                "Ed25519 public key is a point of small order".into(),
+            ));
+        }
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| {
+            Error::InvalidKey("Ed25519 public key is not a canonical curve point".into())
+        })?;
+        Ok(Ed25519VerifyingKey { key, point })
+    }
+
+    /// The 32-byte encoding.
+    pub fn as_bytes(&self) -> &[u8; ED25519_PUBLIC_LEN] {
+        self.key.as_bytes()
+    }
+
+    /// Strict single verification (see the module documentation).
+    pub fn verify_bytes(&self, msg: &[u8], signature: &[u8]) -> Result<()> {
+        let sig: &[u8; ED25519_SIGNATURE_LEN] =
+            signature.try_into().map_err(|_| Error::InvalidSignature)?;
+        let sig = ed25519_dalek::Signature::from_bytes(sig);
+        // verify_strict checks S < L, rejects small-order R and A, and compares the recomputed R
+        // with the encoding given, so a non-canonical R fails too.
+        self.key
+            .verify_strict(msg, &sig)
+            .map_err(|_| Error::InvalidSignature)
+    }
+}
+
+impl fmt::Debug for Ed25519VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ed25519VerifyingKey({})", hex_short(self.as_bytes()))
+    }
+}
+
+fn hex_short(b: &[u8]) -> String {
+    b.iter()
+        .take(8)
+        .map(|x| format!("{x:02x}"))
+        .collect::<String>()
+        + "..."
+}
+
+impl VerifyingKeyImpl for Ed25519VerifyingKey {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn algorithm(&self) -> SigAlgorithm {
+        SigAlgorithm::Ed25519
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+    fn verify(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        no_ed25519_context(ctx)?;
+        self.verify_bytes(msg, signature)
+    }
+}
+
+/// Decompresses only canonical encodings (y < p, and no "negative zero" x).
+fn decompress_canonical(bytes: &[u8; 32]) -> Option<EdwardsPoint> {
+    let c = CompressedEdwardsY(*bytes);
+    let p = c.decompress()?;
+    (p.compress() == c).then_some(p)
+}
+
+/// One Ed25519 signature that passed the per-item checks, ready for the batch equation.
+pub(crate) struct Ed25519Prepared {
+    r: EdwardsPoint,
+    a: EdwardsPoint,
+    s: Scalar,
+    k: Scalar,
+}
+
+/// The per-item checks single verification also makes: length, S < L, R canonical and not of
+/// small order (A was checked when parsed). `None` means the item is invalid.
+pub(crate) fn ed25519_prepare(
+    key: &Ed25519VerifyingKey,
+    msg: &[u8],
+    signature: &[u8],
+) -> Option<Ed25519Prepared> {
+    let sig: &[u8; 64] = signature.try_into().ok()?;
+    let (r_bytes, s_bytes) = sig.split_at(32);
+    let r_bytes: &[u8; 32] = r_bytes.try_into().ok()?;
+    let s_bytes: [u8; 32] = s_bytes.try_into().ok()?;
+    let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
+    let r = decompress_canonical(r_bytes)?;
+    if r.is_small_order() {
+        return None;
+    }
+    let mut h = Sha512::new();
+    h.update(r_bytes);
+    h.update(key.as_bytes());
+    h.update(msg);
+    let mut wide = [0u8; 64];
+    wide.copy_from_slice(&h.finalize());
+    Some(Ed25519Prepared {
+        r,
+        a: key.point,
+        s,
+        k: Scalar::from_bytes_mod_order_wide(&wide),
+    })
+}
+
+/// Checks Σ zᵢ(Rᵢ + kᵢAᵢ − sᵢB) = 0 with fresh 128-bit zᵢ from the OS generator: true means every
+/// item satisfies the verification equation (except with probability about 2⁻¹²⁸ for the
+/// prime-order part).
+pub(crate) fn ed25519_batch_equation(items: &[&Ed25519Prepared]) -> Result<bool> {
+    if items.is_empty() {
+        return Ok(true);
+    }
+    let mut randomness = Zeroizing::new(vec![0u8; 16 * items.len()]);
+    crate::rng::fill(&mut randomness)?;
+    let mut b_coeff = Scalar::ZERO;
+    let mut scalars = Vec::with_capacity(2 * items.len() + 1);
+    let mut points = Vec::with_capacity(2 * items.len() + 1);
+    for (item, z) in items.iter().zip(randomness.chunks_exact(16)) {
+        let mut zb = [0u8; 16];
+        zb.copy_from_slice(z);
+        let z = Scalar::from(u128::from_le_bytes(zb));
+        b_coeff += z * item.s;
+        scalars.push(z);
+        points.push(item.r);
+        scalars.push(z * item.k);
+        points.push(item.a);
+    }
+    scalars.push(-b_coeff);
+    points.push(curve25519_dalek::constants::ED25519_BASEPOINT_POINT);
+    Ok(EdwardsPoint::vartime_multiscalar_mul(&scalars, &points).is_identity())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ed448
+
+/// An Ed448 private key (the 57-byte RFC 8032 secret; zeroized on drop by ed448-goldilocks).
+pub struct Ed448SigningKey {
+    key: ed448_goldilocks::SigningKey,
+}
+
+impl Ed448SigningKey {
+    /// Reads the 57-byte RFC 8032 secret.
+    pub fn from_bytes(data: &[u8]) -> Result<Self> {
+        expect_len::<ED448_SECRET_LEN>("Ed448 private key", "57", data)?;
+        let key = ed448_goldilocks::SigningKey::try_from(data)
+            .map_err(|_| Error::InvalidKey("Ed448 private key rejected".into()))?;
+        Ok(Ed448SigningKey { key })
+    }
+
+    /// Signs with context `ctx` (RFC 8032 Ed448, dom4(0, ctx)).
+    pub fn sign_bytes(&self, msg: &[u8], ctx: &[u8]) -> Result<Vec<u8>> {
+        let sig = self.key.sign_ctx(ctx, msg).map_err(|_| {
+            Error::InvalidArgument(format!(
+                "Ed448 context must be at most 255 bytes long, got {}",
+                ctx.len()
+            ))
+        })?;
+        Ok(sig.to_bytes().to_vec())
+    }
+
+    /// The public key.
+    pub fn public_key(&self) -> Ed448VerifyingKey {
+        Ed448VerifyingKey {
+            key: self.key.verifying_key(),
+        }
+    }
+}
+
+impl fmt::Debug for Ed448SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Ed448SigningKey(<redacted>)")
+    }
+}
+
+impl SigningKeyImpl for Ed448SigningKey {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn algorithm(&self) -> SigAlgorithm {
+        SigAlgorithm::Ed448
+    }
+    fn private_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        Ok(Zeroizing::new(self.key.as_bytes().to_vec()))
+    }
+    fn verifying_key(&self) -> VerifyingKey {
+        VerifyingKey::new(self.public_key())
+    }
+    fn sign(&self, msg: &[u8], ctx: &[u8], _mode: SigningMode) -> Result<Vec<u8>> {
+        self.sign_bytes(msg, ctx)
+    }
+}
+
+/// A validated Ed448 public key: canonical encoding of a point of the prime-order subgroup
+/// other than the identity.
+#[derive(Clone)]
+pub struct Ed448VerifyingKey {
+    key: ed448_goldilocks::VerifyingKey,
+}
+
+fn ed448_canonical(bytes: &[u8; 57]) -> bool {
+    let c = ed448_goldilocks::CompressedEdwardsY(*bytes);
+    Option::from(c.decompress()).is_some_and(|p: ed448_goldilocks::AffinePoint| p.compress() == c)
+}
+
+impl Ed448VerifyingKey {
+    /// Parses and validates a 57-byte public key.
+    pub fn from_bytes(data: &[u8]) -> Result<Self> {
+        let bytes = expect_len::<ED448_PUBLIC_LEN>("Ed448 public key", "57", data)?;
+        let bad = || Error::InvalidKey("Ed448 public key is not a canonical curve point".into());
+        if !ed448_canonical(bytes) {
+            return Err(bad());
+        }
+        let key = ed448_goldilocks::VerifyingKey::from_bytes(bytes).map_err(|_| bad())?;
+        Ok(Ed448VerifyingKey { key })
+    }
+
+    /// The 57-byte encoding.
+    pub fn as_bytes(&self) -> &[u8; ED448_PUBLIC_LEN] {
+        self.key.as_bytes()
+    }
+
+    /// Verifies with context `ctx`; R must be canonical and S below the group order.
+    pub fn verify_bytes(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        let sig: &[u8; ED448_SIGNATURE_LEN] =
+            signature.try_into().map_err(|_| Error::InvalidSignature)?;
+        let mut r = [0u8; 57];
+        r.copy_from_slice(&sig[..57]);
+        if !ed448_canonical(&r) {
+            return Err(Error::InvalidSignature);
+        }
+        let sig = ed448_goldilocks::Signature::from_bytes(sig);
+        self.key
+            .verify_ctx(&sig, ctx, msg)
+            .map_err(|_| Error::InvalidSignature)
+    }
+}
+
+impl fmt::Debug for Ed448VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ed448VerifyingKey({})", hex_short(self.as_bytes()))
+    }
+}
+
+impl VerifyingKeyImpl for Ed448VerifyingKey {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn algorithm(&self) -> SigAlgorithm {
+        SigAlgorithm::Ed448
+    }
+    fn to_bytes(&self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+    fn verify(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        self.verify_bytes(msg, ctx, signature)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The family contract
 
 pub(crate) fn generate(alg: SigAlgorithm) -> Result<SigningKey> {
-    Err(absent(alg))
+    match alg {
+        SigAlgorithm::Ed25519 => {
+            let seed = Zeroizing::new(crate::rng::array::<ED25519_SECRET_LEN>()?);
+            from_private_bytes(alg, &seed[..])
+        }
+        SigAlgorithm::Ed448 => {
+            let seed = Zeroizing::new(crate::rng::array::<ED448_SECRET_LEN>()?);
+            from_private_bytes(alg, &seed[..])
+        }
+        other => Err(wrong_alg(other)),
+    }
 }
 
-pub(crate) fn from_private_bytes(alg: SigAlgorithm, _data: &[u8]) -> Result<SigningKey> {
-    Err(absent(alg))
+pub(crate) fn from_private_bytes(alg: SigAlgorithm, data: &[u8]) -> Result<SigningKey> {
+    match alg {
+        SigAlgorithm::Ed25519 => Ok(SigningKey::new(Ed25519SigningKey::from_bytes(data)?)),
+        SigAlgorithm::Ed448 => Ok(SigningKey::new(Ed448SigningKey::from_bytes(data)?)),
+        other => Err(wrong_alg(other)),
+    }
 }
 
-pub(crate) fn verifying_key_from_bytes(alg: SigAlgorithm, _data: &[u8]) -> Result<VerifyingKey> {
-    Err(absent(alg))
+pub(crate) fn verifying_key_from_bytes(alg: SigAlgorithm, data: &[u8]) -> Result<VerifyingKey> {
+    match alg {
+        SigAlgorithm::Ed25519 => Ok(VerifyingKey::new(Ed25519VerifyingKey::from_bytes(data)?)),
+        SigAlgorithm::Ed448 => Ok(VerifyingKey::new(Ed448VerifyingKey::from_bytes(data)?)),
+        other => Err(wrong_alg(other)),
+    }
 }

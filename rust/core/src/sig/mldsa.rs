@@ -1,21 +1,689 @@
-//! Placeholder on the integration branch only: replaced by the family's implementation before
-//! anything reaches main.
+//! ML-DSA (FIPS 204): ML-DSA-44, ML-DSA-65, ML-DSA-87.
+//!
+//! Key generation, signing and verification run on libcrux-ml-dsa (AVX2 when the CPU has it, the
+//! fastest measured candidate). libcrux has no external-mu entry points, so [`sign_mu`] and
+//! [`verify_mu`] (FIPS 204 Algorithm 7 with a caller-computed mu) run on RustCrypto's `ml-dsa`.
+//!
+//! Private keys keep the FIPS 204 expanded form (what libcrux signs with) and, when known, the
+//! 32-byte seed ξ (the canonical raw private key). A key loaded from its expanded form only has no
+//! seed.
 
-use super::{SigAlgorithm, SigningKey, VerifyingKey};
-use crate::{Error, Result};
+use core::any::Any;
+use core::convert::Infallible;
+use core::fmt;
 
-fn absent(alg: SigAlgorithm) -> Error {
-    Error::UnsupportedAlgorithm(format!("{alg} is not implemented yet"))
+use libcrux_ml_dsa::{MLDSASignature, MLDSASigningKey, MLDSAVerificationKey};
+use shake::{ExtendableOutput, Shake128, Shake256, Update, XofReader};
+use zeroize::{Zeroize, Zeroizing};
+
+use super::{
+    SigAlgorithm, SigningKey, SigningKeyImpl, SigningMode, VerifyingKey, VerifyingKeyImpl,
+    MAX_CONTEXT_LEN,
+};
+use crate::{rng, Error, Result};
+
+/// Length of the seed ξ.
+pub const SEED_LEN: usize = 32;
+/// Length of the message representative mu.
+pub const MU_LEN: usize = 64;
+/// Length of the signing randomness rnd.
+pub const RND_LEN: usize = 32;
+
+/// Sizes and parameters of one ML-DSA parameter set.
+struct Params {
+    pk: usize,
+    sk: usize,
+    sig: usize,
+    /// k + l: the number of s1 and s2 polynomials in the expanded private key.
+    s_polys: usize,
+    eta: u32,
+    eta_bits: usize,
+    pk_what: &'static str,
+    pk_len: &'static str,
+    sk_what: &'static str,
+    sk_len: &'static str,
+}
+
+fn not_mldsa(alg: SigAlgorithm) -> Error {
+    Error::UnsupportedAlgorithm(format!("{alg} is not an ML-DSA algorithm"))
+}
+
+fn params(alg: SigAlgorithm) -> Result<Params> {
+    Ok(match alg {
+        SigAlgorithm::MlDsa44 => Params {
+            pk: 1312,
+            sk: 2560,
+            sig: 2420,
+            s_polys: 8,
+            eta: 2,
+            eta_bits: 3,
+            pk_what: "ML-DSA-44 public key",
+            pk_len: "1312",
+            sk_what: "ML-DSA-44 expanded private key",
+            sk_len: "2560",
+        },
+        SigAlgorithm::MlDsa65 => Params {
+            pk: 1952,
+            sk: 4032,
+            sig: 3309,
+            s_polys: 11,
+            eta: 4,
+            eta_bits: 4,
+            pk_what: "ML-DSA-65 public key",
+            pk_len: "1952",
+            sk_what: "ML-DSA-65 expanded private key",
+            sk_len: "4032",
+        },
+        SigAlgorithm::MlDsa87 => Params {
+            pk: 2592,
+            sk: 4896,
+            sig: 4627,
+            s_polys: 15,
+            eta: 2,
+            eta_bits: 3,
+            pk_what: "ML-DSA-87 public key",
+            pk_len: "2592",
+            sk_what: "ML-DSA-87 expanded private key",
+            sk_len: "4896",
+        },
+        other => return Err(not_mldsa(other)),
+    })
+}
+
+/// Runs `$body` with `$m` = the libcrux module, `$p` = the RustCrypto parameter type and the
+/// sizes as constants, for the parameter set `$alg`.
+macro_rules! with_set {
+    ($alg:expr, |$m:ident, $p:ident, $sk:ident, $pk:ident, $sig:ident| $body:block) => {
+        match $alg {
+            SigAlgorithm::MlDsa44 => {
+                #[allow(unused_imports)]
+                use libcrux_ml_dsa::ml_dsa_44 as $m;
+                #[allow(dead_code)]
+                type $p = ml_dsa::MlDsa44;
+                #[allow(dead_code)]
+                const $sk: usize = 2560;
+                #[allow(dead_code)]
+                const $pk: usize = 1312;
+                #[allow(dead_code)]
+                const $sig: usize = 2420;
+                $body
+            }
+            SigAlgorithm::MlDsa65 => {
+                #[allow(unused_imports)]
+                use libcrux_ml_dsa::ml_dsa_65 as $m;
+                #[allow(dead_code)]
+                type $p = ml_dsa::MlDsa65;
+                #[allow(dead_code)]
+                const $sk: usize = 4032;
+                #[allow(dead_code)]
+                const $pk: usize = 1952;
+                #[allow(dead_code)]
+                const $sig: usize = 3309;
+                $body
+            }
+            SigAlgorithm::MlDsa87 => {
+                #[allow(unused_imports)]
+                use libcrux_ml_dsa::ml_dsa_87 as $m;
+                #[allow(dead_code)]
+                type $p = ml_dsa::MlDsa87;
+                #[allow(dead_code)]
+                const $sk: usize = 4896;
+                #[allow(dead_code)]
+                const $pk: usize = 2592;
+                #[allow(dead_code)]
+                const $sig: usize = 4627;
+                $body
+            }
+            other => Err(not_mldsa(other)),
+        }
+    };
+}
+
+/// A libcrux signing key that is wiped when it goes out of scope (libcrux's type is not).
+struct SkGuard<const N: usize>(MLDSASigningKey<N>);
+
+impl<const N: usize> SkGuard<N> {
+    fn load(sk: &[u8]) -> Result<Self> {
+        let mut g = SkGuard(MLDSASigningKey::new([0u8; N]));
+        if sk.len() != N {
+            return Err(Error::Internal("expanded key length changed".into()));
+        }
+        g.0.as_ref_mut().copy_from_slice(sk);
+        Ok(g)
+    }
+}
+
+impl<const N: usize> Drop for SkGuard<N> {
+    fn drop(&mut self) {
+        self.0.as_ref_mut().zeroize();
+    }
+}
+
+fn fixed<const N: usize>(data: &[u8]) -> Option<[u8; N]> {
+    data.try_into().ok()
+}
+
+fn signing_error(e: libcrux_ml_dsa::SigningError) -> Error {
+    match e {
+        libcrux_ml_dsa::SigningError::ContextTooLongError => context_error(MAX_CONTEXT_LEN + 1),
+        libcrux_ml_dsa::SigningError::RejectionSamplingError => {
+            Error::Internal("ML-DSA rejection sampling did not terminate".into())
+        }
+    }
+}
+
+fn context_error(got: usize) -> Error {
+    Error::InvalidArgument(format!(
+        "context must be at most {MAX_CONTEXT_LEN} bytes long, got {got}"
+    ))
+}
+
+fn check_context(ctx: &[u8]) -> Result<()> {
+    if ctx.len() > MAX_CONTEXT_LEN {
+        return Err(context_error(ctx.len()));
+    }
+    Ok(())
+}
+
+fn check_rnd(rnd: &[u8]) -> Result<[u8; RND_LEN]> {
+    fixed(rnd).ok_or(Error::InvalidLength {
+        what: "ML-DSA signing randomness rnd",
+        expected: "32",
+        got: rnd.len(),
+    })
+}
+
+fn check_mu(mu: &[u8]) -> Result<[u8; MU_LEN]> {
+    fixed(mu).ok_or(Error::InvalidLength {
+        what: "ML-DSA message representative mu",
+        expected: "64",
+        got: mu.len(),
+    })
+}
+
+fn rnd_for(mode: SigningMode) -> Result<Zeroizing<[u8; RND_LEN]>> {
+    Ok(Zeroizing::new(match mode {
+        SigningMode::Hedged => rng::array::<RND_LEN>()?,
+        SigningMode::Deterministic => [0u8; RND_LEN],
+    }))
+}
+
+fn shake256_64(parts: &[&[u8]]) -> [u8; 64] {
+    let mut h = Shake256::default();
+    for p in parts {
+        h.update(p);
+    }
+    let mut out = [0u8; 64];
+    h.finalize_xof().read(&mut out);
+    out
+}
+
+/// An ML-DSA public key (raw FIPS 204 encoding; every string of the right length is one).
+pub struct MlDsaVerifyingKey {
+    alg: SigAlgorithm,
+    pk: Vec<u8>,
+}
+
+impl MlDsaVerifyingKey {
+    /// The raw public key.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.pk
+    }
+
+    fn verify_with(&self, sig: &[u8], f: VerifyFn<'_>) -> Result<()> {
+        with_set!(self.alg, |m, P, SK, PK, SIG| {
+            let pk = fixed::<PK>(&self.pk).ok_or(Error::InvalidSignature)?;
+            let sig = fixed::<SIG>(sig).ok_or(Error::InvalidSignature)?;
+            let pk = MLDSAVerificationKey::new(pk);
+            let sig = MLDSASignature::new(sig);
+            let ok = match f {
+                VerifyFn::Pure(msg, ctx) => m::verify(&pk, msg, ctx, &sig),
+                VerifyFn::Internal(mp) => m::verify_internal(&pk, mp, &sig),
+            };
+            ok.map_err(|_| Error::InvalidSignature)
+        })
+    }
+}
+
+enum VerifyFn<'a> {
+    Pure(&'a [u8], &'a [u8]),
+    Internal(&'a [u8]),
+}
+
+impl fmt::Debug for MlDsaVerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MlDsaVerifyingKey({})", self.alg)
+    }
+}
+
+impl VerifyingKeyImpl for MlDsaVerifyingKey {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn algorithm(&self) -> SigAlgorithm {
+        self.alg
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        self.pk.clone()
+    }
+
+    fn verify(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        if ctx.len() > MAX_CONTEXT_LEN {
+            return Err(Error::InvalidSignature);
+        }
+        self.verify_with(signature, VerifyFn::Pure(msg, ctx))
+    }
+}
+
+/// An ML-DSA private key: the expanded FIPS 204 form, the seed when known, the public key.
+pub struct MlDsaSigningKey {
+    alg: SigAlgorithm,
+    seed: Option<Zeroizing<[u8; SEED_LEN]>>,
+    sk: Zeroizing<Vec<u8>>,
+    vk: VerifyingKey,
+}
+
+impl fmt::Debug for MlDsaSigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MlDsaSigningKey({}, <redacted>)", self.alg)
+    }
+}
+
+enum SignFn<'a> {
+    Pure(&'a [u8], &'a [u8]),
+    Internal(&'a [u8]),
+}
+
+impl MlDsaSigningKey {
+    fn from_seed(alg: SigAlgorithm, seed: &[u8; SEED_LEN]) -> Result<Self> {
+        let (sk, pk) = with_set!(alg, |m, P, SK, PK, SIG| {
+            let mut kp = m::generate_key_pair(*seed);
+            let sk = Zeroizing::new(kp.signing_key.as_slice().to_vec());
+            kp.signing_key.as_ref_mut().zeroize();
+            Ok((sk, kp.verification_key.as_slice().to_vec()))
+        })?;
+        Ok(MlDsaSigningKey {
+            alg,
+            seed: Some(Zeroizing::new(*seed)),
+            sk,
+            vk: VerifyingKey::new(MlDsaVerifyingKey { alg, pk }),
+        })
+    }
+
+    fn sign_with(&self, f: SignFn<'_>, rnd: [u8; RND_LEN]) -> Result<Vec<u8>> {
+        with_set!(self.alg, |m, P, SK, PK, SIG| {
+            let key = SkGuard::<SK>::load(&self.sk)?;
+            let sig = match f {
+                SignFn::Pure(msg, ctx) => m::sign(&key.0, msg, ctx, rnd),
+                SignFn::Internal(mp) => m::sign_internal(&key.0, mp, rnd),
+            }
+            .map_err(signing_error)?;
+            Ok(sig.as_slice().to_vec())
+        })
+    }
+
+    /// FIPS 204 Algorithm 7 from a caller-computed mu (RustCrypto `ml-dsa`; see module docs).
+    fn sign_mu_rnd(&self, mu: &[u8; MU_LEN], rnd: &[u8; RND_LEN]) -> Result<Vec<u8>> {
+        with_set!(self.alg, |m, P, SK, PK, SIG| {
+            let key = rustcrypto_key::<P>(self)?;
+            let mut rng = FixedRnd(*rnd);
+            let sig = key
+                .sign_mu_randomized(&(*mu).into(), &mut rng)
+                .map_err(|_| {
+                    Error::Internal("ML-DSA rejection sampling did not terminate".into())
+                })?;
+            Ok(sig.encode().as_slice().to_vec())
+        })
+    }
+}
+
+/// The RustCrypto form of `key` (rebuilt per call: the external-mu path is not the hot one).
+fn rustcrypto_key<P: ml_dsa::MlDsaParams>(
+    key: &MlDsaSigningKey,
+) -> Result<ml_dsa::ExpandedSigningKey<P>> {
+    if let Some(seed) = &key.seed {
+        let mut s: ml_dsa::Seed = (**seed).into();
+        let k = ml_dsa::ExpandedSigningKey::<P>::from_seed(&s);
+        s.zeroize();
+        return Ok(k);
+    }
+    expanded_rustcrypto::<P>(&key.sk)
+}
+
+/// Decodes an expanded key that [`check_expanded`] already accepted (so the decoder, which may
+/// panic on out-of-range coefficients, never sees one).
+fn expanded_rustcrypto<P: ml_dsa::MlDsaParams>(sk: &[u8]) -> Result<ml_dsa::ExpandedSigningKey<P>> {
+    let mut bytes = ml_dsa::ExpandedSigningKeyBytes::<P>::try_from(sk)
+        .map_err(|_| Error::Internal("expanded key length changed".into()))?;
+    #[allow(deprecated)] // the expanded form is exactly what ACVP and Wycheproof hand us
+    let k = ml_dsa::ExpandedSigningKey::<P>::from_expanded(&bytes);
+    bytes.zeroize();
+    Ok(k)
+}
+
+/// Gives `ml-dsa` the caller's rnd through its RNG interface (it draws exactly 32 bytes once).
+struct FixedRnd([u8; RND_LEN]);
+
+impl rand_core::TryRng for FixedRnd {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> core::result::Result<u32, Infallible> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn try_next_u64(&mut self) -> core::result::Result<u64, Infallible> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Infallible> {
+        for (d, s) in dst.iter_mut().zip(self.0.iter().cycle()) {
+            *d = *s;
+        }
+        Ok(())
+    }
+}
+
+impl rand_core::TryCryptoRng for FixedRnd {}
+
+impl Drop for FixedRnd {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl SigningKeyImpl for MlDsaSigningKey {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn algorithm(&self) -> SigAlgorithm {
+        self.alg
+    }
+
+    fn private_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        match &self.seed {
+            Some(seed) => Ok(Zeroizing::new(seed.to_vec())),
+            None => Err(Error::UnsupportedAlgorithm(format!(
+                "this {} key was loaded from its expanded form without its seed, so it has no \
+                 seed to export",
+                self.alg
+            ))),
+        }
+    }
+
+    fn verifying_key(&self) -> VerifyingKey {
+        self.vk.clone()
+    }
+
+    fn sign(&self, msg: &[u8], ctx: &[u8], mode: SigningMode) -> Result<Vec<u8>> {
+        check_context(ctx)?;
+        let rnd = rnd_for(mode)?;
+        self.sign_with(SignFn::Pure(msg, ctx), *rnd)
+    }
+}
+
+/// The signature length of `alg` (2420, 3309 or 4627 bytes).
+pub fn signature_len(alg: SigAlgorithm) -> Result<usize> {
+    Ok(params(alg)?.sig)
 }
 
 pub(crate) fn generate(alg: SigAlgorithm) -> Result<SigningKey> {
-    Err(absent(alg))
+    params(alg)?;
+    let seed = Zeroizing::new(rng::array::<SEED_LEN>()?);
+    Ok(SigningKey::new(MlDsaSigningKey::from_seed(alg, &seed)?))
 }
 
-pub(crate) fn from_private_bytes(alg: SigAlgorithm, _data: &[u8]) -> Result<SigningKey> {
-    Err(absent(alg))
+/// Reads the 32-byte seed ξ (FIPS 204 ML-DSA.KeyGen_internal).
+pub(crate) fn from_private_bytes(alg: SigAlgorithm, data: &[u8]) -> Result<SigningKey> {
+    params(alg)?;
+    let seed: &[u8; SEED_LEN] = data.try_into().map_err(|_| Error::InvalidLength {
+        what: "ML-DSA private key seed",
+        expected: "32",
+        got: data.len(),
+    })?;
+    Ok(SigningKey::new(MlDsaSigningKey::from_seed(alg, seed)?))
 }
 
-pub(crate) fn verifying_key_from_bytes(alg: SigAlgorithm, _data: &[u8]) -> Result<VerifyingKey> {
-    Err(absent(alg))
+pub(crate) fn verifying_key_from_bytes(alg: SigAlgorithm, data: &[u8]) -> Result<VerifyingKey> {
+    let p = params(alg)?;
+    if data.len() != p.pk {
+        return Err(Error::InvalidLength {
+            what: p.pk_what,
+            expected: p.pk_len,
+            got: data.len(),
+        });
+    }
+    Ok(VerifyingKey::new(MlDsaVerifyingKey {
+        alg,
+        pk: data.to_vec(),
+    }))
+}
+
+/// Checks the s1 and s2 coefficients of an expanded key are in [-eta, eta] (FIPS 204 skDecode
+/// assumes it; Wycheproof has keys that break it).
+fn check_expanded(p: &Params, sk: &[u8]) -> Result<()> {
+    let start = 32 + 32 + 64;
+    let len = p.s_polys * 256 * p.eta_bits / 8;
+    let region = sk
+        .get(start..start + len)
+        .ok_or_else(|| Error::Internal("expanded key length changed".into()))?;
+    let mask = (1u32 << p.eta_bits) - 1;
+    let (mut acc, mut nbits, mut bad) = (0u32, 0usize, 0u32);
+    for &b in region {
+        acc |= u32::from(b) << nbits;
+        nbits += 8;
+        while nbits >= p.eta_bits {
+            // Counts instead of returning early, to keep the time independent of the key.
+            bad |= u32::from((acc & mask) > 2 * p.eta);
+            acc >>= p.eta_bits;
+            nbits -= p.eta_bits;
+        }
+    }
+    if bad != 0 {
+        return Err(Error::InvalidKey(
+            "ML-DSA expanded private key has an s1/s2 coefficient out of range".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Loads a FIPS 204 expanded private key (no seed: [`SigningKeyImpl::private_bytes`] then fails).
+/// Checks the s1/s2 ranges and that tr matches the public key derived from the key.
+pub fn signing_key_from_expanded(alg: SigAlgorithm, sk: &[u8]) -> Result<SigningKey> {
+    let p = params(alg)?;
+    if sk.len() != p.sk {
+        return Err(Error::InvalidLength {
+            what: p.sk_what,
+            expected: p.sk_len,
+            got: sk.len(),
+        });
+    }
+    check_expanded(&p, sk)?;
+    let pk = with_set!(alg, |m, P, SK, PK, SIG| {
+        let k = expanded_rustcrypto::<P>(sk)?;
+        Ok(k.verifying_key().encode().as_slice().to_vec())
+    })?;
+    let tr = shake256_64(&[&pk]);
+    if sk.get(64..128) != Some(&tr[..]) {
+        return Err(Error::InvalidKey(
+            "ML-DSA expanded private key: tr does not match the key's public key".into(),
+        ));
+    }
+    Ok(SigningKey::new(MlDsaSigningKey {
+        alg,
+        seed: None,
+        sk: Zeroizing::new(sk.to_vec()),
+        vk: VerifyingKey::new(MlDsaVerifyingKey { alg, pk }),
+    }))
+}
+
+fn as_mldsa(key: &SigningKey) -> Result<&MlDsaSigningKey> {
+    key.inner()
+        .as_any()
+        .downcast_ref::<MlDsaSigningKey>()
+        .ok_or_else(|| not_mldsa(key.algorithm()))
+}
+
+fn as_mldsa_vk(vk: &VerifyingKey) -> Result<&MlDsaVerifyingKey> {
+    vk.inner()
+        .as_any()
+        .downcast_ref::<MlDsaVerifyingKey>()
+        .ok_or_else(|| not_mldsa(vk.algorithm()))
+}
+
+/// The FIPS 204 expanded private key; `None` for a non-ML-DSA key.
+pub fn expanded_private_key(key: &SigningKey) -> Option<Zeroizing<Vec<u8>>> {
+    as_mldsa(key).ok().map(|k| k.sk.clone())
+}
+
+/// The 32-byte seed ξ; `None` for a non-ML-DSA key or one loaded without its seed.
+pub fn seed(key: &SigningKey) -> Option<Zeroizing<Vec<u8>>> {
+    as_mldsa(key)
+        .ok()
+        .and_then(|k| k.seed.as_ref().map(|s| Zeroizing::new(s.to_vec())))
+}
+
+/// External mu: mu = SHAKE256(SHAKE256(pk, 64) || 0 || len(ctx) || ctx || msg, 64) (FIPS 204
+/// Algorithm 2 line 6, pure ML-DSA).
+pub fn compute_mu(vk: &VerifyingKey, msg: &[u8], ctx: &[u8]) -> Result<[u8; MU_LEN]> {
+    let k = as_mldsa_vk(vk)?;
+    check_context(ctx)?;
+    let tr = shake256_64(&[&k.pk]);
+    // ctx.len() <= 255 was just checked.
+    let len = [ctx.len() as u8];
+    Ok(shake256_64(&[&tr, &[0u8], &len, ctx, msg]))
+}
+
+/// Signs a caller-computed mu (FIPS 204 Algorithm 7 from line 7 on).
+pub fn sign_mu(key: &SigningKey, mu: &[u8], mode: SigningMode) -> Result<Vec<u8>> {
+    let k = as_mldsa(key)?;
+    let mu = check_mu(mu)?;
+    let rnd = rnd_for(mode)?;
+    k.sign_mu_rnd(&mu, &rnd)
+}
+
+/// Verifies a signature over a caller-computed mu. Failures are [`Error::InvalidSignature`]
+/// (a mu that is not 64 bytes is a caller error, [`Error::InvalidLength`]).
+pub fn verify_mu(vk: &VerifyingKey, mu: &[u8], sig: &[u8]) -> Result<()> {
+    let k = as_mldsa_vk(vk)?;
+    let mu = check_mu(mu)?;
+    let ok = with_set!(k.alg, |m, P, SK, PK, SIG| {
+        let pk = ml_dsa::EncodedVerifyingKey::<P>::try_from(k.pk.as_slice())
+            .map_err(|_| Error::InvalidSignature)?;
+        let sig = ml_dsa::EncodedSignature::<P>::try_from(sig)
+            .ok()
+            .and_then(|s| ml_dsa::Signature::<P>::decode(&s))
+            .ok_or(Error::InvalidSignature)?;
+        Ok(ml_dsa::VerifyingKey::<P>::decode(&pk).verify_mu(&mu.into(), &sig))
+    })?;
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidSignature)
+    }
+}
+
+/// HAZMAT, for test vectors only: pure ML-DSA.Sign with an explicit 32-byte rnd.
+pub fn hazmat_sign_with_rnd(
+    key: &SigningKey,
+    msg: &[u8],
+    ctx: &[u8],
+    rnd: &[u8],
+) -> Result<Vec<u8>> {
+    let k = as_mldsa(key)?;
+    check_context(ctx)?;
+    k.sign_with(SignFn::Pure(msg, ctx), check_rnd(rnd)?)
+}
+
+/// HAZMAT, for test vectors only: ML-DSA.Sign_internal over M' as given (no domain separation).
+pub fn hazmat_sign_internal(key: &SigningKey, m_prime: &[u8], rnd: &[u8]) -> Result<Vec<u8>> {
+    as_mldsa(key)?.sign_with(SignFn::Internal(m_prime), check_rnd(rnd)?)
+}
+
+/// HAZMAT, for test vectors only: ML-DSA.Verify_internal over M' as given.
+pub fn hazmat_verify_internal(vk: &VerifyingKey, m_prime: &[u8], sig: &[u8]) -> Result<()> {
+    as_mldsa_vk(vk)?.verify_with(sig, VerifyFn::Internal(m_prime))
+}
+
+/// HAZMAT, for test vectors only: signs mu with an explicit rnd.
+pub fn hazmat_sign_mu_with_rnd(key: &SigningKey, mu: &[u8], rnd: &[u8]) -> Result<Vec<u8>> {
+    as_mldsa(key)?.sign_mu_rnd(&check_mu(mu)?, &check_rnd(rnd)?)
+}
+
+/// The pre-hash functions HashML-DSA allows (the ACVP names), with their DER OIDs' last byte.
+fn prehash(name: &str, msg: &[u8]) -> Result<(u8, Vec<u8>)> {
+    use sha2::Digest as _;
+    fn xof<X: Default + Update + ExtendableOutput>(msg: &[u8], n: usize) -> Vec<u8> {
+        let mut x = X::default();
+        x.update(msg);
+        let mut out = vec![0u8; n];
+        x.finalize_xof().read(&mut out);
+        out
+    }
+    Ok(match name {
+        "SHA2-256" => (0x01, sha2::Sha256::digest(msg).to_vec()),
+        "SHA2-384" => (0x02, sha2::Sha384::digest(msg).to_vec()),
+        "SHA2-512" => (0x03, sha2::Sha512::digest(msg).to_vec()),
+        "SHA2-224" => (0x04, sha2::Sha224::digest(msg).to_vec()),
+        "SHA2-512/224" => (0x05, sha2::Sha512_224::digest(msg).to_vec()),
+        "SHA2-512/256" => (0x06, sha2::Sha512_256::digest(msg).to_vec()),
+        "SHA3-224" => (0x07, sha3::Sha3_224::digest(msg).to_vec()),
+        "SHA3-256" => (0x08, sha3::Sha3_256::digest(msg).to_vec()),
+        "SHA3-384" => (0x09, sha3::Sha3_384::digest(msg).to_vec()),
+        "SHA3-512" => (0x0a, sha3::Sha3_512::digest(msg).to_vec()),
+        "SHAKE-128" => (0x0b, xof::<Shake128>(msg, 32)),
+        "SHAKE-256" => (0x0c, xof::<Shake256>(msg, 64)),
+        other => {
+            return Err(Error::UnsupportedAlgorithm(format!(
+                "unknown HashML-DSA pre-hash {other:?}"
+            )))
+        }
+    })
+}
+
+/// M' = 1 || len(ctx) || ctx || OID(PH) || PH(msg) (FIPS 204 Algorithm 4).
+fn prehash_m_prime(hash: &str, msg: &[u8], ctx: &[u8]) -> Result<Vec<u8>> {
+    check_context(ctx)?;
+    let (oid_last, digest) = prehash(hash, msg)?;
+    let mut mp = Vec::with_capacity(2 + ctx.len() + 11 + digest.len());
+    mp.push(1);
+    mp.push(ctx.len() as u8);
+    mp.extend_from_slice(ctx);
+    mp.extend_from_slice(&[
+        0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, oid_last,
+    ]);
+    mp.extend_from_slice(&digest);
+    Ok(mp)
+}
+
+/// HAZMAT, for test vectors only: HashML-DSA.Sign (FIPS 204 Algorithm 4) with the ACVP hash
+/// names ("SHA2-256", "SHA3-512", "SHAKE-128", ...) and an explicit rnd.
+pub fn hazmat_sign_prehash(
+    key: &SigningKey,
+    hash: &str,
+    msg: &[u8],
+    ctx: &[u8],
+    rnd: &[u8],
+) -> Result<Vec<u8>> {
+    let k = as_mldsa(key)?;
+    let rnd = check_rnd(rnd)?;
+    k.sign_with(SignFn::Internal(&prehash_m_prime(hash, msg, ctx)?), rnd)
+}
+
+/// HAZMAT, for test vectors only: HashML-DSA.Verify (FIPS 204 Algorithm 5).
+pub fn hazmat_verify_prehash(
+    vk: &VerifyingKey,
+    hash: &str,
+    msg: &[u8],
+    ctx: &[u8],
+    sig: &[u8],
+) -> Result<()> {
+    let k = as_mldsa_vk(vk)?;
+    k.verify_with(sig, VerifyFn::Internal(&prehash_m_prime(hash, msg, ctx)?))
 }

@@ -1,0 +1,173 @@
+//! ML-DSA-specific native functions (expanded keys, external mu, hazmat interfaces for vectors).
+//! Each takes the generic `SigPrivateKey` / `SigPublicKey` and lets the core downcast.
+
+use pqpay_core::sig::mldsa;
+use pqpay_core::sig::{SigAlgorithm, SigningMode};
+use pqpay_core::Error;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::error::{detach, operational, CoreError};
+use crate::sig::{SigPrivateKey, SigPublicKey};
+
+fn mode(deterministic: bool) -> SigningMode {
+    if deterministic {
+        SigningMode::Deterministic
+    } else {
+        SigningMode::Hedged
+    }
+}
+
+fn not_mldsa(alg: SigAlgorithm) -> CoreError {
+    CoreError(Error::UnsupportedAlgorithm(format!(
+        "{alg} is not an ML-DSA algorithm"
+    )))
+}
+
+/// Loads a FIPS 204 expanded private key (no seed).
+#[pyfunction]
+pub fn mldsa_from_expanded(
+    py: Python<'_>,
+    algorithm_name: &str,
+    expanded: &[u8],
+) -> PyResult<SigPrivateKey> {
+    operational()?;
+    let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
+    let inner = detach(py, || mldsa::signing_key_from_expanded(alg, expanded))?;
+    Ok(SigPrivateKey { inner })
+}
+
+/// The FIPS 204 expanded private key.
+#[pyfunction]
+pub fn mldsa_expanded<'py>(py: Python<'py>, key: &SigPrivateKey) -> PyResult<Bound<'py, PyBytes>> {
+    let raw =
+        mldsa::expanded_private_key(&key.inner).ok_or_else(|| not_mldsa(key.inner.algorithm()))?;
+    Ok(PyBytes::new(py, &raw))
+}
+
+/// mu = SHAKE256(SHAKE256(pk, 64) || 0 || len(ctx) || ctx || data, 64).
+#[pyfunction]
+pub fn mldsa_compute_mu<'py>(
+    py: Python<'py>,
+    key: &SigPublicKey,
+    data: &[u8],
+    context: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mu = detach(py, || mldsa::compute_mu(&key.inner, data, context))?;
+    Ok(PyBytes::new(py, &mu))
+}
+
+/// Signs a caller-computed mu.
+#[pyfunction]
+#[pyo3(signature = (key, mu, deterministic=false))]
+pub fn mldsa_sign_mu<'py>(
+    py: Python<'py>,
+    key: &SigPrivateKey,
+    mu: &[u8],
+    deterministic: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    operational()?;
+    let sig = detach(py, || mldsa::sign_mu(&key.inner, mu, mode(deterministic)))?;
+    Ok(PyBytes::new(py, &sig))
+}
+
+/// Verifies a signature over mu.
+#[pyfunction]
+pub fn mldsa_verify_mu(
+    py: Python<'_>,
+    key: &SigPublicKey,
+    mu: &[u8],
+    signature: &[u8],
+) -> PyResult<()> {
+    operational()?;
+    Ok(detach(py, || mldsa::verify_mu(&key.inner, mu, signature))?)
+}
+
+/// HAZMAT: pure ML-DSA.Sign with an explicit rnd.
+#[pyfunction]
+pub fn mldsa_hazmat_sign_with_rnd<'py>(
+    py: Python<'py>,
+    key: &SigPrivateKey,
+    data: &[u8],
+    context: &[u8],
+    rnd: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    operational()?;
+    let sig = detach(py, || {
+        mldsa::hazmat_sign_with_rnd(&key.inner, data, context, rnd)
+    })?;
+    Ok(PyBytes::new(py, &sig))
+}
+
+/// HAZMAT: ML-DSA.Sign_internal over M'.
+#[pyfunction]
+pub fn mldsa_hazmat_sign_internal<'py>(
+    py: Python<'py>,
+    key: &SigPrivateKey,
+    m_prime: &[u8],
+    rnd: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    operational()?;
+    let sig = detach(py, || mldsa::hazmat_sign_internal(&key.inner, m_prime, rnd))?;
+    Ok(PyBytes::new(py, &sig))
+}
+
+/// HAZMAT: ML-DSA.Verify_internal over M'.
+#[pyfunction]
+pub fn mldsa_hazmat_verify_internal(
+    py: Python<'_>,
+    key: &SigPublicKey,
+    m_prime: &[u8],
+    signature: &[u8],
+) -> PyResult<()> {
+    operational()?;
+    Ok(detach(py, || {
+        mldsa::hazmat_verify_internal(&key.inner, m_prime, signature)
+    })?)
+}
+
+/// HAZMAT: signs mu with an explicit rnd.
+#[pyfunction]
+pub fn mldsa_hazmat_sign_mu_with_rnd<'py>(
+    py: Python<'py>,
+    key: &SigPrivateKey,
+    mu: &[u8],
+    rnd: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    operational()?;
+    let sig = detach(py, || mldsa::hazmat_sign_mu_with_rnd(&key.inner, mu, rnd))?;
+    Ok(PyBytes::new(py, &sig))
+}
+
+/// HAZMAT: HashML-DSA.Sign with an ACVP hash name and an explicit rnd.
+#[pyfunction]
+pub fn mldsa_hazmat_sign_prehash<'py>(
+    py: Python<'py>,
+    key: &SigPrivateKey,
+    hash_name: &str,
+    data: &[u8],
+    context: &[u8],
+    rnd: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    operational()?;
+    let sig = detach(py, || {
+        mldsa::hazmat_sign_prehash(&key.inner, hash_name, data, context, rnd)
+    })?;
+    Ok(PyBytes::new(py, &sig))
+}
+
+/// HAZMAT: HashML-DSA.Verify with an ACVP hash name.
+#[pyfunction]
+pub fn mldsa_hazmat_verify_prehash(
+    py: Python<'_>,
+    key: &SigPublicKey,
+    hash_name: &str,
+    data: &[u8],
+    context: &[u8],
+    signature: &[u8],
+) -> PyResult<()> {
+    operational()?;
+    Ok(detach(py, || {
+        mldsa::hazmat_verify_prehash(&key.inner, hash_name, data, context, signature)
+    })?)
+}
