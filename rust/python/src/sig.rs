@@ -154,10 +154,7 @@ type PyVerifyItem<'py> = (PyRef<'py, SigPublicKey>, Vec<u8>, Vec<u8>, Vec<u8>);
 /// Verifies many (public key, signature, message, context) items, spread over every core with
 /// the GIL released; returns one bool per item.
 #[pyfunction]
-pub fn verify_many(
-    py: Python<'_>,
-    items: Vec<PyVerifyItem<'_>>,
-) -> PyResult<Vec<bool>> {
+pub fn verify_many(py: Python<'_>, items: Vec<PyVerifyItem<'_>>) -> PyResult<Vec<bool>> {
     operational()?;
     let batch_items: Vec<batch::VerifyItem<'_>> = items
         .iter()
