@@ -9,6 +9,7 @@ mod error;
 mod hpke;
 mod kem;
 mod sig;
+mod sig_slhdsa;
 
 /// Results of the power-on self-tests: list of (name, passed, microseconds).
 #[pyfunction]
@@ -36,6 +37,11 @@ mod _native {
     use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
     #[pymodule_export]
     use super::sig::{verify_many, SigPrivateKey, SigPublicKey};
+    #[pymodule_export]
+    use super::sig_slhdsa::{
+        slhdsa_keygen_internal, slhdsa_sign_internal, slhdsa_sign_prehash, slhdsa_sign_pure,
+        slhdsa_verify_internal, slhdsa_verify_prehash,
+    };
     #[pymodule_export]
     use super::{power_on_selftest, run_selftests};
 
