@@ -111,7 +111,9 @@ def sign_deterministic(
 # "SHA2-512", "SHA2-512/224", "SHA2-512/256", "SHA3-224" ... "SHA3-512", "SHAKE-128", "SHAKE-256".
 
 
-def slhdsa_keygen_from_seeds(cls: type[_SigKey], sk_seed: bytes, sk_prf: bytes, pk_seed: bytes) -> _SigKey:
+def slhdsa_keygen_from_seeds(
+    cls: type[_SigKey], sk_seed: bytes, sk_prf: bytes, pk_seed: bytes
+) -> _SigKey:
     """``slh_keygen_internal(SK.seed, SK.prf, PK.seed)`` for an SLH-DSA class (n bytes each)."""
     native = _native.slhdsa_keygen_internal(
         cls.ALGORITHM,
