@@ -20,6 +20,12 @@ __all__ = [
     "run_selftests",
     "sig_private_key_to_pkcs8",
     "sig_public_key_to_spki",
+    "slhdsa_keygen_internal",
+    "slhdsa_sign_internal",
+    "slhdsa_sign_prehash",
+    "slhdsa_sign_pure",
+    "slhdsa_verify_internal",
+    "slhdsa_verify_prehash",
     "verify_many",
     "x25519_exchange",
 ]
@@ -105,6 +111,26 @@ def mldsa_hazmat_verify_prehash(
 ) -> None: ...
 def power_on_selftest() -> list[tuple[str, bool, float]]: ...
 def run_selftests() -> list[tuple[str, bool, float]]: ...
+def slhdsa_keygen_internal(
+    algorithm_name: str, sk_seed: bytes, sk_prf: bytes, pk_seed: bytes
+) -> SigPrivateKey: ...
+def slhdsa_sign_internal(
+    key: SigPrivateKey, message: bytes, randomness: bytes | None = None
+) -> bytes: ...
+def slhdsa_sign_pure(
+    key: SigPrivateKey, message: bytes, context: bytes, randomness: bytes | None = None
+) -> bytes: ...
+def slhdsa_sign_prehash(
+    key: SigPrivateKey,
+    message: bytes,
+    context: bytes,
+    hash_alg: str,
+    randomness: bytes | None = None,
+) -> bytes: ...
+def slhdsa_verify_internal(key: SigPublicKey, message: bytes, signature: bytes) -> None: ...
+def slhdsa_verify_prehash(
+    key: SigPublicKey, message: bytes, context: bytes, hash_alg: str, signature: bytes
+) -> None: ...
 
 @final
 class HpkeSuite:

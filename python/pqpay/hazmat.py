@@ -33,6 +33,12 @@ __all__ = [
     "mlkem_expanded_bytes",
     "mlkem_from_expanded_bytes",
     "sign_deterministic",
+    "slhdsa_keygen_from_seeds",
+    "slhdsa_sign_internal",
+    "slhdsa_sign_prehash",
+    "slhdsa_sign_pure",
+    "slhdsa_verify_internal",
+    "slhdsa_verify_prehash",
 ]
 
 if TYPE_CHECKING:
@@ -46,6 +52,8 @@ if TYPE_CHECKING:
     )
 
     _MLDSA = TypeVar("_MLDSA", MLDSA44PrivateKey, MLDSA65PrivateKey, MLDSA87PrivateKey)
+
+_SigKey = TypeVar("_SigKey", bound="SignaturePrivateKey[Any]")
 
 _MLKEM = TypeVar("_MLKEM", MLKEM512PrivateKey, MLKEM768PrivateKey, MLKEM1024PrivateKey)
 
@@ -242,3 +250,91 @@ def mldsa_verify_prehash(
         as_bytes(context, "context"),
         as_bytes(signature, "signature"),
     )
+# --- SLH-DSA (FIPS 205) known-answer-test interfaces ------------------------------------------
+# ``randomness`` is opt_rand (n bytes: 16, 24 or 32); None gives the deterministic variant
+# (opt_rand = PK.seed). ``hash_alg`` takes the ACVP names: "SHA2-224", "SHA2-256", "SHA2-384",
+# "SHA2-512", "SHA2-512/224", "SHA2-512/256", "SHA3-224" ... "SHA3-512", "SHAKE-128", "SHAKE-256".
+
+
+def slhdsa_keygen_from_seeds(
+    cls: type[_SigKey], sk_seed: bytes, sk_prf: bytes, pk_seed: bytes
+) -> _SigKey:
+    """``slh_keygen_internal(SK.seed, SK.prf, PK.seed)`` for an SLH-DSA class (n bytes each)."""
+    native = _native.slhdsa_keygen_internal(
+        cls.ALGORITHM,
+        as_bytes(sk_seed, "sk_seed"),
+        as_bytes(sk_prf, "sk_prf"),
+        as_bytes(pk_seed, "pk_seed"),
+    )
+    return cls._wrap(native)
+
+
+def slhdsa_sign_internal(
+    private_key: SignaturePrivateKey[Any], message: bytes, randomness: bytes | None = None
+) -> bytes:
+    """``slh_sign_internal``: no domain separation and no context (ACVP "internal" groups)."""
+    return _native.slhdsa_sign_internal(
+        private_key._key, as_bytes(message, "message"), _opt_bytes(randomness)
+    )
+
+
+def slhdsa_sign_pure(
+    private_key: SignaturePrivateKey[Any],
+    message: bytes,
+    context: bytes = b"",
+    randomness: bytes | None = None,
+) -> bytes:
+    """Pure SLH-DSA (FIPS 205 Algorithm 22) with an explicit opt_rand."""
+    return _native.slhdsa_sign_pure(
+        private_key._key,
+        as_bytes(message, "message"),
+        as_bytes(context, "context"),
+        _opt_bytes(randomness),
+    )
+
+
+def slhdsa_sign_prehash(
+    private_key: SignaturePrivateKey[Any],
+    message: bytes,
+    hash_alg: str,
+    context: bytes = b"",
+    randomness: bytes | None = None,
+) -> bytes:
+    """HashSLH-DSA (Algorithm 23). Test-only: pqpay's API signs pure SLH-DSA."""
+    return _native.slhdsa_sign_prehash(
+        private_key._key,
+        as_bytes(message, "message"),
+        as_bytes(context, "context"),
+        hash_alg,
+        _opt_bytes(randomness),
+    )
+
+
+def slhdsa_verify_internal(
+    public_key: SignaturePublicKey, signature: bytes, message: bytes
+) -> None:
+    """``slh_verify_internal``. :raises InvalidSignature: on any failure."""
+    _native.slhdsa_verify_internal(
+        public_key._key, as_bytes(message, "message"), as_bytes(signature, "signature")
+    )
+
+
+def slhdsa_verify_prehash(
+    public_key: SignaturePublicKey,
+    signature: bytes,
+    message: bytes,
+    hash_alg: str,
+    context: bytes = b"",
+) -> None:
+    """HashSLH-DSA verification (Algorithm 25). :raises InvalidSignature: on any failure."""
+    _native.slhdsa_verify_prehash(
+        public_key._key,
+        as_bytes(message, "message"),
+        as_bytes(context, "context"),
+        hash_alg,
+        as_bytes(signature, "signature"),
+    )
+
+
+def _opt_bytes(randomness: bytes | None) -> bytes | None:
+    return None if randomness is None else as_bytes(randomness, "randomness")

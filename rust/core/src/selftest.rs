@@ -422,6 +422,21 @@ fn ed448() -> Result<bool> {
     )
 }
 
+/// SLH-DSA-SHA2-128f: ACVP sigGen tcId 115 (internal interface, deterministic): loading the
+/// private key recomputes PK.root, then slh_sign_internal and slh_verify_internal.
+fn slhdsa_sha2_128f() -> Result<bool> {
+    use crate::sig::slhdsa;
+    let key = SigningKey::from_private_bytes(
+        SigAlgorithm::SlhDsaSha2_128f,
+        &unhex("53725a3c2b994d52ddba83ec584de28bb56fd81661f82b2ae2100517bf14b21520ff7c085298b7313788a15a6eedac2fe846bd0c772aa74975b45ffc49b4f678"),
+    )?;
+    let sig = slhdsa::hazmat_sign_internal(&key, &[0x6d], None)?;
+    Ok(
+        sha3(&sig) == unhex("0d4129637261eb54e50e4f56df76062a91e027ef3c5a0fc93e9b469ee5e2f664")
+            && slhdsa::hazmat_verify_internal(&key.verifying_key(), &[0x6d], &sig).is_ok(),
+    )
+}
+
 const TESTS: &[(&str, TestFn)] = &[
     ("ML-KEM-512 KAT", mlkem512),
     ("ML-KEM-768 KAT", mlkem768),
@@ -452,6 +467,7 @@ const TESTS: &[(&str, TestFn)] = &[
         "MLDSA65-Ed25519-SHA512 composite KAT",
         composite_mldsa65_ed25519,
     ),
+    ("SLH-DSA-SHA2-128f KAT (ACVP)", slhdsa_sha2_128f),
 ];
 
 /// Runs every self-test now (not cached) and returns the results.

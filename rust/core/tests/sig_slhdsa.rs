@@ -53,10 +53,15 @@ fn alg(name: &Value) -> SigAlgorithm {
 }
 
 fn field(test: &Value, name: &str) -> Vec<u8> {
-    unhex(test[name].as_str().unwrap_or_else(|| panic!("field {name}")))
+    unhex(
+        test[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("field {name}")),
+    )
 }
 
-/// The first test of every keyGen group: all twelve parameter sets.
+/// The first test of every keyGen group of the six "f" sets (an "s" key generation builds a
+/// 2^8 or 2^9-leaf tree, too slow for a debug build).
 #[test]
 fn acvp_keygen_first_of_each_set() {
     let doc = load("acvp/SLH-DSA-keyGen-FIPS205/internalProjection.json.gz");
@@ -64,6 +69,9 @@ fn acvp_keygen_first_of_each_set() {
     assert_eq!(groups.len(), 12);
     for group in groups {
         let a = alg(&group["parameterSet"]);
+        if !a.name().ends_with('f') {
+            continue;
+        }
         let t = &group["tests"][0];
         let key = slhdsa::hazmat_keygen_internal(
             a,
@@ -75,7 +83,11 @@ fn acvp_keygen_first_of_each_set() {
         assert_eq!(*key.private_bytes().expect("raw"), field(t, "sk"), "{a} sk");
         assert_eq!(key.verifying_key().to_bytes(), field(t, "pk"), "{a} pk");
         let again = SigningKey::from_private_bytes(a, &field(t, "sk")).expect("from sk");
-        assert_eq!(again.verifying_key().to_bytes(), field(t, "pk"), "{a} reload");
+        assert_eq!(
+            again.verifying_key().to_bytes(),
+            field(t, "pk"),
+            "{a} reload"
+        );
     }
 }
 
@@ -90,8 +102,8 @@ fn expected_signatures() -> std::collections::HashMap<u64, Vec<u8>> {
     out
 }
 
-/// Two tests of every sigGen group of the 128f sets (internal, pure and preHash; deterministic
-/// and randomized).
+/// The first test of every SLH-DSA-SHA2-128f sigGen group (internal, pure and preHash;
+/// deterministic and randomized). Debug builds sign slowly, so the rest runs from Python.
 #[test]
 fn acvp_siggen_128f_groups() {
     let prompt = load("acvp/SLH-DSA-sigGen-FIPS205/prompt.json.gz");
@@ -99,10 +111,10 @@ fn acvp_siggen_128f_groups() {
     let mut ran = 0;
     for group in prompt["testGroups"].as_array().expect("groups") {
         let a = alg(&group["parameterSet"]);
-        if !matches!(a, SigAlgorithm::SlhDsaSha2_128f | SigAlgorithm::SlhDsaShake128f) {
+        if a != SigAlgorithm::SlhDsaSha2_128f {
             continue;
         }
-        for t in group["tests"].as_array().expect("tests").iter().take(2) {
+        for t in group["tests"].as_array().expect("tests").iter().take(1) {
             let tc = t["tcId"].as_u64().expect("tcId");
             let key = SigningKey::from_private_bytes(a, &field(t, "sk")).expect("sk");
             let rand = (group["deterministic"] == false).then(|| field(t, "additionalRandomness"));
@@ -144,11 +156,11 @@ fn acvp_siggen_128f_groups() {
             ran += 1;
         }
     }
-    // 2 sets x (internal, pure, preHash) x (deterministic, randomized) x 2 tests.
-    assert_eq!(ran, 24);
+    // (internal, pure, preHash) x (deterministic, randomized).
+    assert_eq!(ran, 6);
 }
 
-/// Every sigVer test of the 128f sets (the file's expected pass/fail, including signatures of
+/// Every SLH-DSA-SHA2-128f sigVer test (the file's expected pass/fail, including signatures of
 /// the wrong length).
 #[test]
 fn acvp_sigver_128f_groups() {
@@ -166,7 +178,7 @@ fn acvp_sigver_128f_groups() {
     let (mut ran, mut valid) = (0, 0);
     for group in prompt["testGroups"].as_array().expect("groups") {
         let a = alg(&group["parameterSet"]);
-        if !matches!(a, SigAlgorithm::SlhDsaSha2_128f | SigAlgorithm::SlhDsaShake128f) {
+        if a != SigAlgorithm::SlhDsaSha2_128f {
             continue;
         }
         for t in group["tests"].as_array().expect("tests") {
@@ -199,14 +211,15 @@ fn acvp_sigver_128f_groups() {
             valid += usize::from(passed[&tc]);
         }
     }
-    assert_eq!(ran, 84);
+    assert_eq!(ran, 42);
     assert!(valid > 0 && valid < ran);
 }
 
-/// Sign, verify, reject tampering, and reload the raw keys, for every parameter set.
+/// Sign, verify, reject tampering, and reload the raw keys (the two fast sets: debug builds sign
+/// slowly; every set runs from Python on the release build).
 #[test]
-fn round_trip_all_sets() {
-    for a in slh_algorithms() {
+fn round_trip_fast_sets() {
+    for a in [SigAlgorithm::SlhDsaSha2_128f, SigAlgorithm::SlhDsaShake128f] {
         let key = SigningKey::generate(a).expect("generate");
         let vk = key.verifying_key();
         let sig = key.sign(b"msg", b"ctx", SigningMode::Hedged).expect("sign");
@@ -215,10 +228,16 @@ fn round_trip_all_sets() {
             vk.verify(b"msg", b"ctx2", &sig),
             Err(Error::InvalidSignature)
         );
-        assert_eq!(vk.verify(b"msh", b"ctx", &sig), Err(Error::InvalidSignature));
+        assert_eq!(
+            vk.verify(b"msh", b"ctx", &sig),
+            Err(Error::InvalidSignature)
+        );
         let mut bad = sig.clone();
         *bad.last_mut().expect("non-empty") ^= 1;
-        assert_eq!(vk.verify(b"msg", b"ctx", &bad), Err(Error::InvalidSignature));
+        assert_eq!(
+            vk.verify(b"msg", b"ctx", &bad),
+            Err(Error::InvalidSignature)
+        );
         // Truncated, extended, empty and all-zero signatures: opaque failures, never a panic.
         for s in [
             &sig[..sig.len() - 1],
@@ -226,19 +245,29 @@ fn round_trip_all_sets() {
             &[][..],
             &vec![0u8; sig.len()][..],
         ] {
-            assert_eq!(vk.verify(b"msg", b"ctx", s), Err(Error::InvalidSignature), "{a}");
+            assert_eq!(
+                vk.verify(b"msg", b"ctx", s),
+                Err(Error::InvalidSignature),
+                "{a}"
+            );
         }
         let raw = key.private_bytes().expect("raw");
         let reloaded = SigningKey::from_private_bytes(a, &raw).expect("reload");
         assert_eq!(reloaded.verifying_key(), vk);
-        assert_eq!(
-            VerifyingKey::from_bytes(a, &vk.to_bytes()).expect("pk"),
-            vk
-        );
+        assert_eq!(VerifyingKey::from_bytes(a, &vk.to_bytes()).expect("pk"), vk);
         // Hedged signatures differ; deterministic ones repeat.
-        assert_ne!(sig, key.sign(b"msg", b"ctx", SigningMode::Hedged).expect("sign"));
-        let d1 = key.sign(b"m", b"", SigningMode::Deterministic).expect("sign");
-        assert_eq!(d1, key.sign(b"m", b"", SigningMode::Deterministic).expect("sign"));
+        assert_ne!(
+            sig,
+            key.sign(b"msg", b"ctx", SigningMode::Hedged).expect("sign")
+        );
+        let d1 = key
+            .sign(b"m", b"", SigningMode::Deterministic)
+            .expect("sign");
+        assert_eq!(
+            d1,
+            key.sign(b"m", b"", SigningMode::Deterministic)
+                .expect("sign")
+        );
         assert_eq!(
             d1,
             slhdsa::hazmat_sign_pure(&key, b"m", b"", None).expect("sign")
@@ -263,9 +292,11 @@ fn round_trip_all_sets() {
 #[test]
 fn bad_lengths_all_sets() {
     for a in slh_algorithms() {
-        let key = SigningKey::generate(a).expect("generate");
-        let raw = key.private_bytes().expect("raw");
-        let n = raw.len() / 4;
+        let n = match a.name().rsplit('-').next().expect("suffix") {
+            "128s" | "128f" => 16,
+            "192s" | "192f" => 24,
+            _ => 32,
+        };
         for len in [0, 4 * n - 1, 4 * n + 1] {
             let data = vec![7u8; len];
             match SigningKey::from_private_bytes(a, &data) {
@@ -279,6 +310,16 @@ fn bad_lengths_all_sets() {
                 other => panic!("{a}: {other:?}"),
             }
         }
+        let seed = vec![1u8; n];
+        assert!(matches!(
+            slhdsa::hazmat_keygen_internal(a, &seed, &seed, &seed[1..]),
+            Err(Error::InvalidLength { .. })
+        ));
+    }
+    for a in [SigAlgorithm::SlhDsaSha2_128f, SigAlgorithm::SlhDsaShake128f] {
+        let key = SigningKey::generate(a).expect("generate");
+        let raw = key.private_bytes().expect("raw");
+        let n = raw.len() / 4;
         // A private key whose PK.root disagrees with its seeds.
         let mut wrong_root = raw.to_vec();
         wrong_root[4 * n - 1] ^= 1;
@@ -300,10 +341,6 @@ fn bad_lengths_all_sets() {
             Err(Error::InvalidArgument(_))
         ));
         let seed = vec![1u8; n];
-        assert!(matches!(
-            slhdsa::hazmat_keygen_internal(a, &seed, &seed, &seed[1..]),
-            Err(Error::InvalidLength { .. })
-        ));
         assert!(matches!(
             slhdsa::hazmat_sign_internal(&key, b"m", Some(&seed[1..])),
             Err(Error::InvalidLength { .. })

@@ -10,6 +10,7 @@ mod hpke;
 mod kem;
 mod sig;
 mod sig_mldsa;
+mod sig_slhdsa;
 
 /// Results of the power-on self-tests: list of (name, passed, microseconds).
 #[pyfunction]
@@ -43,6 +44,11 @@ mod _native {
         mldsa_compute_mu, mldsa_expanded, mldsa_from_expanded, mldsa_hazmat_sign_internal,
         mldsa_hazmat_sign_mu_with_rnd, mldsa_hazmat_sign_prehash, mldsa_hazmat_sign_with_rnd,
         mldsa_hazmat_verify_internal, mldsa_hazmat_verify_prehash, mldsa_sign_mu, mldsa_verify_mu,
+    };
+    #[pymodule_export]
+    use super::sig_slhdsa::{
+        slhdsa_keygen_internal, slhdsa_sign_internal, slhdsa_sign_prehash, slhdsa_sign_pure,
+        slhdsa_verify_internal, slhdsa_verify_prehash,
     };
     #[pymodule_export]
     use super::{power_on_selftest, run_selftests};
