@@ -26,6 +26,9 @@ pub enum Error {
     InvalidTag,
     /// A signature did not verify. Deliberately carries no detail.
     InvalidSignature,
+    /// A proof (Merkle inclusion/consistency, Groth16) did not verify. Deliberately carries no
+    /// detail.
+    InvalidProof,
     /// An HPKE context reached its message limit (sequence number overflow).
     MessageLimitReached,
     /// A caller argument was out of range (e.g. an export length too large).
@@ -55,6 +58,7 @@ impl fmt::Display for Error {
             Error::UnsupportedAlgorithm(m) => write!(f, "unsupported algorithm: {m}"),
             Error::InvalidTag => write!(f, "authentication failed"),
             Error::InvalidSignature => write!(f, "signature verification failed"),
+            Error::InvalidProof => write!(f, "proof verification failed"),
             Error::MessageLimitReached => write!(f, "HPKE message limit reached"),
             Error::InvalidArgument(m) => write!(f, "{m}"),
             Error::Random(m) => write!(f, "random generator failed: {m}"),

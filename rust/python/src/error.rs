@@ -8,6 +8,7 @@ pyo3::import_exception!(pqpay.exceptions, InvalidKey);
 pyo3::import_exception!(pqpay.exceptions, InvalidCiphertext);
 pyo3::import_exception!(pqpay.exceptions, InvalidTag);
 pyo3::import_exception!(pqpay.exceptions, InvalidSignature);
+pyo3::import_exception!(pqpay.exceptions, InvalidProof);
 pyo3::import_exception!(pqpay.exceptions, EncodingError);
 pyo3::import_exception!(pqpay.exceptions, UnsupportedAlgorithm);
 pyo3::import_exception!(pqpay.exceptions, MessageLimitReached);
@@ -36,6 +37,7 @@ impl From<CoreError> for PyErr {
             // Opaque on purpose: no detail about why authentication failed.
             Error::InvalidTag => InvalidTag::new_err(()),
             Error::InvalidSignature => InvalidSignature::new_err(()),
+            Error::InvalidProof => InvalidProof::new_err(()),
             Error::MessageLimitReached => MessageLimitReached::new_err(msg),
             Error::Random(_) => RandomnessError::new_err(msg),
             Error::SelfTestFailed(_) => SelfTestFailure::new_err(msg),
