@@ -195,21 +195,32 @@ def _constant(name: str) -> Any:
     raise CanonicalizationError(f"{name} is not JSON (RFC 8259 §6)")
 
 
-def _int(text: str) -> int:
+def _exact_int(text: str) -> int:
     # Length first: int() of thousands of digits is slow (and refused past 4300).
     value = int(text) if len(text.lstrip("-")) <= 16 else MAX_SAFE_INTEGER + 1
     if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         raise CanonicalizationError(
-            f"integer {text} is outside +-(2**53 - 1): I-JSON cannot carry it exactly "
-            "(RFC 7493 §2.2)"
+            f"integer {text[:40]} is outside +-(2**53 - 1): a payment message carries it "
+            "exactly only as a decimal string"
         )
     return value
+
+
+def _int(text: str) -> int | float:
+    # Beyond 2**53 an I-JSON number is a double, as ECMAScript's JSON.parse reads it
+    # (RFC 7493 §2.2): 9007199254740993 becomes 9007199254740992.
+    if len(text.lstrip("-")) <= 15:
+        return int(text)
+    value = int(text) if len(text) <= 20 else None
+    if value is not None and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        return value
+    return _float(text)
 
 
 def _float(text: str) -> float:
     value = float(text)
     if math.isinf(value):
-        raise CanonicalizationError(f"number {text} overflows an IEEE-754 double")
+        raise CanonicalizationError(f"number {text[:40]} overflows an IEEE-754 double")
     return value
 
 
@@ -235,7 +246,7 @@ def _load(data: bytes | str, payment: bool) -> Any:
             text,
             object_pairs_hook=_pairs,
             parse_constant=_constant,
-            parse_int=_int,
+            parse_int=_exact_int if payment else _int,
             parse_float=_no_float if payment else _float,
         )
     except json.JSONDecodeError as e:
