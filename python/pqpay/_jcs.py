@@ -71,7 +71,14 @@ def format_number(value: float) -> str:
     return sign + (s if k == 1 else s[0] + "." + s[1:]) + exponent
 
 
-def _string(value: str) -> str:
+def _string(value: str, check: bool) -> str:
+    if check:
+        _check_unicode(value)
+    out: str = _encode_string(value)
+    return out
+
+
+def _check_unicode(value: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -80,8 +87,6 @@ def _string(value: str) -> str:
                 "string contains a lone surrogate; I-JSON requires valid Unicode (RFC 7493 §2.1)"
             )
         ) from None
-    out: str = _encode_string(value)
-    return out
 
 
 def _sort_key(name: str) -> bytes:
@@ -89,7 +94,7 @@ def _sort_key(name: str) -> bytes:
     return name.encode("utf-16-be", "surrogatepass")
 
 
-def _serialize(value: Any, out: list[str], payment: bool, depth: int) -> None:
+def _serialize(value: Any, out: list[str], payment: bool, depth: int, check: bool) -> None:
     if value is None:
         out.append("null")
     elif value is True:
@@ -97,7 +102,7 @@ def _serialize(value: Any, out: list[str], payment: bool, depth: int) -> None:
     elif value is False:
         out.append("false")
     elif isinstance(value, str):
-        out.append(_string(value))
+        out.append(_string(value, check))
     elif isinstance(value, int):
         if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
             raise _PathError(
@@ -123,7 +128,7 @@ def _serialize(value: Any, out: list[str], payment: bool, depth: int) -> None:
     elif isinstance(value, Decimal) and payment:
         if not value.is_finite():
             raise _PathError(CanonicalizationError(f"Decimal {value} is not a finite amount"))
-        out.append(_string(format(value, "f")))
+        out.append(_string(format(value, "f"), False))
     elif isinstance(value, Mapping):
         if depth >= MAX_DEPTH:
             raise _PathError(CanonicalizationError(f"nesting deeper than {MAX_DEPTH} levels"))
@@ -131,18 +136,18 @@ def _serialize(value: Any, out: list[str], payment: bool, depth: int) -> None:
         for key in keys:
             if not isinstance(key, str):
                 raise _PathError(TypeError(f"object keys must be str, not {type(key).__name__}"))
-        try:
+        if all(key.isascii() for key in keys):  # isascii is O(1): a flag CPython keeps
+            keys.sort()  # for ASCII, code-point order is UTF-16 code-unit order
+        else:
             keys.sort(key=_sort_key)
-        except UnicodeEncodeError:  # pragma: no cover - surrogatepass encodes every str
-            raise _PathError(CanonicalizationError("object key is not valid Unicode")) from None
         out.append("{")
         for i, key in enumerate(keys):
             if i:
                 out.append(",")
             try:
-                out.append(_string(key))
+                out.append(_string(key, check))
                 out.append(":")
-                _serialize(value[key], out, payment, depth + 1)
+                _serialize(value[key], out, payment, depth + 1, check)
             except _PathError as e:
                 e.path.insert(0, key)
                 raise
@@ -155,7 +160,7 @@ def _serialize(value: Any, out: list[str], payment: bool, depth: int) -> None:
             if i:
                 out.append(",")
             try:
-                _serialize(item, out, payment, depth + 1)
+                _serialize(item, out, payment, depth + 1, check)
             except _PathError as e:
                 e.path.insert(0, i)
                 raise
@@ -169,12 +174,17 @@ def canonicalize(value: Any, *, payment: bool = False) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of ``value`` (see the module docstring)."""
     out: list[str] = []
     try:
-        _serialize(value, out, payment, 0)
+        _serialize(value, out, payment, 0, False)
+        try:
+            return "".join(out).encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate somewhere: walk again, checking each string, to name its path.
+            _serialize(value, [], payment, 0, True)
+            raise  # pragma: no cover - the checking walk always finds it
     except _PathError as e:
         exc = e.exc
         where = f"at {_path_text(e.path)}: " if e.path else ""
         raise type(exc)(f"{where}{exc}") from None
-    return "".join(out).encode("utf-8")
 
 
 # -- strict I-JSON reader --------------------------------------------------------------------
@@ -268,6 +278,17 @@ def parse(data: bytes | str, *, payment: bool = False) -> Any:
     # Lone surrogates (from \ud800-style escapes) and excess depth are caught by the
     # serializer, so every parsed value goes through it once.
     canonicalize(value, payment=payment)
+    return value
+
+
+def parse_canonical(data: bytes, *, payment: bool = False) -> Any:
+    """:func:`parse`, also requiring ``data`` to be exactly its own canonical form.
+
+    :raises EncodingError: ``data`` is valid I-JSON but not canonical.
+    """
+    value = _load(data, payment)
+    if canonicalize(value, payment=payment) != data:
+        raise EncodingError("the JSON text is not in RFC 8785 canonical form")
     return value
 
 

@@ -137,9 +137,9 @@ def parse_payment(data: bytes | str) -> dict[str, Any]:
 
 
 def _parse_canonical_payment(body: bytes) -> dict[str, Any]:
-    message = parse_payment(body)
-    if _jcs.canonicalize(message, payment=True) != body:
-        raise EncodingError("the signed payment message is not in RFC 8785 canonical form")
+    message = _jcs.parse_canonical(body, payment=True)
+    if not isinstance(message, dict):
+        raise EncodingError("a payment message must be a JSON object")
     return message
 
 
