@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519 as pyca_ed25519
 from cryptography.hazmat.primitives.asymmetric import mldsa as pyca_mldsa
+from hypothesis import given
+from hypothesis import strategies as st
 
 import vectors
 from pqpay import _cbor, payments, signatures
@@ -440,3 +442,34 @@ def test_cose_wg_ml_dsa_44_example() -> None:
     bad[-1] ^= 1
     with pytest.raises(InvalidSignature):
         payments.verify_cose(pk, bytes(bad))
+
+
+def test_option_types() -> None:
+    sk = key("Ed25519")
+    with pytest.raises(TypeError, match="kid must be bytes-like"):
+        payments.sign_cose(sk, PAYLOAD, kid="text")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="payload must be bytes-like"):
+        payments.sign_cose(sk, "text")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="external_aad must be bytes-like"):
+        payments.sign_cose(sk, PAYLOAD, external_aad="aad")  # type: ignore[arg-type]
+    msg = payments.sign_cose(sk, PAYLOAD, kid=bytearray(b"k"), external_aad=memoryview(b"a"))
+    assert payments.verify_cose(sk.public_key(), bytearray(msg), external_aad=b"a") == PAYLOAD
+
+
+@given(st.binary(max_size=300))
+def test_random_bytes_never_crash(data: bytes) -> None:
+    pk = key("Ed25519").public_key()
+    for candidate in (data, b"\xd2" + data, b"\xd2\x84" + data):
+        with pytest.raises((EncodingError, InvalidSignature, ValueError)):
+            payments.verify_cose(pk, candidate)
+
+
+@given(st.integers(0, 200), st.binary(max_size=8), st.integers(0, 8))
+def test_spliced_messages_never_crash(at: int, insert: bytes, cut: int) -> None:
+    sk = key("Ed25519")
+    good = payments.sign_cose(sk, PAYLOAD[:40], kid=b"k")
+    bad = good[:at] + insert + good[at + cut :]
+    if bad == good:
+        return
+    with pytest.raises((EncodingError, InvalidSignature)):
+        payments.verify_cose(sk.public_key(), bad)

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519 as pyca_ed25519
 from cryptography.hazmat.primitives.asymmetric import mldsa as pyca_mldsa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pqpay import payments, signatures
 from pqpay.exceptions import CanonicalizationError, EncodingError, InvalidSignature
@@ -206,3 +208,24 @@ def test_every_byte_flip_fails() -> None:
             bad = jws[:i] + replacement + jws[i + 1 :]
             with pytest.raises((InvalidSignature, EncodingError)):
                 payments.verify_jws(pk, bad, PAYLOAD)
+
+
+def test_option_types() -> None:
+    sk = key("Ed25519")
+    with pytest.raises(TypeError, match="kid must be str"):
+        payments.sign_jws(sk, PAYLOAD, kid=b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="typ must be str"):
+        payments.sign_jws(sk, PAYLOAD, typ=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="payload must be bytes-like"):
+        payments.sign_jws(sk, "text")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="payload must be bytes-like"):
+        payments.verify_jws(sk.public_key(), payments.sign_jws(sk, PAYLOAD), "text")  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=200))
+def test_random_text_never_crashes(text: str) -> None:
+    pk = key("Ed25519").public_key()
+    with pytest.raises((EncodingError, InvalidSignature)):
+        payments.verify_jws(pk, text, PAYLOAD)
+    with pytest.raises((EncodingError, InvalidSignature)):
+        payments.verify_jws(pk, f"{b64(text.encode())}..{b64(text.encode())}", PAYLOAD)
