@@ -286,8 +286,21 @@ def parse_canonical(data: bytes, *, payment: bool = False) -> Any:
 
     :raises EncodingError: ``data`` is valid I-JSON but not canonical.
     """
-    value = _load(data, payment)
-    if canonicalize(value, payment=payment) != data:
+    try:
+        # Fast path: the C decoder without the duplicate-name hook. Text with a duplicate
+        # name can never equal the canonical form of what it parses to (one member is lost),
+        # so the comparison below refuses it; the strict reader then names the reason.
+        value = json.loads(
+            data,
+            parse_constant=_constant,
+            parse_int=_exact_int if payment else _int,
+            parse_float=_no_float if payment else _float,
+        )
+        canonical = canonicalize(value, payment=payment)
+    except (ValueError, RecursionError):
+        canonical = None
+    if canonical != data:
+        canonicalize(parse(data, payment=payment), payment=payment)  # raises the precise error
         raise EncodingError("the JSON text is not in RFC 8785 canonical form")
     return value
 
