@@ -473,3 +473,22 @@ def test_spliced_messages_never_crash(at: int, insert: bytes, cut: int) -> None:
         return
     with pytest.raises((EncodingError, InvalidSignature)):
         payments.verify_cose(sk.public_key(), bad)
+
+
+def test_identifier_table() -> None:
+    """The identifiers standards.md §4 gives (COSE requested values, JOSE names), plus EdDSA."""
+    table = {name: (a.jose, a.cose) for name, a in payments.ALGORITHMS.items()}
+    assert table == {
+        "ML-DSA-44": ("ML-DSA-44", -48),
+        "ML-DSA-65": ("ML-DSA-65", -49),
+        "ML-DSA-87": ("ML-DSA-87", -50),
+        "MLDSA65-ECDSA-P256-SHA512": ("ML-DSA-65-ES256", -55),
+        "MLDSA87-ECDSA-P384-SHA512": ("ML-DSA-87-ES384", -56),
+        "MLDSA44-Ed25519-SHA512": ("ML-DSA-44-Ed25519", -57),
+        "MLDSA65-Ed25519-SHA512": ("ML-DSA-65-Ed25519", -58),
+        "MLDSA87-Ed448-SHAKE256": ("ML-DSA-87-Ed448", -59),
+        "Ed25519": ("EdDSA", -8),
+        "Ed448": ("EdDSA", -8),
+    }
+    with pytest.raises(TypeError):
+        payments.ALGORITHMS["x"] = payments.ALGORITHMS["Ed25519"]  # type: ignore[index]

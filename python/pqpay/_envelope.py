@@ -24,8 +24,9 @@ algorithm fails verification.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from pqpay.exceptions import UnsupportedAlgorithm
@@ -81,7 +82,8 @@ def _table() -> dict[str, EnvelopeAlg]:
     return table
 
 
-ALGORITHMS: dict[str, EnvelopeAlg] = _table()
+ALGORITHMS: Mapping[str, EnvelopeAlg] = MappingProxyType(_table())
+"""The envelope identifiers by pqpay algorithm name (read-only)."""
 
 
 def public_key_of(signer: Signer) -> SignaturePublicKey:
