@@ -6,7 +6,9 @@ import pytest
 
 from pqpay import exceptions, kem
 from pqpay.exceptions import (
+    CanonicalizationError,
     EncodingError,
+    FloatNotAllowed,
     InternalError,
     InvalidCiphertext,
     InvalidKey,
@@ -20,7 +22,13 @@ from pqpay.exceptions import (
     UnsupportedAlgorithm,
 )
 
-VALUE_ERRORS = [InvalidKey, InvalidCiphertext, EncodingError]
+VALUE_ERRORS = [
+    InvalidKey,
+    InvalidCiphertext,
+    EncodingError,
+    CanonicalizationError,
+    FloatNotAllowed,
+]
 NOT_VALUE_ERRORS = [
     UnsupportedAlgorithm,
     InvalidSignature,

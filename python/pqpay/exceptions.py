@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 __all__ = [
+    "CanonicalizationError",
     "EncodingError",
+    "FloatNotAllowed",
     "InternalError",
     "InvalidCiphertext",
     "InvalidKey",
@@ -32,6 +34,15 @@ class InvalidCiphertext(PqpayError, ValueError):
 
 class EncodingError(PqpayError, ValueError):
     """DER, PEM or another encoding was malformed."""
+
+
+class CanonicalizationError(EncodingError):
+    """A value has no RFC 8785 canonical form: not I-JSON (duplicate member names, lone
+    surrogates, NaN/Infinity, an integer beyond +-(2**53 - 1))."""
+
+
+class FloatNotAllowed(CanonicalizationError):
+    """A float in a payment message: amounts are integer minor units or decimal strings."""
 
 
 class UnsupportedAlgorithm(PqpayError):

@@ -46,6 +46,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pqpay import _cbor
 from pqpay.exceptions import EncodingError, InvalidKey, UnsupportedAlgorithm
 from pqpay.serialization import _SIG_PRIVATE, _SIG_PUBLIC
 from pqpay.signatures import SignaturePrivateKey, SignaturePublicKey
@@ -261,116 +262,13 @@ def jwk_thumbprint(key: Key | Mapping[str, Any]) -> str:
     return _b64e(hashlib.sha256(text.encode("ascii")).digest())
 
 
-# -- CBOR (the subset COSE_Key needs) -------------------------------------------------------
+# -- CBOR: the strict subset in pqpay._cbor (shared with COSE_Sign1 in pqpay.payments) ------
 
-_CborValue = int | bytes | str | list[Any] | dict[Any, Any]
-_MAX_DEPTH = 8
-
-
-def _head(major: int, value: int) -> bytes:
-    if value < 24:
-        return bytes([major << 5 | value])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if value < 1 << (8 * size):
-            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
-    raise ValueError("CBOR integer too large")
+_cbor_encode = _cbor.encode
 
 
-def _cbor_encode(value: _CborValue) -> bytes:
-    if isinstance(value, bool):
-        raise TypeError("booleans are not part of this CBOR subset")
-    if isinstance(value, int):
-        return _head(0, value) if value >= 0 else _head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _head(2, len(value)) + value
-    if isinstance(value, str):
-        data = value.encode("utf-8")
-        return _head(3, len(data)) + data
-    if isinstance(value, list):
-        return _head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
-    if isinstance(value, dict):
-        # RFC 8949 §4.2.1: keys sorted by the bytewise order of their encodings.
-        items = sorted((_cbor_encode(k), _cbor_encode(v)) for k, v in value.items())
-        return _head(5, len(items)) + b"".join(k + v for k, v in items)
-    raise TypeError(f"cannot CBOR-encode {type(value).__name__}")
-
-
-class _Decoder:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
-
-    def _take(self, n: int, what: str) -> bytes:
-        if n > len(self.data) - self.pos:
-            raise EncodingError(
-                f"CBOR truncated: {what} needs {n} bytes, {len(self.data) - self.pos} remain"
-            )
-        out = self.data[self.pos : self.pos + n]
-        self.pos += n
-        return out
-
-    def _argument(self, info: int) -> int:
-        if info < 24:
-            return info
-        if info > 27:
-            raise EncodingError(
-                f"CBOR additional information {info} (indefinite length or reserved) is not "
-                "allowed; expected a definite length"
-            )
-        size = 1 << (info - 24)
-        value = int.from_bytes(self._take(size, "an integer argument"), "big")
-        if value < (24 if size == 1 else 1 << (4 * size)):
-            raise EncodingError("CBOR integer is not in its shortest form (deterministic CBOR)")
-        return value
-
-    def item(self, depth: int = 0) -> _CborValue:
-        if depth > _MAX_DEPTH:
-            raise EncodingError(f"CBOR nesting deeper than {_MAX_DEPTH} levels")
-        initial = self._take(1, "an item head")[0]
-        major, info = initial >> 5, initial & 0x1F
-        if major in (6, 7):
-            kind = "tag" if major == 6 else "float/simple value"
-            raise EncodingError(
-                f"CBOR {kind} (byte 0x{initial:02x}) is not allowed in a COSE_Key here; "
-                "expected an integer, byte string, text string, array or map"
-            )
-        arg = self._argument(info)
-        if major == 0:
-            return arg
-        if major == 1:
-            return -1 - arg
-        if major == 2:
-            return self._take(arg, "a byte string")
-        if major == 3:
-            try:
-                return self._take(arg, "a text string").decode("utf-8")
-            except UnicodeDecodeError:
-                raise EncodingError("CBOR text string is not valid UTF-8") from None
-        if major == 4:
-            if arg > len(self.data) - self.pos:
-                raise EncodingError(f"CBOR truncated: array of {arg} items")
-            return [self.item(depth + 1) for _ in range(arg)]
-        if arg > len(self.data) - self.pos:
-            raise EncodingError(f"CBOR truncated: map of {arg} pairs")
-        out: dict[Any, Any] = {}
-        for _ in range(arg):
-            label = self.item(depth + 1)
-            if not isinstance(label, (int, str)):
-                raise EncodingError("CBOR map label must be an integer or a text string")
-            if label in out:
-                raise EncodingError(f"CBOR map has the label {label!r} twice")
-            out[label] = self.item(depth + 1)
-        return out
-
-
-def _cbor_decode(data: bytes) -> _CborValue:
-    decoder = _Decoder(data)
-    value = decoder.item()
-    if decoder.pos != len(data):
-        raise EncodingError(
-            f"{len(data) - decoder.pos} trailing byte(s) after the CBOR item; expected nothing"
-        )
-    return value
+def _cbor_decode(data: bytes) -> _cbor.CborValue:
+    return _cbor.decode(data, "a COSE_Key")
 
 
 # -- COSE_Key -------------------------------------------------------------------------------

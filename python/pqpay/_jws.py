@@ -1,0 +1,135 @@
+"""Compact JWS with a detached payload (RFC 7515 §7.1 and Appendix F)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pqpay import _jcs
+from pqpay._envelope import Signer, algorithm_for, public_key_of, sign_all
+from pqpay._util import as_bytes
+from pqpay.exceptions import EncodingError, InvalidSignature
+from pqpay.signatures import SignaturePublicKey
+
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def b64e(data: bytes) -> str:
+    """Unpadded base64url (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64d(segment: str, what: str) -> bytes:
+    """Strict unpadded base64url: the alphabet only, no padding, no stray low bits."""
+    if not _B64URL.fullmatch(segment) or len(segment) % 4 == 1:
+        raise EncodingError(f"JWS {what} is not unpadded base64url (RFC 7515 §2)")
+    try:
+        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except binascii.Error:  # pragma: no cover - the checks above catch every case
+        raise EncodingError(f"JWS {what} is not valid base64url") from None
+    if b64e(data) != segment:
+        raise EncodingError(f"JWS {what}: non-canonical base64url (stray low bits)")
+    return data
+
+
+def _protected_header(signer: Signer, kid: str | None, typ: str | None) -> str:
+    alg = algorithm_for(public_key_of(signer))
+    header: dict[str, str] = {"alg": alg.jose}
+    for name, value in (("kid", kid), ("typ", typ)):
+        if value is not None:
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be str, not {type(value).__name__}")
+            header[name] = value
+    return b64e(_jcs.canonicalize(header))
+
+
+def sign(signer: Signer, payload: bytes, *, kid: str | None = None, typ: str | None = None) -> str:
+    """A compact JWS ``header..signature`` over ``payload``, which travels separately.
+
+    The protected header is ``{"alg", "kid"?, "typ"?}`` in canonical (RFC 8785) form; the
+    signature covers ``base64url(header) || "." || base64url(payload)``.
+
+    :raises UnsupportedAlgorithm: the signer's algorithm has no JOSE identifier.
+    """
+    return sign_many(signer, [payload], kid=kid, typ=typ)[0]
+
+
+def sign_many(
+    signer: Signer,
+    payloads: Sequence[bytes],
+    *,
+    kid: str | None = None,
+    typ: str | None = None,
+) -> list[str]:
+    """:func:`sign` for many payloads under one key, in one batch when the signer allows."""
+    header = _protected_header(signer, kid, typ)
+    inputs = [f"{header}.{b64e(as_bytes(p, 'payload'))}".encode("ascii") for p in payloads]
+    return [f"{header}..{b64e(sig)}" for sig in sign_all(signer, inputs)]
+
+
+def _split(jws: str | bytes) -> tuple[str, str, str]:
+    if isinstance(jws, (bytes, bytearray, memoryview)):
+        try:
+            jws = bytes(jws).decode("ascii")
+        except UnicodeDecodeError:
+            raise EncodingError("a compact JWS is ASCII") from None
+    if not isinstance(jws, str):
+        raise TypeError(f"jws must be str or bytes, not {type(jws).__name__}")
+    parts = jws.split(".")
+    if len(parts) != 3:
+        raise EncodingError(
+            f"a compact JWS has 3 dot-separated segments, got {len(parts)} (RFC 7515 §7.1)"
+        )
+    header, payload, signature = parts
+    if payload:
+        raise EncodingError(
+            "expected a detached payload (an empty middle segment, RFC 7515 Appendix F)"
+        )
+    return header, payload, signature
+
+
+def _header(segment: str) -> dict[str, Any]:
+    raw = b64d(segment, "protected header")
+    header = _jcs.parse(raw)
+    if not isinstance(header, dict):
+        raise EncodingError("the JWS protected header must be a JSON object")
+    if "alg" not in header:
+        raise EncodingError('the JWS protected header has no "alg"')
+    if not isinstance(header["alg"], str):
+        raise EncodingError('JWS "alg" must be a string')
+    if "crit" in header:
+        raise EncodingError('JWS "crit" is not supported: no extension is understood')
+    return header
+
+
+def header(jws: str | bytes) -> dict[str, Any]:
+    """The protected header of a detached compact JWS, parsed strictly but **not verified**
+    (for picking the key by ``kid``).
+
+    :raises EncodingError: malformed segments or header (duplicate names included).
+    """
+    return _header(_split(jws)[0])
+
+
+def verify(public_key: SignaturePublicKey, jws: str | bytes, payload: bytes) -> dict[str, Any]:
+    """Verifies a detached compact JWS over ``payload``; returns the protected header.
+
+    ``alg`` must name ``public_key``'s algorithm (``none`` never does).
+
+    :raises InvalidSignature: the signature does not verify, or ``alg`` names another
+        algorithm (no detail is given).
+    :raises EncodingError: malformed segments, base64url or header; an attached payload.
+    """
+    expected = algorithm_for(public_key)
+    body = as_bytes(payload, "payload")
+    header_segment, _, signature_segment = _split(jws)
+    parsed = _header(header_segment)
+    signature = b64d(signature_segment, "signature")
+    if parsed["alg"] not in expected.jose_accepted:
+        raise InvalidSignature()
+    signing_input = f"{header_segment}.{b64e(body)}".encode("ascii")
+    public_key.verify(signature, signing_input, b"")
+    return parsed

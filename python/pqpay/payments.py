@@ -1,0 +1,320 @@
+"""Payment-message signing: RFC 8785 canonical JSON, signed as COSE_Sign1 or detached JWS.
+
+A payment message is a JSON object. Its signed form is its RFC 8785 (JCS) canonical UTF-8
+bytes, so two parties that build the same message sign and hash the same bytes::
+
+    from pqpay.signatures import MLDSA65Ed25519PrivateKey
+    from pqpay import payments
+
+    key = MLDSA65Ed25519PrivateKey.generate()
+    message = {"id": "pay_1", "amount": {"value": 1250, "currency": "EUR"}}
+    cose = payments.sign_payment_cose(key, message, kid=b"gw-2026")
+    assert payments.verify_payment_cose(key.public_key(), cose) == message
+
+    body, jws = payments.sign_payment_jws(key, message, kid="gw-2026")  # body travels beside
+    payments.verify_payment_jws(key.public_key(), jws, body)
+
+**Money.** Amounts are integer minor units (``|n| <= 2**53 - 1``) or decimal strings
+(``"12.50"``); ``decimal.Decimal`` values are written as decimal strings. A ``float``
+anywhere in a payment message raises :class:`~pqpay.exceptions.FloatNotAllowed` (naming its
+path), and so does a number with a fraction or exponent in received payment JSON.
+
+**Canonical JSON.** :func:`canonicalize` is plain RFC 8785 over Python values (floats
+allowed, formatted as ECMAScript does); :func:`parse_json` / :func:`canonicalize_json` read
+JSON text under I-JSON rules (no duplicate names, no lone surrogates, no NaN/Infinity,
+integers exact). Violations raise :class:`~pqpay.exceptions.CanonicalizationError`.
+
+**Envelopes.** COSE_Sign1 (RFC 9052, tag 18) with ``alg`` and ``kid`` protected, attached
+or detached payload and external AAD; compact JWS with a detached payload (RFC 7515
+Appendix F). Identifiers: ML-DSA-44/65/87 (COSE -48/-49/-50), the composites
+ML-DSA-44-Ed25519 (-57), ML-DSA-65-Ed25519 (-58), ML-DSA-87-Ed448 (-59), ML-DSA-65-ES256
+(-55), ML-DSA-87-ES384 (-56), and EdDSA (-8) for Ed25519/Ed448. Signing goes through any
+*signer* (``public_key()`` and ``sign(data, context)``: pqpay private keys, HSM handles)
+with the empty context. Verification takes the algorithm from the public key; a header
+naming another algorithm (``none`` included), like a bad signature, raises the opaque
+:class:`~pqpay.exceptions.InvalidSignature`. Malformed envelopes raise
+:class:`~pqpay.exceptions.EncodingError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pqpay import _cose, _jcs, _jws
+from pqpay._cose import CoseSign1
+from pqpay._envelope import ALGORITHMS, EnvelopeAlg, Signer
+from pqpay.exceptions import EncodingError
+from pqpay.signatures import SignaturePublicKey
+
+__all__ = [
+    "ALGORITHMS",
+    "MAX_SAFE_INTEGER",
+    "CoseSign1",
+    "EnvelopeAlg",
+    "Signer",
+    "canonicalize",
+    "canonicalize_json",
+    "canonicalize_payment",
+    "decode_cose",
+    "jws_header",
+    "parse_json",
+    "parse_payment",
+    "sign_cose",
+    "sign_cose_many",
+    "sign_jws",
+    "sign_jws_many",
+    "sign_payment_cose",
+    "sign_payment_jws",
+    "sign_payments_cose",
+    "sign_payments_jws",
+    "verify_cose",
+    "verify_jws",
+    "verify_payment_cose",
+    "verify_payment_jws",
+]
+
+MAX_SAFE_INTEGER = _jcs.MAX_SAFE_INTEGER
+
+# -- canonical JSON ---------------------------------------------------------------------------
+
+
+def canonicalize(value: Any) -> bytes:
+    """RFC 8785 canonical UTF-8 bytes of a JSON value (``None``, ``bool``, ``int`` within
+    +-(2**53 - 1), finite ``float``, ``str``, ``list``/``tuple``, ``dict`` with ``str`` keys).
+
+    :raises CanonicalizationError: NaN/Infinity, an unsafe integer, a lone surrogate.
+    :raises TypeError: a value or key of another type.
+    """
+    return _jcs.canonicalize(value)
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parses JSON text strictly as I-JSON (RFC 7493).
+
+    :raises CanonicalizationError: duplicate member names, lone surrogates, NaN/Infinity,
+        numbers out of a double's range, integers beyond +-(2**53 - 1).
+    :raises EncodingError: not JSON, or not UTF-8.
+    """
+    return _jcs.parse(data)
+
+
+def canonicalize_json(data: bytes | str) -> bytes:
+    """The RFC 8785 canonical form of JSON text (read as :func:`parse_json` reads it)."""
+    return _jcs.canonicalize_json(data)
+
+
+def _require_object(message: Any) -> None:
+    if not isinstance(message, Mapping):
+        raise TypeError(
+            f"a payment message is a JSON object (Mapping), not {type(message).__name__}"
+        )
+
+
+def canonicalize_payment(message: Mapping[str, Any]) -> bytes:
+    """The signed bytes of a payment message: RFC 8785 with the money rules above.
+
+    :raises FloatNotAllowed: a float anywhere in the message.
+    :raises CanonicalizationError: an unsafe integer, a lone surrogate, a non-finite Decimal.
+    :raises TypeError: not a mapping, or a value of a non-JSON type.
+    """
+    _require_object(message)
+    return _jcs.canonicalize(message, payment=True)
+
+
+def parse_payment(data: bytes | str) -> dict[str, Any]:
+    """Parses received payment JSON: I-JSON, a top-level object, and no number with a
+    fraction or exponent.
+
+    :raises FloatNotAllowed: a number with a fraction or exponent.
+    :raises CanonicalizationError: other I-JSON violations.
+    :raises EncodingError: not JSON, or not a JSON object.
+    """
+    value = _jcs.parse(data, payment=True)
+    if not isinstance(value, dict):
+        raise EncodingError("a payment message must be a JSON object")
+    return value
+
+
+def _parse_canonical_payment(body: bytes) -> dict[str, Any]:
+    message = _jcs.parse_canonical(body, payment=True)
+    if not isinstance(message, dict):
+        raise EncodingError("a payment message must be a JSON object")
+    return message
+
+
+# -- generic envelopes ------------------------------------------------------------------------
+
+
+def sign_cose(
+    signer: Signer,
+    payload: bytes,
+    *,
+    kid: bytes | None = None,
+    external_aad: bytes = b"",
+    detached: bool = False,
+) -> bytes:
+    """A tagged COSE_Sign1 over ``payload`` with ``alg`` (and ``kid``) protected; ``nil``
+    payload when ``detached``.
+
+    :raises UnsupportedAlgorithm: the signer's algorithm has no COSE identifier.
+    """
+    return _cose.sign(signer, payload, kid=kid, external_aad=external_aad, detached=detached)
+
+
+def sign_cose_many(
+    signer: Signer,
+    payloads: Iterable[bytes],
+    *,
+    kid: bytes | None = None,
+    external_aad: bytes = b"",
+    detached: bool = False,
+) -> list[bytes]:
+    """:func:`sign_cose` for many payloads under one signer (one native batch for pqpay
+    keys: every core, GIL released)."""
+    return _cose.sign_many(
+        signer, list(payloads), kid=kid, external_aad=external_aad, detached=detached
+    )
+
+
+def decode_cose(data: bytes) -> CoseSign1:
+    """Parses a COSE_Sign1 strictly **without verifying it** (to read ``kid`` first).
+
+    :raises EncodingError: not a well-formed tagged COSE_Sign1.
+    """
+    return _cose.decode(data)
+
+
+def verify_cose(
+    public_key: SignaturePublicKey,
+    data: bytes,
+    *,
+    external_aad: bytes = b"",
+    detached_payload: bytes | None = None,
+) -> bytes:
+    """Verifies a COSE_Sign1 and returns its payload (``detached_payload`` for a detached one).
+
+    :raises InvalidSignature: bad signature, or ``alg`` not ``public_key``'s algorithm.
+    :raises EncodingError: malformed message; ``alg`` missing or unprotected; ``crit``.
+    :raises ValueError: detached message without ``detached_payload``, or both payloads.
+    """
+    return _cose.verify(
+        public_key, data, external_aad=external_aad, detached_payload=detached_payload
+    )
+
+
+def sign_jws(
+    signer: Signer, payload: bytes, *, kid: str | None = None, typ: str | None = None
+) -> str:
+    """A compact JWS with a detached payload, ``header..signature``.
+
+    :raises UnsupportedAlgorithm: the signer's algorithm has no JOSE identifier.
+    """
+    return _jws.sign(signer, payload, kid=kid, typ=typ)
+
+
+def sign_jws_many(
+    signer: Signer,
+    payloads: Iterable[bytes],
+    *,
+    kid: str | None = None,
+    typ: str | None = None,
+) -> list[str]:
+    """:func:`sign_jws` for many payloads under one signer (one batch for pqpay keys)."""
+    return _jws.sign_many(signer, list(payloads), kid=kid, typ=typ)
+
+
+def jws_header(jws: str | bytes) -> dict[str, Any]:
+    """The protected header of a detached JWS, parsed strictly but **not verified**."""
+    return _jws.header(jws)
+
+
+def verify_jws(public_key: SignaturePublicKey, jws: str | bytes, payload: bytes) -> dict[str, Any]:
+    """Verifies a detached compact JWS over ``payload``; returns its protected header.
+
+    :raises InvalidSignature: bad signature, or ``alg`` not ``public_key``'s algorithm
+        (``none`` included).
+    :raises EncodingError: malformed segments, base64url or header; ``crit``; a non-empty
+        payload segment.
+    """
+    return _jws.verify(public_key, jws, payload)
+
+
+# -- payment messages -------------------------------------------------------------------------
+
+
+def sign_payment_cose(
+    signer: Signer,
+    message: Mapping[str, Any],
+    *,
+    kid: bytes | None = None,
+    external_aad: bytes = b"",
+    detached: bool = False,
+) -> bytes:
+    """COSE_Sign1 over :func:`canonicalize_payment` of ``message``."""
+    return sign_payments_cose(
+        signer, [message], kid=kid, external_aad=external_aad, detached=detached
+    )[0]
+
+
+def sign_payments_cose(
+    signer: Signer,
+    messages: Iterable[Mapping[str, Any]],
+    *,
+    kid: bytes | None = None,
+    external_aad: bytes = b"",
+    detached: bool = False,
+) -> list[bytes]:
+    """:func:`sign_payment_cose` for many messages under one signer, signed in one batch
+    when the signer has ``sign_many`` (pqpay keys)."""
+    bodies = [canonicalize_payment(m) for m in messages]
+    return _cose.sign_many(signer, bodies, kid=kid, external_aad=external_aad, detached=detached)
+
+
+def verify_payment_cose(
+    public_key: SignaturePublicKey,
+    data: bytes,
+    *,
+    external_aad: bytes = b"",
+    detached_payload: bytes | None = None,
+) -> dict[str, Any]:
+    """Verifies a payment COSE_Sign1 and returns the message. The payload must be a payment
+    message in canonical form (what :func:`sign_payment_cose` writes).
+
+    :raises InvalidSignature: as :func:`verify_cose`.
+    :raises EncodingError: as :func:`verify_cose`; a payload that is not a canonical payment
+        message (:class:`~pqpay.exceptions.FloatNotAllowed` for a float in it).
+    """
+    body = _cose.verify(
+        public_key, data, external_aad=external_aad, detached_payload=detached_payload
+    )
+    return _parse_canonical_payment(body)
+
+
+def sign_payment_jws(
+    signer: Signer, message: Mapping[str, Any], *, kid: str | None = None
+) -> tuple[bytes, str]:
+    """``(body, jws)``: the canonical message bytes to send and a detached JWS over them."""
+    return sign_payments_jws(signer, [message], kid=kid)[0]
+
+
+def sign_payments_jws(
+    signer: Signer, messages: Iterable[Mapping[str, Any]], *, kid: str | None = None
+) -> list[tuple[bytes, str]]:
+    """:func:`sign_payment_jws` for many messages under one signer, in one batch."""
+    bodies = [canonicalize_payment(m) for m in messages]
+    return list(zip(bodies, _jws.sign_many(signer, bodies, kid=kid), strict=True))
+
+
+def verify_payment_jws(
+    public_key: SignaturePublicKey, jws: str | bytes, body: bytes
+) -> dict[str, Any]:
+    """Verifies a detached JWS over the received ``body`` and returns the payment message
+    (the body must be canonical payment JSON).
+
+    :raises InvalidSignature: as :func:`verify_jws`.
+    :raises EncodingError: as :func:`verify_jws`; a body that is not a canonical payment
+        message.
+    """
+    _jws.verify(public_key, jws, body)
+    return _parse_canonical_payment(bytes(body))
