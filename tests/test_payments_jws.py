@@ -157,7 +157,7 @@ def test_malformed() -> None:
     pk = sk.public_key()
     good = payments.sign_jws(sk, PAYLOAD)
     head, _, sig = good.split(".")
-    cases: list[tuple[Any, type[Exception], str]] = [
+    cases: list[tuple[Any, type[Exception], str | None]] = [
         ("", EncodingError, "3 dot-separated"),
         (f"{head}.{sig}", EncodingError, "3 dot-separated"),
         (f"{head}...{sig}", EncodingError, "3 dot-separated"),
@@ -167,15 +167,15 @@ def test_malformed() -> None:
         (f"{head}..{sig[:-1]}+", EncodingError, "base64url"),
         (f"{head}..{sig[:-1]}", EncodingError, "base64url"),  # 85 chars: 1 mod 4
         (f"{head}..{sig} ", EncodingError, "base64url"),
-        (f"{head[:-1]}..{sig}", EncodingError, ""),
-        (f"..{sig}", EncodingError, ""),
+        (f"{head[:-1]}..{sig}", EncodingError, None),
+        (f"..{sig}", EncodingError, None),
         (b64(b"[1]") + ".." + sig, EncodingError, "JSON object"),
         (b64(b"{}") + ".." + sig, EncodingError, '"alg"'),
         (b64(b'{"alg":1}') + ".." + sig, EncodingError, "string"),
         (b64(b'{"alg":"EdDSA","crit":["b64"]}') + ".." + sig, EncodingError, "crit"),
         (b64(b"\xff") + ".." + sig, EncodingError, "UTF-8"),
         (b64(b"not json") + ".." + sig, EncodingError, "JSON"),
-        ("h\u00e9ader..sig", EncodingError, ""),
+        ("h\u00e9ader..sig", EncodingError, None),
         ("h\u00e9ader..sig".encode(), EncodingError, "ASCII"),
     ]
     for jws, exc, needle in cases:
