@@ -56,6 +56,7 @@ __all__ = [
     "UnknownAttestation",
     "anchor_checkpoint",
     "calendar_requests",
+    "keccak256",
     "merge_calendar_response",
     "parse_ots",
     "pending_proof",
