@@ -31,7 +31,7 @@ import hmac
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from pqpay._util import as_bytes
 from pqpay.exceptions import EncodingError, InvalidProof, UnsupportedAlgorithm
@@ -77,6 +77,7 @@ MAX_DEPTH = 256
 MAX_PROOF_SIZE = 256 * 1024
 """The largest ``.ots`` file parsed (real proofs are a few kilobytes)."""
 
+_T = TypeVar("_T")
 _URI_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._/:")
 _ACCEPT = "application/vnd.opentimestamps.v1"
 
@@ -446,7 +447,11 @@ class _Reader:
         return out
 
     def byte(self, what: str) -> int:
-        return self.read(1, what)[0]
+        pos = self.pos
+        if pos >= len(self.data):
+            raise EncodingError(f"truncated proof: {what} needs 1 byte at offset {pos}")
+        self.pos = pos + 1
+        return self.data[pos]
 
     def varuint(self, what: str, limit: int) -> int:
         value, shift = 0, 0
@@ -488,6 +493,18 @@ def _read_attestation(r: _Reader) -> Attestation:
     return attestation
 
 
+def _trusted(cls: type[_T], **fields: object) -> _T:
+    """Builds a frozen dataclass without re-running checks the parser has just made."""
+    obj = object.__new__(cls)
+    for name, value in fields.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+_OP_BY_TAG = {int(o): o for o in Op}
+_UNARY_OPS = {o: Operation(o) for o in Op if o not in _BINARY}  # immutable, so shared
+
+
 def _read_timestamp(r: _Reader, length: int, depth: int) -> Timestamp:
     if depth >= MAX_DEPTH:
         raise EncodingError(f"a proof is at most {MAX_DEPTH} levels deep")
@@ -501,19 +518,23 @@ def _read_timestamp(r: _Reader, length: int, depth: int) -> Timestamp:
         if tag == 0x00:
             attestations.append(_read_attestation(r))
         else:
+            op_tag = _OP_BY_TAG.get(tag)
+            if op_tag is None:
+                raise EncodingError(f"unknown operation tag 0x{tag:02x}")
+            if op_tag in _BINARY:
+                arg = r.varbytes("operation argument", MAX_MESSAGE_LENGTH)
+                if not arg:
+                    raise EncodingError(f"{op_tag.name.lower()} takes a 1..4096-byte argument")
+                op = _trusted(Operation, op=op_tag, argument=arg)
+            else:
+                op = _UNARY_OPS[op_tag]
             try:
-                op_tag = Op(tag)
-            except ValueError:
-                raise EncodingError(f"unknown operation tag 0x{tag:02x}") from None
-            arg = r.varbytes("operation argument", MAX_MESSAGE_LENGTH) if op_tag in _BINARY else b""
-            try:
-                op = Operation(op_tag, arg)
                 result = op.result_length(length)
             except ValueError as exc:
                 raise EncodingError(f"invalid operation: {exc}") from None
             ops.append((op, _read_timestamp(r, result, depth + 1)))
         if not more:
-            return Timestamp(tuple(attestations), tuple(ops))
+            return _trusted(Timestamp, attestations=tuple(attestations), ops=tuple(ops))
 
 
 def parse_ots(data: bytes) -> OtsProof:
@@ -543,7 +564,8 @@ def parse_ots(data: bytes) -> OtsProof:
     timestamp = _read_timestamp(r, len(digest), 0)
     if r.pos != len(data):
         raise EncodingError(f"{len(data) - r.pos} trailing bytes after the proof")
-    return OtsProof(digest, timestamp, file_hash)
+    # Every length and the depth were checked while reading.
+    return _trusted(OtsProof, digest=digest, timestamp=timestamp, file_hash=file_hash)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -102,8 +102,11 @@ class Signer(Protocol):
 # Text rules shared by notes, names and checkpoints
 
 
+_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f]")
+
+
 def _has_control(s: str) -> bool:
-    return any(c < " " and c != "\n" for c in s)
+    return _CONTROL_RE.search(s) is not None
 
 
 def _decode_text(data: bytes, what: str) -> str:
