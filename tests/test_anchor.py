@@ -1,10 +1,12 @@
 """pqpay.anchor: OpenTimestamps proofs written, parsed and verified offline.
 
 The cross-check against the python-opentimestamps package is in ``test_anchor_interop.py``.
-The completed proofs here are synthetic: a chain of operations shaped like a real one (nonce,
-calendar aggregation, a transaction around the commitment, a block Merkle branch) leading to the
-Merkle root of a block header built in the test, whose nonce is ground until the header meets its
-own (regtest-easy) target.
+Published vectors: the OpenTimestamps example proofs ``hello-world.txt.ots`` (verified against
+the real header of Bitcoin block 358391) and ``incomplete.txt.ots`` (pending). The other
+completed proofs are synthetic: a chain of operations shaped like a real one (nonce, calendar
+aggregation, a transaction around the commitment, a block Merkle branch) leading to the Merkle
+root of a block header built in the test, whose nonce is ground until the header meets its own
+(regtest-easy) target.
 """
 
 from __future__ import annotations
@@ -102,6 +104,115 @@ HEIGHT = 840000
 COMPLETED = OtsProof(ROOT, chain(PATH, Timestamp((BitcoinBlockHeaderAttestation(HEIGHT),))))
 HEADER = make_header(MERKLE_ROOT)
 BLOCK_HASH = sha256d(HEADER)
+
+
+# --- published vectors ----------------------------------------------------------------------
+# The OpenTimestamps project's examples, as printed in github.com/opentimestamps/
+# javascript-opentimestamps README.md (commit 14df3e73; "Verify" and "Upgrade" sections):
+# hello-world.txt.ots, the timestamp of "Hello World!\n" in Bitcoin block 358391, and
+# incomplete.txt.ots, pending at the alice calendar.
+HELLO_WORLD_OTS = bytes.fromhex(
+    "004f70656e54696d657374616d7073000050726f6f6600bf89e2e884e89294010803ba204e50d126e4674c00"
+    "5e04d82e84c21366780af1f43bd54a37816b6ab34003f1c8010100000001e482f9d32ecc3ba657b69d898010"
+    "857b54457a90497982ff56f97c4ec58e6f98010000006b483045022100b253add1d1cf90844338a475a04ff1"
+    "3fc9e7bd242b07762dea07f5608b2de367022000b268ca9c3342b3769cdd062891317cdcef87aac310b6855e"
+    "9d93898ebbe8ec0121020d8e4d107d2b339b0050efdd4b4a09245aa056048f125396374ea6a2ab0709c6ffff"
+    "ffff026533e605000000001976a9140bf057d40fbba6744862515f5b55a2310de5772f88aca0860100000000"
+    "001976a914f00688ac000000000808f120a987f716c533913c314c78e35d35884cac943fa42cac49d2b2c69f"
+    "4003f85f880808f120dec55b3487e1e3f722a49b55a7783215862785f4a3acb392846019f71dc64a9d0808f1"
+    "20b2ca18f485e080478e025dab3d464b416c0e1ecb6629c9aefce8c8214d0424320808f02011b0e90661196f"
+    "f4b0813c3eda141bab5e91604837bdf7a0c9df37db0e3a11980808f020c34bc1a4a1093ffd148c016b1e6647"
+    "42914e939efabe4d3d356515914b26d9e20808f020c3e6e7c38c69f6af24c2be34ebac48257ede61ec0a21b9"
+    "535e4443277be306460808f1200798bf8606e00024e5d5d54bf0c960f629dfb9dad69157455b6f2652c0e8de"
+    "810808f0203f9ada6d60baa244006bb0aad51448ad2fafb9d4b6487a0999cff26b91f0f5360808f120c70301"
+    "9e959a8dd3faef7489bb328ba485574758e7091f01464eb65872c975c80808f020cbfefff513ff84b915e3fe"
+    "d6f9d799676630f8364ea2a6c7557fad94a5b5d7880808f1200be23709859913babd4460bbddf8ed213e7c87"
+    "73a4b1face30f8acfdf093b7050808000588960d73d7190103f7ef15"
+)
+INCOMPLETE_OTS = bytes.fromhex(
+    "004f70656e54696d657374616d7073000050726f6f6600bf89e2e884e89294010805c4f616a8e5310d19d938"
+    "cfd769864d7f4ccdc2ca8b479b10af83564b097af9f010e754bf93806a7ebaa680ef7bd0114bf408f010b573"
+    "e8850cfd9e63d1f043fbb6fc250e08f10457cfa5c4f0086fb1ac8d4e4eb0e70083dfe30d2ef90c8e2e2d6874"
+    "7470733a2f2f616c6963652e6274632e63616c656e6461722e6f70656e74696d657374616d70732e6f7267"
+)
+# Bitcoin block 358391's header from its fields (version 2, previous block, Merkle root, time,
+# bits, nonce, as block explorers list them). Its double SHA-256 is the block's hash, with 67
+# leading zero bits: the check that these 80 bytes are the real header.
+BLOCK_358391_HASH = "000000000000000003e892881a8cdcdc117c06d444057c98b6f04a9ee75a2319"
+BLOCK_358391 = (
+    (2).to_bytes(4, "little")
+    + bytes.fromhex("0000000000000000040238cb61fda1452649edc9d18f435f7e1b285a589463b9")[::-1]
+    + bytes.fromhex("8a1b66ecb7cbd07d8139a7e7d7f2c41aab1f5009b8364aaf61d03ad245e47e00")[::-1]
+    + (1432827678).to_bytes(4, "little")
+    + (0x181686F5).to_bytes(4, "little")
+    + (4141773410).to_bytes(4, "little")
+)
+
+
+def test_hello_world_proof_verifies_against_block_358391() -> None:
+    assert sha256d(BLOCK_358391)[::-1].hex() == BLOCK_358391_HASH
+    proof = parse_ots(HELLO_WORLD_OTS)
+    assert proof.to_bytes() == HELLO_WORLD_OTS
+    digest = hashlib.sha256(b"Hello World!\n").digest()
+    assert proof.digest == digest
+    anchor = ots.verify_bitcoin(
+        proof, BLOCK_358391, digest=digest, height=358391, block_hash=BLOCK_358391_HASH
+    )
+    assert (anchor.height, anchor.time, anchor.block_hash) == (
+        358391,
+        1432827678,  # 2015-05-28 15:41:18 UTC
+        BLOCK_358391_HASH,
+    )
+    ops = {op.op for op in _ops(proof.timestamp)}
+    assert ops == {Op.SHA256, Op.RIPEMD160, Op.APPEND, Op.PREPEND}
+    with pytest.raises(InvalidProof):
+        ots.verify_bitcoin(proof, HEADER)  # another block
+    with pytest.raises(InvalidProof):
+        ots.verify_bitcoin(proof, BLOCK_358391, height=358392)
+
+
+def test_hello_world_every_byte_matters() -> None:
+    digest = hashlib.sha256(b"Hello World!\n").digest()
+    original = parse_ots(HELLO_WORLD_OTS).attestations()
+    equivalent = []
+    for i in range(len(HELLO_WORLD_OTS)):
+        bad = bytearray(HELLO_WORLD_OTS)
+        bad[i] ^= 0x01
+        try:
+            proof = parse_ots(bytes(bad))
+            ots.verify_bitcoin(proof, BLOCK_358391, digest=digest, height=358391)
+        except (EncodingError, UnsupportedAlgorithm, InvalidProof):
+            continue
+        # Still valid only if nothing that matters changed: the same messages reach the same
+        # attestation.
+        assert proof.attestations() == original
+        equivalent.append(i)
+    # One such byte: an append (f0) read as prepend (f1) where the Merkle sibling equals the
+    # message (Bitcoin pairs the last node of an odd level with itself).
+    assert [HELLO_WORLD_OTS[i] for i in equivalent] == [0xF0]
+
+
+def test_incomplete_proof_is_pending_at_alice() -> None:
+    proof = parse_ots(INCOMPLETE_OTS)
+    assert proof.to_bytes() == INCOMPLETE_OTS
+    assert proof.digest.hex() == "05c4f616a8e5310d19d938cfd769864d7f4ccdc2ca8b479b10af83564b097af9"
+    ((commitment, attestation),) = proof.attestations()
+    assert attestation == PendingAttestation("https://alice.btc.calendar.opentimestamps.org")
+    (req,) = ots.upgrade_requests(proof)
+    assert req.method == "GET" and req.body == b""
+    assert req.url == (
+        "https://alice.btc.calendar.opentimestamps.org/timestamp/" + commitment.hex()
+    )
+    with pytest.raises(InvalidProof):
+        ots.verify_bitcoin(proof, BLOCK_358391)
+
+
+def _ops(node: Timestamp) -> list[Operation]:
+    out = []
+    for op, child in node.ops:
+        out.append(op)
+        out += _ops(child)
+    return out
 
 
 # --- hashes ---------------------------------------------------------------------------------

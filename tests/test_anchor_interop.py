@@ -37,7 +37,18 @@ except ImportError:  # a test dependency (the `test` extra); required under CI
 
 from pqpay import anchor as ots
 from pqpay.exceptions import EncodingError, UnsupportedAlgorithm
-from test_anchor import COMPLETED, HEADER, HEIGHT, PATH, ROOT, run, trees
+from test_anchor import (
+    BLOCK_358391,
+    COMPLETED,
+    HEADER,
+    HEIGHT,
+    HELLO_WORLD_OTS,
+    INCOMPLETE_OTS,
+    PATH,
+    ROOT,
+    run,
+    trees,
+)
 
 OP_CLASSES: dict[ots.Op, Any] = {
     ots.Op.SHA1: their_op.OpSHA1,
@@ -182,6 +193,18 @@ def test_property_our_trees_parse_in_theirs(tree: ots.Timestamp, digest: bytes) 
     theirs = their_parse(proof.to_bytes())
     assert theirs.file_digest == digest
     assert theirs_shape(theirs.timestamp) == ours_shape(tree, digest)
+
+
+def test_published_examples_agree() -> None:
+    """hello-world.txt.ots and incomplete.txt.ots: the same tree, bytes and block time in both."""
+    for data in (HELLO_WORLD_OTS, INCOMPLETE_OTS):
+        theirs, ours = their_parse(data), ots.parse_ots(data)
+        assert theirs_shape(theirs.timestamp) == ours_shape(ours.timestamp, ours.digest)
+        assert their_bytes(theirs) == ours.to_bytes() == data
+    ((msg, attestation),) = list(their_parse(HELLO_WORLD_OTS).timestamp.all_attestations())
+    header = CBlockHeader.deserialize(BLOCK_358391)
+    their_time = attestation.verify_against_blockheader(msg, header)
+    assert ots.verify_bitcoin(ots.parse_ots(HELLO_WORLD_OTS), BLOCK_358391).time == their_time
 
 
 # --- their files in our parser ------------------------------------------------------------------

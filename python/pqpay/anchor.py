@@ -60,6 +60,7 @@ __all__ = [
     "merge_calendar_response",
     "parse_ots",
     "pending_proof",
+    "upgrade_requests",
     "verify_bitcoin",
     "verify_checkpoint_anchor",
 ]
@@ -574,7 +575,7 @@ def parse_ots(data: bytes) -> OtsProof:
 
 @dataclass(frozen=True)
 class CalendarRequest:
-    """What to send a calendar (this module never sends it): ``POST url`` with ``body``."""
+    """What to send a calendar (this module never sends it): ``method url`` with ``body``."""
 
     calendar_uri: str
     url: str
@@ -615,6 +616,20 @@ def calendar_requests(proof: OtsProof) -> list[CalendarRequest]:
     """One ``POST <calendar>/digest`` request per pending attestation, body = its commitment."""
     return [
         CalendarRequest(a.uri, a.uri.rstrip("/") + "/digest", message)
+        for message, a in proof.attestations()
+        if isinstance(a, PendingAttestation)
+    ]
+
+
+def upgrade_requests(proof: OtsProof) -> list[CalendarRequest]:
+    """One ``GET <calendar>/timestamp/<hex commitment>`` request per pending attestation.
+
+    A calendar answers with the timestamp from that commitment onward once its Bitcoin
+    transaction is confirmed (give the answer to :func:`merge_calendar_response`), and with
+    404 before that.
+    """
+    return [
+        CalendarRequest(a.uri, f"{a.uri.rstrip('/')}/timestamp/{message.hex()}", b"", method="GET")
         for message, a in proof.attestations()
         if isinstance(a, PendingAttestation)
     ]
