@@ -368,7 +368,11 @@ def test_round_trip_log_key_and_cosigner(
         ("example.com/witness", pq_signer.key_id),
     ]
     assert len(sigs[0].signature) == 64
-    assert int.from_bytes(sigs[1].signature[:8], "big") == 1679315147
+    assert cp.cosignature_timestamp(sigs[1]) == 1679315147
+    with pytest.raises(EncodingError):
+        cp.cosignature_timestamp(cp.NoteSignature("n", bytes(4), bytes(7)))
+    with pytest.raises(EncodingError):
+        cp.cosignature_timestamp(cp.NoteSignature("n", bytes(4), b"\x80" + bytes(7)))
     assert note == c.body() + b"\n" + sigs[0].line() + sigs[1].line()
     assert NoteVerifier.from_vkey(pq_signer.vkey) == pq_v
     assert NoteVerifier.from_public_key("example.com/witness", pq_v.public_key) == pq_v

@@ -56,6 +56,7 @@ __all__ = [
     "NoteSigner",
     "NoteVerifier",
     "Signer",
+    "cosignature_timestamp",
     "cosigned_message",
     "key_id",
     "open_note",
@@ -576,6 +577,22 @@ class NoteSignature:
     def line(self) -> bytes:
         """The encoded line ``— <name> <base64(key_id || signature)>\\n``."""
         return _SIG_PREFIX + f"{self.name} {_b64(self.key_id + self.signature)}\n".encode()
+
+
+def cosignature_timestamp(signature: NoteSignature) -> int:
+    """The POSIX timestamp a timestamped cosignature (type 0x04 or 0x06) carries.
+
+    Only meaningful once the signature has verified (its key is known to be a cosigner's).
+
+    :raises EncodingError: the signature is shorter than its 8-byte timestamp, or the timestamp
+        is over 2**63-1.
+    """
+    if len(signature.signature) < 8:
+        raise EncodingError("a cosignature starts with an 8-byte timestamp")
+    timestamp = int.from_bytes(signature.signature[:8], "big")
+    if timestamp > MAX_TIMESTAMP:
+        raise EncodingError("a cosignature timestamp is at most 2**63-1")
+    return timestamp
 
 
 def _check_text(text: bytes) -> bytes:
