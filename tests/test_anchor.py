@@ -561,6 +561,12 @@ def test_constructor_checks() -> None:
         OtsProof(
             ROOT, chain([Operation(Op.APPEND, bytes(4065))], Timestamp((PendingAttestation(CAL),)))
         )
+    # A hand-built tree whose nodes are shared expands exponentially: refused, not walked.
+    shared = Timestamp((PendingAttestation(CAL),))
+    for _ in range(40):
+        shared = Timestamp(ops=((Operation(Op.SHA256), shared), (Operation(Op.REVERSE), shared)))
+    with pytest.raises(ValueError, match="branches"):
+        OtsProof(ROOT, shared)
     with pytest.raises(ValueError):
         UnknownAttestation(bytes(7), b"")
     with pytest.raises(ValueError):

@@ -356,7 +356,7 @@ class OtsProof:
         want = _DIGESTS[self.file_hash][0]
         if len(digest) != want:
             raise ValueError(f"a {self.file_hash.name} digest is {want} bytes, got {len(digest)}")
-        _check_lengths(self.timestamp, len(digest), 0)
+        _check_lengths(self.timestamp, len(digest), 0, [MAX_PROOF_SIZE])
 
     def to_bytes(self) -> bytes:
         """The ``.ots`` file."""
@@ -377,11 +377,16 @@ class OtsProof:
         return list(self.timestamp.walk(self.digest))
 
 
-def _check_lengths(node: Timestamp, length: int, depth: int) -> None:
+def _check_lengths(node: Timestamp, length: int, depth: int, budget: list[int]) -> None:
     if depth >= MAX_DEPTH:
         raise ValueError(f"a proof is at most {MAX_DEPTH} levels deep")
+    # Every branch takes at least one byte, so a tree with more branches than a file may hold
+    # bytes (a hand-built tree can share nodes, making its expansion exponential) is refused.
+    budget[0] -= len(node.attestations) + len(node.ops)
+    if budget[0] < 0:
+        raise ValueError(f"a proof has at most {MAX_PROOF_SIZE} branches")
     for op, child in node.ops:
-        _check_lengths(child, op.result_length(length), depth + 1)
+        _check_lengths(child, op.result_length(length), depth + 1, budget)
 
 
 # ------------------------------------------------------------------------------------------------
