@@ -68,9 +68,9 @@ def softhsm_token() -> Token:
         f"directories.tokendir = {root / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
     )
     os.environ["SOFTHSM2_CONF"] = str(conf)
+    init = ["--init-token", "--free", "--label", TOKEN_LABEL, "--so-pin", SO_PIN]
     subprocess.run(
-        [util, "--init-token", "--free", "--label", TOKEN_LABEL, "--so-pin", SO_PIN]
-        + ["--pin", USER_PIN],
+        [util, *init, "--pin", USER_PIN],
         check=True,
         capture_output=True,
         env=os.environ,

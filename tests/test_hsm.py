@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519 as pyca_ed25519
 from cryptography.hazmat.primitives.asymmetric import mldsa as pyca_mldsa
-from hsm_util import BACKENDS, make_store
 
+from hsm_util import BACKENDS, make_store
 from pqpay import hsm, kem, signatures
 from pqpay.exceptions import (
     HSMError,
@@ -277,7 +277,9 @@ def test_sealed_seed_is_bound_to_id_algorithm_and_version(store: KeyStore, alg: 
                 bad.sign(b"m")
             else:
                 assert isinstance(bad, DecapsulationHandle)
-                bad.decapsulate(b"\x00" * kem.PUBLIC_KEY_CLASSES[bad.algorithm.value].CIPHERTEXT_SIZE)
+                bad.decapsulate(
+                    b"\x00" * kem.PUBLIC_KEY_CLASSES[bad.algorithm.value].CIPHERTEXT_SIZE
+                )
     # The untouched record still works.
     if isinstance(handle, SigningHandle):
         handle.public_key().verify(handle.sign(b"m"), b"m")
@@ -315,7 +317,7 @@ def test_decapsulation_round_trip_and_hpke(store: KeyStore, alg: Algorithm) -> N
     handle = store.create(fresh_label(), alg)
     assert isinstance(handle, DecapsulationHandle)
     pub = handle.public_key()
-    assert isinstance(pub, kem.KEMPublicKey) and pub.ALGORITHM == alg.value
+    assert isinstance(pub, kem.KEMPublicKey) and alg.value == pub.ALGORITHM
     ss, ct = pub.encapsulate()
     assert handle.decapsulate(ct) == ss
     with pytest.raises(ValueError, match=f"{pub.CIPHERTEXT_SIZE} bytes"):

@@ -32,11 +32,7 @@ def test_message_representative(alg: str, label: bytes, ctx: bytes) -> None:
 
 def test_message_representative_shake_and_errors() -> None:
     data = b"The quick brown fox jumps over the lazy dog."
-    want = (
-        PREFIX
-        + b"COMPSIG-MLDSA87-Ed448-SHAKE256\x00"
-        + hashlib.shake_256(data).digest(64)
-    )
+    want = PREFIX + b"COMPSIG-MLDSA87-Ed448-SHAKE256\x00" + hashlib.shake_256(data).digest(64)
     assert _native.composite_message_representative("MLDSA87-Ed448-SHAKE256", data, b"") == want
     with pytest.raises(ValueError, match="255"):
         _native.composite_message_representative("MLDSA65-Ed25519-SHA512", data, bytes(256))

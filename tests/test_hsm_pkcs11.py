@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 import pytest
-from hsm_util import softhsm_backend, softhsm_token
 
+from hsm_util import softhsm_backend, softhsm_token
 from pqpay.exceptions import HSMError, HSMUnavailable
 from pqpay.hsm import Algorithm, KeyStore, PKCS11Backend, SigningHandle, find_softhsm_module
 
@@ -30,7 +30,9 @@ def test_keys_are_sensitive_and_never_extractable(backend: PKCS11Backend) -> Non
     store = KeyStore(backend)
     handle = store.create(f"attrs-{uuid.uuid4().hex[:8]}", Algorithm.MLDSA65_ED25519)
     key_id = bytes.fromhex(handle.handle_id)
-    (priv,) = token_objects(backend, {Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.ID: key_id})
+    (priv,) = token_objects(
+        backend, {Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.ID: key_id}
+    )
     (pub,) = token_objects(backend, {Attribute.CLASS: ObjectClass.PUBLIC_KEY, Attribute.ID: key_id})
     kek_id = handle._record.kek_id
     (kek,) = token_objects(backend, {Attribute.CLASS: ObjectClass.SECRET_KEY, Attribute.ID: kek_id})
