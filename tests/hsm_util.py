@@ -58,7 +58,7 @@ def softhsm_token() -> Token:
         hsm_missing("python-pkcs11")
     module = find_softhsm_module()
     util = shutil.which("softhsm2-util")
-    if module is None or util is None:
+    if module is None or not os.path.exists(module) or util is None:
         hsm_missing("SoftHSM2 (libsofthsm2.so and softhsm2-util)")
     root = Path(tempfile.mkdtemp(prefix="pqpay-softhsm-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)

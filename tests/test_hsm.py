@@ -394,3 +394,32 @@ def test_concurrent_signing(store: KeyStore) -> None:
     assert len(results) == 400
     items = [(h.public_key(), sig, msg) for h, msg, sig in results]
     assert signatures.verify_many(items) == [True] * 400
+
+
+def _token_key_count(store: KeyStore) -> int:
+    backend = store.backend
+    if isinstance(backend, hsm.SoftwareBackend):
+        return len(backend._ed)
+    from pkcs11 import Attribute, ObjectClass
+
+    assert isinstance(backend, hsm.PKCS11Backend)
+    with backend._call("test count") as session:
+        return len(list(session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY})))
+
+
+def test_failed_create_leaves_no_key_behind(
+    store: KeyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _token_key_count(store)
+
+    def refuse(handle_id: bytes, record: bytes) -> None:
+        raise HSMError("token full")
+
+    monkeypatch.setattr(store.backend, "_store_record", refuse)
+    label = fresh_label()
+    with pytest.raises(HSMError, match="token full"):
+        store.create(label, Algorithm.MLDSA65_ED25519)
+    monkeypatch.undo()
+    assert _token_key_count(store) == before
+    with pytest.raises(KeyNotFound):
+        store.current(label)

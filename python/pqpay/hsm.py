@@ -1114,7 +1114,12 @@ class KeyStore:
             nonce=nonce,
             sealed_seed=sealed,
         )
-        backend._store_record(handle_id, record.to_bytes())
+        try:
+            backend._store_record(handle_id, record.to_bytes())
+        except BaseException:
+            # No record, no handle: do not leave an unreachable key pair behind in the token.
+            backend._destroy(handle_id, record.has_token_ed25519)
+            raise
         handle = KeyHandle._make(self, record)
         with self._lock:
             self._handles[handle_id] = handle

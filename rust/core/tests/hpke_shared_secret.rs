@@ -1,6 +1,8 @@
 //! `Suite::setup_receiver_from_shared_secret`: the receiver context for a shared secret
 //! decapsulated outside pqpay-core (a key held in or sealed under an HSM) is the one
 //! `setup_receiver` builds.
+// Test code: a failed expectation should stop the test loudly.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use pqpay_core::hpke::{hazmat, Aead, Kdf, Suite};
 use pqpay_core::kem::{DecapsulationKey, KemAlgorithm};
@@ -51,8 +53,7 @@ fn wrong_shared_secret_length_is_an_error() {
     for len in [0, 31, 33, 64] {
         let err = suite
             .setup_receiver_from_shared_secret(&vec![0u8; len], b"")
-            .err()
-            .expect("must fail");
+            .expect_err("must fail");
         assert!(
             matches!(err, Error::InvalidLength { got, .. } if got == len),
             "{err}"
