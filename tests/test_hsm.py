@@ -177,9 +177,19 @@ def test_rotation_keeps_old_kem_versions_decapsulating(store: KeyStore) -> None:
 
 def test_rotation_may_change_algorithm(store: KeyStore) -> None:
     label = fresh_label()
-    store.create(label, Algorithm.ED25519)
+    v1 = store.create(label, Algorithm.ED25519)
+    assert isinstance(v1, SigningHandle)
+    old_sig = v1.sign(b"m")
     v2 = store.rotate(label, Algorithm.MLDSA65_ED25519)
+    assert isinstance(v2, SigningHandle)
     assert v2.algorithm is Algorithm.MLDSA65_ED25519
+    assert store.verify(label, old_sig, b"m") == 1
+    assert store.verify(label, v2.sign(b"m", b"ctx"), b"m", b"ctx") == 2
+    assert store.verify(label, v2.sign(b"m"), b"m") == 2
+    with pytest.raises(InvalidSignature):
+        store.verify(label, bytes(64), b"m", b"ctx")
+    with pytest.raises(ValueError, match="255"):
+        store.verify(label, bytes(64), b"m", bytes(256))
     with pytest.raises(KeyNotFound):
         store.rotate(fresh_label())
 

@@ -1024,11 +1024,17 @@ class KeyStore:
         key verified.
 
         :raises InvalidSignature: no version's key verifies it.
+        :raises ValueError: ``context`` is longer than 255 bytes.
         :raises KeyNotFound: no such label. :raises TypeError: the label holds a KEM key.
         """
+        context = as_bytes(context, "context")
+        if len(context) > 255:
+            raise ValueError(f"context must be at most 255 bytes long, got {len(context)}")
         for h in reversed(self.versions(label)):
             if not isinstance(h, SigningHandle):
                 raise TypeError(f"{label!r} holds a {h.algorithm.value} key, not a signing key")
+            if context and h.algorithm is Algorithm.ED25519:
+                continue  # Ed25519 signs without a context: it cannot have made this signature
             try:
                 h.public_key().verify(signature, data, context)
             except InvalidSignature:
