@@ -433,3 +433,27 @@ def test_failed_create_leaves_no_key_behind(
     assert _token_key_count(store) == before
     with pytest.raises(KeyNotFound):
         store.current(label)
+
+
+@pytest.mark.parametrize("alg", [Algorithm.MLDSA65_ED25519, Algorithm.XWING], ids=str)
+def test_opened_seeds_are_wiped_after_use(
+    store: KeyStore, alg: Algorithm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handle = store.create(fresh_label(), alg)
+    opened: list[bytearray] = []
+    real = store.backend._unseal
+
+    def spy(*args: bytes) -> bytearray:
+        seed = real(*args)
+        opened.append(seed)
+        return seed
+
+    monkeypatch.setattr(store.backend, "_unseal", spy)
+    if isinstance(handle, SigningHandle):
+        handle.public_key().verify(handle.sign(b"m"), b"m")
+    else:
+        assert isinstance(handle, DecapsulationHandle)
+        ss, ct = handle.public_key().encapsulate()
+        assert handle.decapsulate(ct) == ss
+    assert len(opened) == 1 and len(opened[0]) in (32, 64)
+    assert opened[0] == bytearray(len(opened[0]))
