@@ -9,15 +9,20 @@ from pqpay.exceptions import (
     CanonicalizationError,
     EncodingError,
     FloatNotAllowed,
+    HSMError,
+    HSMUnavailable,
     InternalError,
     InvalidCiphertext,
     InvalidKey,
     InvalidProof,
     InvalidSignature,
     InvalidTag,
+    KeyNotFound,
+    KeyRetired,
     MessageLimitReached,
     PqpayError,
     RandomnessError,
+    SealedKeyError,
     SelfTestFailure,
     UnsupportedAlgorithm,
 )
@@ -38,6 +43,11 @@ NOT_VALUE_ERRORS = [
     RandomnessError,
     SelfTestFailure,
     InternalError,
+    HSMError,
+    HSMUnavailable,
+    KeyNotFound,
+    SealedKeyError,
+    KeyRetired,
 ]
 
 
@@ -83,6 +93,12 @@ def test_detail_free_failures_are_distinct() -> None:
     for a in failures:
         for b in failures:
             assert issubclass(a, b) == (a is b)
+
+
+def test_hsm_errors_share_a_base() -> None:
+    for exc in (HSMUnavailable, KeyNotFound, SealedKeyError, KeyRetired):
+        assert issubclass(exc, HSMError)
+    assert issubclass(KeyNotFound, LookupError)
 
 
 def test_invalid_key_from_the_api_is_both() -> None:

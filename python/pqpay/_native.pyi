@@ -11,6 +11,10 @@ __all__ = [
     "SigPrivateKey",
     "SigPublicKey",
     "__version__",
+    "aes256gcm_open",
+    "aes256gcm_seal",
+    "composite_label",
+    "composite_message_representative",
     "encapsulate_many",
     "load_private_key",
     "load_public_key",
@@ -161,6 +165,9 @@ class HpkeSuite:
     def setup_receiver(
         self, private_key: KemPrivateKey, enc: bytes, info: bytes
     ) -> HpkeReceiverContext: ...
+    def setup_receiver_from_shared_secret(
+        self, shared_secret: bytes, info: bytes
+    ) -> HpkeReceiverContext: ...
 
 @final
 class HpkeSenderContext:
@@ -182,3 +189,9 @@ def private_key_to_pkcs8(key: KemPrivateKey, pem: bool, mlkem_form: str) -> byte
 def public_key_to_spki(key: KemPublicKey, pem: bool) -> bytes: ...
 def sig_private_key_to_pkcs8(key: SigPrivateKey, pem: bool, mldsa_form: str) -> bytes: ...
 def sig_public_key_to_spki(key: SigPublicKey, pem: bool) -> bytes: ...
+
+# Key-handle helpers (rust/python/src/hsm.rs)
+def composite_message_representative(algorithm_name: str, data: bytes, context: bytes) -> bytes: ...
+def composite_label(algorithm_name: str) -> bytes: ...
+def aes256gcm_seal(key: bytes, nonce: bytes, aad: bytes, plaintext: bytes) -> bytes: ...
+def aes256gcm_open(key: bytes, nonce: bytes, aad: bytes, ciphertext: bytes) -> bytearray: ...

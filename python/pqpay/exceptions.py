@@ -6,15 +6,20 @@ __all__ = [
     "CanonicalizationError",
     "EncodingError",
     "FloatNotAllowed",
+    "HSMError",
+    "HSMUnavailable",
     "InternalError",
     "InvalidCiphertext",
     "InvalidKey",
     "InvalidProof",
     "InvalidSignature",
     "InvalidTag",
+    "KeyNotFound",
+    "KeyRetired",
     "MessageLimitReached",
     "PqpayError",
     "RandomnessError",
+    "SealedKeyError",
     "SelfTestFailure",
     "UnsupportedAlgorithm",
 ]
@@ -75,3 +80,27 @@ class SelfTestFailure(PqpayError):
 
 class InternalError(PqpayError):
     """A bug inside pqpay was caught before it could crash the process; please report it."""
+
+
+class HSMError(PqpayError):
+    """A key-handle operation failed in the token (PKCS#11 error named in the message), or the
+    token was used wrongly (wrong PIN, a read-only session)."""
+
+
+class HSMUnavailable(HSMError):
+    """No token to talk to: python-pkcs11 is not installed, the PKCS#11 module cannot be loaded,
+    or no token has the requested label or serial."""
+
+
+class KeyNotFound(HSMError, LookupError):
+    """No key handle has that id or label (or its token objects are gone)."""
+
+
+class SealedKeyError(HSMError):
+    """A sealed key seed did not open: its record was altered or belongs to another handle id,
+    algorithm or version, or the key-encryption key is not the one that sealed it."""
+
+
+class KeyRetired(HSMError):
+    """A superseded key version was asked to sign; after a rotation only the newest version
+    signs, older ones keep verifying (and decapsulating)."""

@@ -15,13 +15,14 @@ Only base mode exists (no PSK or Auth modes). A failed open raises the opaque
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Protocol
 
 from pqpay import _native
 from pqpay._util import as_bytes
+from pqpay.exceptions import InvalidKey
 from pqpay.kem import PRIVATE_KEY_CLASSES, KEMPrivateKey, KEMPublicKey
 
-__all__ = ["AEAD", "KDF", "KEM", "ReceiverContext", "SenderContext", "Suite"]
+__all__ = ["AEAD", "KDF", "KEM", "DecapsulationKey", "ReceiverContext", "SenderContext", "Suite"]
 
 
 class KEM(enum.IntEnum):
@@ -56,9 +57,39 @@ class AEAD(enum.IntEnum):
     EXPORT_ONLY = 0xFFFF
 
 
+class DecapsulationKey(Protocol):
+    """Any decapsulation key: a :mod:`pqpay.kem` private key, or another object with these two
+    methods, such as a :class:`pqpay.hsm.DecapsulationHandle`."""
+
+    def public_key(self) -> KEMPublicKey: ...
+
+    def decapsulate(self, ciphertext: bytes) -> bytes: ...
+
+
 def _check_key(key: KEMPublicKey | KEMPrivateKey[Any], what: str) -> None:
     if not isinstance(key, (KEMPublicKey, KEMPrivateKey)):
         raise TypeError(f"{what} must be a pqpay.kem key, not {type(key).__name__}")
+
+
+def _foreign_shared_secret(suite: _native.HpkeSuite, key: object, enc: bytes) -> bytes:
+    """``Decap(enc, skR)`` through a decapsulation key that is not a pqpay.kem key (one whose
+    secret pqpay cannot hand to the native code, e.g. a key sealed under an HSM)."""
+    if not (
+        callable(getattr(key, "decapsulate", None)) and callable(getattr(key, "public_key", None))
+    ):
+        raise TypeError(
+            "private_key must be a pqpay.kem private key or have public_key() and "
+            f"decapsulate(), not {type(key).__name__}"
+        )
+    public = key.public_key()  # type: ignore[attr-defined]
+    if not isinstance(public, KEMPublicKey):
+        raise TypeError("private_key.public_key() must return a pqpay.kem public key")
+    if suite.kem_algorithm != public.ALGORITHM:
+        raise InvalidKey(
+            f"the private key is a {public.ALGORITHM} key but the HPKE suite's KEM is "
+            f"{suite.kem_algorithm}"
+        )
+    return as_bytes(key.decapsulate(enc), "shared secret")  # type: ignore[attr-defined]
 
 
 class _Context:
@@ -145,15 +176,21 @@ class Suite:
 
     def open(
         self,
-        private_key: KEMPrivateKey[Any],
+        private_key: KEMPrivateKey[Any] | DecapsulationKey,
         enc: bytes,
         ciphertext: bytes,
         *,
         info: bytes = b"",
         aad: bytes = b"",
     ) -> bytes:
-        """Single-shot decryption. :raises InvalidTag: authentication failed."""
-        _check_key(private_key, "private_key")
+        """Single-shot decryption. ``private_key`` is a :mod:`pqpay.kem` private key or any
+        :class:`DecapsulationKey` (e.g. an HSM handle) of the suite's KEM.
+
+        :raises InvalidTag: authentication failed.
+        :raises InvalidKey: the key is not one of the suite's KEM.
+        """
+        if not isinstance(private_key, KEMPrivateKey):
+            return self.setup_receiver(private_key, enc, info=info).open(ciphertext, aad=aad)
         return self._suite.open(
             private_key._key,
             as_bytes(enc, "enc"),
@@ -171,10 +208,19 @@ class Suite:
         return enc, SenderContext(ctx)
 
     def setup_receiver(
-        self, private_key: KEMPrivateKey[Any], enc: bytes, *, info: bytes = b""
+        self,
+        private_key: KEMPrivateKey[Any] | DecapsulationKey,
+        enc: bytes,
+        *,
+        info: bytes = b"",
     ) -> ReceiverContext:
-        """Decapsulates ``enc``: returns the receiving context."""
-        _check_key(private_key, "private_key")
+        """Decapsulates ``enc``: returns the receiving context. ``private_key`` as in
+        :meth:`open`."""
+        if not isinstance(private_key, KEMPrivateKey):
+            shared_secret = _foreign_shared_secret(self._suite, private_key, as_bytes(enc, "enc"))
+            return ReceiverContext(
+                self._suite.setup_receiver_from_shared_secret(shared_secret, as_bytes(info, "info"))
+            )
         ctx = self._suite.setup_receiver(
             private_key._key, as_bytes(enc, "enc"), as_bytes(info, "info")
         )

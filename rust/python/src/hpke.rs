@@ -128,6 +128,23 @@ impl HpkeSuite {
             ctx: Mutex::new(ctx),
         })
     }
+
+    /// The receiver context from a shared secret decapsulated outside (an HSM-held key).
+    fn setup_receiver_from_shared_secret(
+        &self,
+        py: Python<'_>,
+        shared_secret: &[u8],
+        info: &[u8],
+    ) -> PyResult<HpkeReceiverContext> {
+        operational()?;
+        let ctx = detach(py, || {
+            self.suite
+                .setup_receiver_from_shared_secret(shared_secret, info)
+        })?;
+        Ok(HpkeReceiverContext {
+            ctx: Mutex::new(ctx),
+        })
+    }
 }
 
 #[pymethods]

@@ -7,6 +7,7 @@ use pyo3::types::PyList;
 mod encoding;
 mod error;
 mod hpke;
+mod hsm;
 mod kem;
 mod sig;
 mod sig_mldsa;
@@ -35,6 +36,10 @@ mod _native {
     };
     #[pymodule_export]
     use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};
+    #[pymodule_export]
+    use super::hsm::{
+        aes256gcm_open, aes256gcm_seal, composite_label, composite_message_representative,
+    };
     #[pymodule_export]
     use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
     #[pymodule_export]

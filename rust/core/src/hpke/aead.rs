@@ -90,8 +90,9 @@ impl Aead {
         }
     }
 
-    /// `Seal(key, nonce, aad, pt)`: ciphertext with the tag appended.
-    pub(crate) fn seal(self, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
+    /// `Seal(key, nonce, aad, pt)`: ciphertext with the tag appended. Public for callers that
+    /// need the bare AEAD (pqpay.hsm seals key seeds with AES-256-GCM under a software KEK).
+    pub fn seal(self, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
         match self {
             Aead::Aes128Gcm => seal_with::<Aes128Gcm>(self, key, nonce, aad, pt),
             Aead::Aes256Gcm => seal_with::<Aes256Gcm>(self, key, nonce, aad, pt),
@@ -101,7 +102,7 @@ impl Aead {
     }
 
     /// `Open(key, nonce, aad, ct)`; any authentication failure is [`Error::InvalidTag`].
-    pub(crate) fn open(self, key: &[u8], nonce: &[u8], aad: &[u8], ct: &[u8]) -> Result<Vec<u8>> {
+    pub fn open(self, key: &[u8], nonce: &[u8], aad: &[u8], ct: &[u8]) -> Result<Vec<u8>> {
         match self {
             Aead::Aes128Gcm => open_with::<Aes128Gcm>(key, nonce, aad, ct),
             Aead::Aes256Gcm => open_with::<Aes256Gcm>(key, nonce, aad, ct),

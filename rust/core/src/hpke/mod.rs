@@ -167,6 +167,32 @@ impl Suite {
         Ok(ReceiverContext::new(*self, self.key_schedule(&ss, info)?))
     }
 
+    /// `SetupBaseR` from a shared secret the caller already decapsulated (`Decap(enc, skR)`
+    /// done elsewhere, e.g. by a key held in an HSM or sealed under one): the key schedule
+    /// over `shared_secret`, exactly as [`setup_receiver`](Self::setup_receiver) runs it.
+    ///
+    /// Errors: [`Error::InvalidLength`] if `shared_secret` is not the KEM's shared-secret size;
+    /// [`Error::InvalidArgument`] if `info` is too long for a one-stage KDF.
+    pub fn setup_receiver_from_shared_secret(
+        &self,
+        shared_secret: &[u8],
+        info: &[u8],
+    ) -> Result<ReceiverContext> {
+        let want = self.kem.sizes().shared_secret;
+        if shared_secret.len() != want {
+            return Err(Error::InvalidLength {
+                what: "KEM shared secret",
+                expected: match want {
+                    32 => "32",
+                    _ => "the KEM's shared-secret size",
+                },
+                got: shared_secret.len(),
+            });
+        }
+        let ss = SharedSecret::new(shared_secret.to_vec());
+        Ok(ReceiverContext::new(*self, self.key_schedule(&ss, info)?))
+    }
+
     /// Single-shot `SealBase`: returns `(enc, ct)`.
     ///
     /// Errors: those of [`setup_sender`](Self::setup_sender) and [`SenderContext::seal`].
