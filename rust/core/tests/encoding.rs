@@ -4,7 +4,7 @@
 //! - `vectors/kem_keys/` (committed; written once by `vectors/kem_keys/generate.py` with
 //!   pyca/cryptography 50);
 //! - the X-Wing example files in `shared/vectors/xwing/` (beside the work tree; override the
-//!   folder with `PQPAY_SHARED_DIR`);
+//!   folder with `PQPAY_SHARED_VECTORS` or `PQPAY_SHARED_DIR`);
 //! - the cryptography_vectors Python package (ML-KEM-768 PKCS#8, X25519 PKCS#8/SPKI, NIST
 //!   ML-KEM known-answer files), found with `python3` or `CRYPTOGRAPHY_VECTORS_DIR`; those tests
 //!   say so and pass without checking when the package is not installed.
@@ -349,10 +349,13 @@ fn read(path: &Path) -> Vec<u8> {
 
 #[test]
 fn xwing_example_files_round_trip_byte_exact() {
-    let dir = std::env::var_os("PQPAY_SHARED_DIR")
+    // Same lookup as the other vector tests: PQPAY_SHARED_VECTORS, else PQPAY_SHARED_DIR/vectors,
+    // else ../shared/vectors beside the work tree.
+    let dir = std::env::var_os("PQPAY_SHARED_VECTORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared"))
-        .join("vectors/xwing");
+        .or_else(|| std::env::var_os("PQPAY_SHARED_DIR").map(|d| PathBuf::from(d).join("vectors")))
+        .unwrap_or_else(|| workspace_root().join("../shared/vectors"))
+        .join("xwing");
     let priv_pem = read(&dir.join("xwing.priv"));
     let pub_pem = read(&dir.join("xwing.pub"));
 
