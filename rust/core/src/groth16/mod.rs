@@ -254,8 +254,8 @@ impl Proof {
             }
             (Some(c), _) | (None, Some(c)) => c,
             (None, None) => {
-                return Err(Error::InvalidArgument(
-                    "the proof has no \"curve\" field: name the curve".into(),
+                return Err(Error::Encoding(
+                    "proof: missing field \"curve\" (name the curve to read it)".into(),
                 ))
             }
         };
