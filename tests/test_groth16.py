@@ -328,3 +328,14 @@ def test_bls12_381_snarkjs_vectors_match_py_arkworks() -> None:
         assert _ark_equation_holds(vk, proof, public) is ours is c["expected"], c["id"]
         checked += 1
     assert checked == 5
+
+
+def test_demo_proof_is_the_vector(capsys: pytest.CaptureFixture[str]) -> None:
+    from pqpay import _cli_groth16
+
+    assert (OWN / "bn128" / "verification_key.bin").read_bytes() == _cli_groth16._DEMO_VK
+    assert (OWN / "bn128" / "proof.bin").read_bytes() == _cli_groth16._DEMO_PROOF
+    assert list(_cli_groth16._DEMO_PUBLIC) == PUBLIC
+    _cli_groth16.demo()
+    out = capsys.readouterr().out
+    assert "the proof verifies" in out and "failed items: [5]" in out

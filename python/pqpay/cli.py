@@ -66,6 +66,9 @@ def _demo(args: argparse.Namespace) -> int:
         )
     _demo_hpke()
     _demo_signatures()
+    from pqpay import _cli_groth16
+
+    _cli_groth16.demo()
     return 0
 
 

@@ -44,20 +44,18 @@ impl<F: PrimeField> ConstraintSynthesizer<F> for UnderLimit<F> {
         // d = Σ bᵢ·2ⁱ with every bᵢ·bᵢ = bᵢ, and amount + d = limit.
         let mut d_lc = lc!();
         for i in 0..BITS {
-            let bit = cs.new_witness_variable(|| {
-                diff.map(|d| F::from((d >> i) & 1)).ok_or(missing)
-            })?;
+            let bit =
+                cs.new_witness_variable(|| diff.map(|d| F::from((d >> i) & 1)).ok_or(missing))?;
             cs.enforce_r1cs_constraint(|| lc!() + bit, || lc!() + bit, || lc!() + bit)?;
-            d_lc = d_lc + (F::from(1u64 << i), bit);
+            d_lc += (F::from(1u64 << i), bit);
         }
         cs.enforce_r1cs_constraint(
             || d_lc.clone() + amount,
             || lc!() + Variable::One,
             || lc!() + limit,
         )?;
-        let sq = cs.new_witness_variable(|| {
-            self.order.map(|o| F::from(o).square()).ok_or(missing)
-        })?;
+        let sq =
+            cs.new_witness_variable(|| self.order.map(|o| F::from(o).square()).ok_or(missing))?;
         cs.enforce_r1cs_constraint(|| lc!() + order, || lc!() + order, || lc!() + sq)?;
         Ok(())
     }
@@ -90,14 +88,19 @@ fn write<E: Pairing>(curve: Curve, dir: &Path, seed: u64) {
         .iter()
         .map(|&x| E::ScalarField::from(x).into_bigint().to_bytes_be())
         .collect();
-    vk.verify(&p, &inputs).expect("the generated proof verifies");
+    vk.verify(&p, &inputs)
+        .expect("the generated proof verifies");
     let sub = dir.join(curve.snarkjs_name());
     std::fs::create_dir_all(&sub).unwrap();
     let pretty = |json: String| {
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         serde_json::to_string_pretty(&v).unwrap() + "\n"
     };
-    std::fs::write(sub.join("verification_key.json"), pretty(vk.to_snarkjs_json())).unwrap();
+    std::fs::write(
+        sub.join("verification_key.json"),
+        pretty(vk.to_snarkjs_json()),
+    )
+    .unwrap();
     std::fs::write(sub.join("proof.json"), pretty(p.to_snarkjs_json())).unwrap();
     std::fs::write(
         sub.join("public.json"),
@@ -109,7 +112,9 @@ fn write<E: Pairing>(curve: Curve, dir: &Path, seed: u64) {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).expect("usage: groth16_vectors OUT_DIR");
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: groth16_vectors OUT_DIR");
     let dir = Path::new(&dir);
     write::<ark_bn254::Bn254>(Curve::Bn254, dir, 2026);
     write::<ark_bls12_381::Bls12_381>(Curve::Bls12_381, dir, 2027);

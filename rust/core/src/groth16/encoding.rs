@@ -447,20 +447,21 @@ fn mode_name(c: Compress) -> &'static str {
 /// by the length.
 pub(crate) fn proof_from_arkworks<E: Groth16Curve>(data: &[u8]) -> Result<RawProof<E>> {
     let size = |c| 2 * point_size::<E::G1Config>(c) + point_size::<E::G2Config>(c);
-    let compress = modes()
-        .into_iter()
-        .find(|&c| size(c) == data.len())
-        .ok_or_else(|| Error::InvalidLength {
-            what: match E::CURVE {
-                super::Curve::Bn254 => "BN254 Groth16 proof",
-                super::Curve::Bls12_381 => "BLS12-381 Groth16 proof",
-            },
-            expected: match E::CURVE {
-                super::Curve::Bn254 => "128 (compressed) or 256 (uncompressed)",
-                super::Curve::Bls12_381 => "192 (compressed) or 384 (uncompressed)",
-            },
-            got: data.len(),
-        })?;
+    let compress =
+        modes()
+            .into_iter()
+            .find(|&c| size(c) == data.len())
+            .ok_or(Error::InvalidLength {
+                what: match E::CURVE {
+                    super::Curve::Bn254 => "BN254 Groth16 proof",
+                    super::Curve::Bls12_381 => "BLS12-381 Groth16 proof",
+                },
+                expected: match E::CURVE {
+                    super::Curve::Bn254 => "128 (compressed) or 256 (uncompressed)",
+                    super::Curve::Bls12_381 => "192 (compressed) or 384 (uncompressed)",
+                },
+                got: data.len(),
+            })?;
     let mut off = 0;
     let a = read_point::<E::G1Config>(data, &mut off, compress, "proof A", Role::Proof)?;
     let b = read_point::<E::G2Config>(data, &mut off, compress, "proof B", Role::Proof)?;
@@ -537,6 +538,7 @@ pub(crate) fn vk_to_arkworks<E: Groth16Curve>(k: &PreparedKey<E>, compress: Comp
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use ark_bn254::{Fq, Fr};
