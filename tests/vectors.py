@@ -285,3 +285,26 @@ def source_name(origin: str, relpath: str) -> str:
     elif name.startswith("acvp/"):
         name = name[len("acvp/") :].removesuffix("/internalProjection.json")
     return f"{origin}: {name}"
+
+
+GROTH16_MANIFEST = "groth16/MANIFEST.json"
+
+
+def groth16_cases() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The Groth16 vector cases of ``groth16/MANIFEST.json``: (cases, ambiguous cases), each
+    with its ``vkey`` / ``proof`` / ``public`` entries resolved to absolute paths (skips, or
+    fails under CI, when the manifest or a file it names is missing)."""
+    manifest = load_shared_json(GROTH16_MANIFEST)
+    base = shared_path(GROTH16_MANIFEST).parent
+
+    def resolve(case: dict[str, Any]) -> dict[str, Any]:
+        out = dict(case)
+        for key in ("vkey", "proof", "public"):
+            out[key] = shared_path(str(Path("groth16") / case[key]))
+            assert out[key].parent.is_relative_to(base)
+        return out
+
+    return (
+        [resolve(c) for c in manifest["cases"]],
+        [resolve(c) for c in manifest.get("ambiguous_cases", [])],
+    )

@@ -66,6 +66,9 @@ def _demo(args: argparse.Namespace) -> int:
         )
     _demo_hpke()
     _demo_signatures()
+    from pqpay import _cli_groth16
+
+    _cli_groth16.demo()
     return 0
 
 
@@ -141,6 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("selftest", help="run the known-answer self-tests").set_defaults(func=_selftest)
     demo = sub.add_parser("demo", help="walk through key encapsulation, HPKE and signatures")
     demo.set_defaults(func=_demo)
+    from pqpay import _cli_groth16
+
+    _cli_groth16.register(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

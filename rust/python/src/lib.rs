@@ -6,6 +6,7 @@ use pyo3::types::PyList;
 
 mod encoding;
 mod error;
+mod groth16;
 mod hpke;
 mod hsm;
 mod kem;
@@ -34,6 +35,8 @@ mod _native {
         load_private_key, load_public_key, private_key_to_pkcs8, public_key_to_spki,
         sig_private_key_to_pkcs8, sig_public_key_to_spki,
     };
+    #[pymodule_export]
+    use super::groth16::{groth16_scalar_field_order, Groth16Proof, Groth16VerifyingKey};
     #[pymodule_export]
     use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};
     #[pymodule_export]

@@ -1,0 +1,148 @@
+//! Groth16 keys and proofs as Python objects; every call converts, calls the core and maps
+//! errors, with the GIL released for parsing (subgroup checks) and verification.
+
+use pqpay_core::groth16::{BatchItem, Curve, Proof, VerifyingKey};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::error::{detach, operational, BindResult};
+
+fn curve(name: &str) -> BindResult<Curve> {
+    Ok(Curve::from_name(name)?)
+}
+
+/// A validated, prepared Groth16 verifying key (BN254 or BLS12-381).
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct Groth16VerifyingKey {
+    inner: VerifyingKey,
+}
+
+/// A Groth16 proof whose points passed the curve and subgroup checks.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct Groth16Proof {
+    inner: Proof,
+}
+
+#[pymethods]
+impl Groth16VerifyingKey {
+    #[staticmethod]
+    fn from_snarkjs_json(py: Python<'_>, json: &str) -> PyResult<Self> {
+        operational()?;
+        let inner = detach(py, || VerifyingKey::from_snarkjs_json(json))?;
+        Ok(Groth16VerifyingKey { inner })
+    }
+
+    #[staticmethod]
+    fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
+        operational()?;
+        let c = curve(curve_name)?;
+        let inner = detach(py, || VerifyingKey::from_arkworks_bytes(c, data))?;
+        Ok(Groth16VerifyingKey { inner })
+    }
+
+    fn to_snarkjs_json(&self) -> String {
+        self.inner.to_snarkjs_json()
+    }
+
+    fn to_arkworks_bytes<'py>(&self, py: Python<'py>, compressed: bool) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))
+    }
+
+    #[getter]
+    fn curve(&self) -> &'static str {
+        self.inner.curve().name()
+    }
+
+    #[getter]
+    fn num_public_inputs(&self) -> usize {
+        self.inner.num_public_inputs()
+    }
+
+    /// Verifies one proof; `inputs` are big-endian unsigned integers.
+    fn verify(&self, py: Python<'_>, proof: &Groth16Proof, inputs: Vec<Vec<u8>>) -> PyResult<()> {
+        operational()?;
+        Ok(detach(py, || self.inner.verify(&proof.inner, &inputs))?)
+    }
+
+    /// Verifies many (proof, inputs) items under this key; one bool per item.
+    fn verify_many(
+        &self,
+        py: Python<'_>,
+        items: Vec<(PyRef<'_, Groth16Proof>, Vec<Vec<u8>>)>,
+    ) -> PyResult<Vec<bool>> {
+        operational()?;
+        let batch: Vec<BatchItem<'_, Vec<u8>>> = items
+            .iter()
+            .map(|(proof, inputs)| BatchItem {
+                proof: &proof.inner,
+                inputs,
+            })
+            .collect();
+        Ok(detach(py, || self.inner.verify_many(&batch))?)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Groth16 verifying key {}, {} public inputs>",
+            self.inner.curve(),
+            self.inner.num_public_inputs()
+        )
+    }
+}
+
+#[pymethods]
+impl Groth16Proof {
+    #[staticmethod]
+    #[pyo3(signature = (json, curve_name=None))]
+    fn from_snarkjs_json(py: Python<'_>, json: &str, curve_name: Option<&str>) -> PyResult<Self> {
+        operational()?;
+        let c = curve_name.map(curve).transpose()?;
+        let inner = detach(py, || Proof::from_snarkjs_json(json, c))?;
+        Ok(Groth16Proof { inner })
+    }
+
+    #[staticmethod]
+    fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
+        operational()?;
+        let c = curve(curve_name)?;
+        let inner = detach(py, || Proof::from_arkworks_bytes(c, data))?;
+        Ok(Groth16Proof { inner })
+    }
+
+    fn to_snarkjs_json(&self) -> String {
+        self.inner.to_snarkjs_json()
+    }
+
+    fn to_arkworks_bytes<'py>(&self, py: Python<'py>, compressed: bool) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))
+    }
+
+    #[getter]
+    fn curve(&self) -> &'static str {
+        self.inner.curve().name()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        match other.cast::<Groth16Proof>() {
+            Ok(o) => o.get().inner == self.inner,
+            Err(_) => false,
+        }
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inner.to_arkworks_bytes(true).hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Groth16 proof {}>", self.inner.curve())
+    }
+}
+
+/// The scalar field order r of a curve, in decimal.
+#[pyfunction]
+pub fn groth16_scalar_field_order(curve_name: &str) -> PyResult<String> {
+    Ok(curve(curve_name)?.scalar_field_order())
+}
