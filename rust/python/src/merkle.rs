@@ -56,6 +56,13 @@ fn leaf_buffer(obj: &Bound<'_, PyAny>) -> PyResult<LeafBuffer> {
             )));
         }
     }
+    if let Ok(list) = obj.cast::<PyList>() {
+        let mut out = Vec::with_capacity(list.len() * HASH_LEN);
+        for (i, item) in list.iter().enumerate() {
+            push_hash(&mut out, &item, "leaf hash", i)?;
+        }
+        return Ok(LeafBuffer::Owned(out));
+    }
     let iter = obj
         .try_iter()
         .map_err(|_| PyTypeError::new_err(LEAF_HASHES_TYPES))?;
@@ -88,8 +95,37 @@ fn push_hash(out: &mut Vec<u8>, item: &Bound<'_, PyAny>, what: &str, i: usize) -
     Ok(())
 }
 
-/// A list of 32-byte hashes (a proof, peaks, plan inputs).
+/// A list of 32-byte hashes (a proof, peaks, plan inputs). Lists and tuples are read
+/// directly (a proof is verified in a few microseconds, so the conversion matters).
 fn hash_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Hash>> {
+    fn one(item: &Bound<'_, PyAny>, what: &str, i: usize) -> PyResult<Hash> {
+        let mut h = [0u8; HASH_LEN];
+        if let Ok(b) = item.cast::<PyBytes>() {
+            let b = b.as_bytes();
+            if b.len() == HASH_LEN {
+                h.copy_from_slice(b);
+                return Ok(h);
+            }
+        }
+        let mut flat = Vec::with_capacity(HASH_LEN);
+        push_hash(&mut flat, item, &format!("{what} element"), i)?;
+        h.copy_from_slice(&flat);
+        Ok(h)
+    }
+    if let Ok(list) = obj.cast::<PyList>() {
+        return list
+            .iter()
+            .enumerate()
+            .map(|(i, item)| one(&item, what, i))
+            .collect();
+    }
+    if let Ok(tuple) = obj.cast::<PyTuple>() {
+        return tuple
+            .iter()
+            .enumerate()
+            .map(|(i, item)| one(&item, what, i))
+            .collect();
+    }
     if obj.is_instance_of::<PyBytes>() {
         return Err(PyTypeError::new_err(format!(
             "{what} must be a sequence of 32-byte hashes, not bytes"
@@ -98,18 +134,9 @@ fn hash_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Hash>> {
     let iter = obj.try_iter().map_err(|_| {
         PyTypeError::new_err(format!("{what} must be a sequence of 32-byte hashes"))
     })?;
-    let mut flat = Vec::with_capacity(obj.len().unwrap_or(0) * HASH_LEN);
-    for (i, item) in iter.enumerate() {
-        push_hash(&mut flat, &item?, &format!("{what} element"), i)?;
-    }
-    Ok(flat
-        .chunks_exact(HASH_LEN)
-        .map(|c| {
-            let mut h = [0u8; HASH_LEN];
-            h.copy_from_slice(c);
-            h
-        })
-        .collect())
+    iter.enumerate()
+        .map(|(i, item)| one(&item?, what, i))
+        .collect()
 }
 
 fn hash_arg(what: &'static str, data: &[u8]) -> PyResult<Hash> {
@@ -180,8 +207,11 @@ pub fn merkle_leaf_hashes<'py>(
                 .map_err(|_| PyTypeError::new_err(format!("entry {i} must be bytes")))?,
         );
     }
-    let out = detach(py, || Ok::<_, Error>(merkle::leaf_hashes(&items)))?;
-    Ok(PyBytes::new(py, &out))
+    // Hashed straight into the new bytes object, with the GIL released.
+    let len = items.len() * HASH_LEN;
+    PyBytes::new_with(py, len, |out| {
+        detach(py, || merkle::leaf_hashes_into(&items, out)).map_err(PyErr::from)
+    })
 }
 
 /// MTH of the leaf hashes.

@@ -117,6 +117,26 @@ pub fn consistency_proof(leaf_hashes: &[u8], old_size: u64) -> Result<Vec<Hash>>
 /// Leaf hashes of many entries, concatenated (`entries.len() * 32` bytes), on every core.
 pub fn leaf_hashes<E: AsRef<[u8]> + Sync>(entries: &[E]) -> Vec<u8> {
     let mut out = vec![0u8; entries.len() * HASH_LEN];
+    fill_leaf_hashes(entries, &mut out);
+    out
+}
+
+/// [`leaf_hashes`] written into `out`, which must be `entries.len() * 32` bytes long (so a
+/// caller can hash straight into a buffer it owns).
+pub fn leaf_hashes_into<E: AsRef<[u8]> + Sync>(entries: &[E], out: &mut [u8]) -> Result<()> {
+    if out.len() / HASH_LEN != entries.len() || out.len() % HASH_LEN != 0 {
+        return Err(Error::InvalidArgument(format!(
+            "the output for {} leaf hashes must be {} bytes long, got {}",
+            entries.len(),
+            entries.len() * HASH_LEN,
+            out.len()
+        )));
+    }
+    fill_leaf_hashes(entries, out);
+    Ok(())
+}
+
+fn fill_leaf_hashes<E: AsRef<[u8]> + Sync>(entries: &[E], out: &mut [u8]) {
     let one = |(slot, entry): (&mut [u8], &E)| slot.copy_from_slice(&leaf_hash(entry.as_ref()));
     if entries.len() < SEQ_ENTRIES {
         out.chunks_exact_mut(HASH_LEN).zip(entries).for_each(one);
@@ -126,7 +146,6 @@ pub fn leaf_hashes<E: AsRef<[u8]> + Sync>(entries: &[E]) -> Vec<u8> {
             .with_min_len(256)
             .for_each(one);
     }
-    out
 }
 
 #[cfg(test)]

@@ -19,7 +19,9 @@ mod hash;
 mod plan;
 mod verify;
 
-pub use build::{consistency_proof, inclusion_proof, leaf_hashes, root, subtree_root};
+pub use build::{
+    consistency_proof, inclusion_proof, leaf_hashes, leaf_hashes_into, root, subtree_root,
+};
 pub use compact::{CompactTree, CompletedNode};
 pub use hash::{leaf_hash, node_hash, EMPTY_ROOT};
 pub use plan::{consistency_plan, inclusion_plan, root_plan, NodeId, ProofPlan};
