@@ -20,6 +20,7 @@ printed per group. Run: ``pytest benches/test_bench_merkle.py --benchmark-only
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -116,15 +117,21 @@ def record(benchmark: Any, group: str, name: str, fn: Callable[[], object], slow
 def ratio_table(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is None or not MEDIANS:
         return
-    reporter.write_sep("=", "pqpay.merkle: median and ratio to pqpay (bytes) per group")
+    lines = []
     for group, rows in MEDIANS.items():
         base = rows.get("pqpay (bytes)") or rows.get("pqpay") or min(rows.values())
-        reporter.write_line(group)
+        lines.append(group)
         for name, median in sorted(rows.items(), key=lambda kv: kv[1]):
-            unit = (median * 1e3, "ms") if median >= 1e-3 else (median * 1e6, "us")
-            reporter.write_line(f"  {name:<34} {unit[0]:>10.2f} {unit[1]}  x{median / base:.2f}")
+            value, unit = (median * 1e3, "ms") if median >= 1e-3 else (median * 1e6, "us")
+            lines.append(f"  {name:<34} {value:>10.2f} {unit}  x{median / base:.2f}")
+    # Module teardown runs with output captured; the table must reach the terminal.
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.write_sep("=", "pqpay.merkle: median and ratio to pqpay per group")
+        for line in lines:
+            reporter.write_line(line)
 
 
 # --- roots ---------------------------------------------------------------------------------
