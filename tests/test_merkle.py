@@ -425,3 +425,54 @@ def test_any_flipped_bit_fails(n: int, i: int, j: int, bit: int) -> None:
     bad[bit // 8] ^= 1 << (bit % 8)
     with pytest.raises(InvalidProof):
         merkle.verify_inclusion(d[i], i, n, [*proof[:j], bytes(bad), *proof[j + 1 :]], root)
+
+
+# --- huge trees: every leaf equal, so every node hash depends only on its level ---------------
+
+
+def uniform_levels() -> list[bytes]:
+    """h[level] = the root of 2**level equal leaves."""
+    h = [ref_leaf(b"same")]
+    for _ in range(64):
+        h.append(ref_node(h[-1], h[-1]))
+    return h
+
+
+LEVELS = uniform_levels()
+
+
+def uniform_root(size: int) -> bytes:
+    (root,) = merkle.root_plan(size).rehash(
+        [LEVELS[lv] for lv, _ in merkle.root_plan(size).node_ids]
+    )
+    return root
+
+
+def test_uniform_roots_match_the_reference() -> None:
+    for n in range(0, 70):
+        assert uniform_root(n) == mth([LEVELS[0]] * n)
+
+
+@given(
+    size=st.integers(1, 2**64 - 1), index=st.integers(0, 2**64 - 1), old=st.integers(1, 2**64 - 1)
+)
+def test_plans_for_trees_up_to_2_64(size: int, index: int, old: int) -> None:
+    index %= size
+    old = 1 + (old - 1) % size
+    root = uniform_root(size)
+    plan = merkle.inclusion_proof_plan(index, size)
+    for level, ix in plan.node_ids:
+        # Every planned node is a perfect subtree inside the tree.
+        assert 0 <= level < 64 and (ix + 1) << level <= size
+    proof = plan.rehash([LEVELS[lv] for lv, _ in plan.node_ids])
+    assert len(proof) <= 64
+    merkle.verify_inclusion(LEVELS[0], index, size, proof, root)
+    cplan = merkle.consistency_proof_plan(old, size)
+    for level, ix in cplan.node_ids:
+        assert (ix + 1) << level <= size
+    cproof = cplan.rehash([LEVELS[lv] for lv, _ in cplan.node_ids])
+    merkle.verify_consistency(old, size, uniform_root(old), root, cproof)
+    tree = merkle.MerkleTree.from_state(
+        size, [LEVELS[63 - i] for i in range(64) if size >> (63 - i) & 1]
+    )
+    assert tree.root() == root
