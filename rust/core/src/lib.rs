@@ -5,6 +5,7 @@
 //! - [`hpke`]: RFC 9180 HPKE base mode over those KEMs;
 //! - [`sig`]: ML-DSA (FIPS 204), Ed25519/Ed448, SLH-DSA (FIPS 205), composite ML-DSA;
 //! - [`groth16`]: Groth16 verification over BN254 and BLS12-381 (snarkjs, arkworks encodings);
+//! - [`merkle`]: RFC 9162 Merkle trees (roots, proofs, proof plans, the compact tree);
 //! - [`encoding`]: PKCS#8 / SubjectPublicKeyInfo DER and PEM for KEM and signature keys;
 //! - [`selftest`]: the power-on known-answer tests.
 //!
@@ -16,6 +17,7 @@ pub mod error;
 pub mod groth16;
 pub mod hpke;
 pub mod kem;
+pub mod merkle;
 pub mod rng;
 pub mod selftest;
 pub mod sig;
