@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from pqpay import _native, kem, signatures
+from pqpay import _cli_ledger, _native, kem, signatures
 
 _T = TypeVar("_T")
 
@@ -141,6 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("selftest", help="run the known-answer self-tests").set_defaults(func=_selftest)
     demo = sub.add_parser("demo", help="walk through key encapsulation, HPKE and signatures")
     demo.set_defaults(func=_demo)
+    _cli_ledger.register(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code
