@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import hashlib
 import json
 import sys
 import time
@@ -21,9 +20,6 @@ from typing import Any
 
 from pqpay import checkpoint, ledger, serialization, signatures
 from pqpay.exceptions import InvalidProof, InvalidSignature, LedgerCorrupted, PqpayError
-
-_ED25519_TYPE = 0x01
-_MLDSA44_TYPE = 0x06
 
 
 class _Progress:
@@ -58,13 +54,6 @@ def _public_key(path: str, cls: type[Any], what: str) -> Any:
     if not isinstance(key, cls):
         raise SystemExit(f"{path}: expected an {what} public key, got {type(key).__name__}")
     return key
-
-
-def _vkey(name: str, sig_type: int, public_key: bytes) -> str:
-    """A C2SP signed-note verifier key: ``name+hex(key id)+base64(type || public key)``."""
-    blob = bytes([sig_type]) + public_key
-    key_id = hashlib.sha256(name.encode() + b"\n" + blob).digest()[:4]
-    return f"{name}+{key_id.hex()}+{base64.b64encode(blob).decode()}"
 
 
 def _read_entries(paths: list[str]) -> Iterator[bytes]:
@@ -176,8 +165,8 @@ def _prove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verifier_keys(args: argparse.Namespace) -> list[str]:
-    keys = list(args.vkey or [])
+def _verifier_keys(args: argparse.Namespace) -> list[ledger.VerifierKey]:
+    keys: list[ledger.VerifierKey] = list(args.vkey or [])
     name = args.name
     if args.public_key:
         if not name:
@@ -185,13 +174,13 @@ def _verifier_keys(args: argparse.Namespace) -> list[str]:
                 "--public-key needs --name (the key name in the notes, often the origin)"
             )
         pk = _public_key(args.public_key, signatures.Ed25519PublicKey, "Ed25519")
-        keys.append(_vkey(name, _ED25519_TYPE, pk.public_bytes_raw()))
+        keys.append(checkpoint.NoteVerifier.from_public_key(name, pk))
     if args.cosign_public_key:
         cname = args.cosigner_name or name
         if not cname:
             raise SystemExit("--cosign-public-key needs --cosigner-name or --name")
         pk = _public_key(args.cosign_public_key, signatures.MLDSA44PublicKey, "ML-DSA-44")
-        keys.append(_vkey(cname, _MLDSA44_TYPE, pk.public_bytes_raw()))
+        keys.append(checkpoint.NoteVerifier.from_public_key(cname, pk))
     if not keys:
         raise SystemExit("verify needs verifier keys: --vkey, --public-key or --cosign-public-key")
     return keys
