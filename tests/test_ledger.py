@@ -536,7 +536,7 @@ def _crash_runs(backend: Backend, runs: int, seed: int) -> tuple[int, int, int]:
 CRASH_COUNTS: dict[str, tuple[int, int, int]] = {}
 
 
-@pytest.mark.parametrize(("kind", "runs"), [("sqlite", 45), ("postgres", 12)])
+@pytest.mark.parametrize(("kind", "runs"), [("sqlite", 45), ("postgres", 20)])
 def test_crash_safety_sigkill(kind: str, runs: int, request: pytest.FixtureRequest) -> None:
     backend = _make_backend(kind, request)
     backend.open().close()  # create the schema before the first writer races to

@@ -104,3 +104,13 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         main(["ledger", "checkpoint", *base, "--key", keys["ml"]])
     assert main(["ledger", "prove", *base, "5"]) == 2
     assert "ValueError" in capsys.readouterr().err
+
+
+def test_demo_ledger_part(capsys: pytest.CaptureFixture[str]) -> None:
+    from pqpay import _cli_ledger
+
+    _cli_ledger.demo()
+    out = capsys.readouterr().out
+    assert "appended 20000 receipts" in out
+    assert "verified offline against the size-20001 checkpoint" in out
+    assert out.rstrip().endswith("storage consistent")

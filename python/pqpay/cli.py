@@ -66,6 +66,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
     _demo_hpke()
     _demo_signatures()
+    _cli_ledger.demo()
     return 0
 
 
