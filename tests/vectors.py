@@ -285,3 +285,23 @@ def source_name(origin: str, relpath: str) -> str:
     elif name.startswith("acvp/"):
         name = name[len("acvp/") :].removesuffix("/internalProjection.json")
     return f"{origin}: {name}"
+
+
+MERKLE_DIR = "merkle"
+"""transparency-dev/merkle ``testdata/{inclusion,consistency}`` (RFC 6962/9162, SHA-256)."""
+
+
+def merkle_vectors(kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """``(relpath, vector)`` for every ``merkle/<kind>/**/*.json`` file, sorted by path.
+
+    ``kind`` is ``"inclusion"`` or ``"consistency"``. Skips (or fails, see :func:`missing`)
+    when the folder is absent.
+    """
+    base = shared_vectors_dir() / MERKLE_DIR / kind
+    if not base.is_dir():
+        missing(f"shared vector folder {base}")
+    out = []
+    for path in sorted(base.rglob("*.json")):
+        rel = path.relative_to(base).as_posix()
+        out.append((rel, json.loads(path.read_text(encoding="utf-8"))))
+    return out

@@ -8,12 +8,36 @@ __all__ = [
     "HpkeSuite",
     "KemPrivateKey",
     "KemPublicKey",
+    "MerkleCompactTree",
+    "MerkleProofPlan",
     "SigPrivateKey",
     "SigPublicKey",
     "__version__",
     "encapsulate_many",
     "load_private_key",
     "load_public_key",
+    "merkle_consistency_plan",
+    "merkle_consistency_proof",
+    "merkle_inclusion_plan",
+    "merkle_inclusion_proof",
+    "merkle_leaf_hash",
+    "merkle_leaf_hashes",
+    "merkle_node_hash",
+    "merkle_root",
+    "merkle_root_plan",
+    "merkle_verify_consistency",
+    "merkle_verify_inclusion",
+    "mldsa_compute_mu",
+    "mldsa_expanded",
+    "mldsa_from_expanded",
+    "mldsa_hazmat_sign_internal",
+    "mldsa_hazmat_sign_mu_with_rnd",
+    "mldsa_hazmat_sign_prehash",
+    "mldsa_hazmat_sign_with_rnd",
+    "mldsa_hazmat_verify_internal",
+    "mldsa_hazmat_verify_prehash",
+    "mldsa_sign_mu",
+    "mldsa_verify_mu",
     "power_on_selftest",
     "private_key_to_pkcs8",
     "public_key_to_spki",
@@ -171,3 +195,41 @@ def private_key_to_pkcs8(key: KemPrivateKey, pem: bool, mlkem_form: str) -> byte
 def public_key_to_spki(key: KemPublicKey, pem: bool) -> bytes: ...
 def sig_private_key_to_pkcs8(key: SigPrivateKey, pem: bool, mldsa_form: str) -> bytes: ...
 def sig_public_key_to_spki(key: SigPublicKey, pem: bool) -> bytes: ...
+
+# --- Merkle trees (RFC 9162) ------------------------------------------------------------------
+
+def merkle_leaf_hash(entry: bytes) -> bytes: ...
+def merkle_node_hash(left: bytes, right: bytes) -> bytes: ...
+def merkle_leaf_hashes(entries: object) -> bytes: ...
+def merkle_root(leaf_hashes: object) -> bytes: ...
+def merkle_inclusion_proof(leaf_hashes: object, index: int) -> list[bytes]: ...
+def merkle_consistency_proof(leaf_hashes: object, old_size: int) -> list[bytes]: ...
+def merkle_verify_inclusion(
+    leaf_hash: bytes, index: int, tree_size: int, proof: object, root: bytes
+) -> None: ...
+def merkle_verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: object
+) -> None: ...
+
+@final
+class MerkleProofPlan:
+    @property
+    def node_ids(self) -> list[tuple[int, int]]: ...
+    def rehash(self, hashes: object) -> list[bytes]: ...
+
+def merkle_inclusion_plan(index: int, tree_size: int) -> MerkleProofPlan: ...
+def merkle_consistency_plan(old_size: int, new_size: int) -> MerkleProofPlan: ...
+def merkle_root_plan(tree_size: int) -> MerkleProofPlan: ...
+
+@final
+class MerkleCompactTree:
+    def __init__(self) -> None: ...
+    @staticmethod
+    def from_state(size: int, peaks: object) -> MerkleCompactTree: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def peaks(self) -> list[bytes]: ...
+    def root(self) -> bytes: ...
+    def append(self, leaf_hash: bytes) -> list[tuple[int, int, bytes]]: ...
+    def extend(self, leaf_hashes: object) -> list[tuple[int, int, bytes]]: ...

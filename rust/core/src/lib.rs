@@ -4,6 +4,7 @@
 //! - [`kem`]: ML-KEM (FIPS 203), X25519, X-Wing, X25519MLKEM768 (TLS), the HPKE-PQ hybrids;
 //! - [`hpke`]: RFC 9180 HPKE base mode over those KEMs;
 //! - [`sig`]: ML-DSA (FIPS 204), Ed25519/Ed448, SLH-DSA (FIPS 205), composite ML-DSA;
+//! - [`merkle`]: RFC 9162 Merkle trees (roots, proofs, proof plans, the compact tree);
 //! - [`encoding`]: PKCS#8 / SubjectPublicKeyInfo DER and PEM for KEM and signature keys;
 //! - [`selftest`]: the power-on known-answer tests.
 //!
@@ -14,6 +15,7 @@ pub mod encoding;
 pub mod error;
 pub mod hpke;
 pub mod kem;
+pub mod merkle;
 pub mod rng;
 pub mod selftest;
 pub mod sig;

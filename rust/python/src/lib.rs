@@ -8,6 +8,7 @@ mod encoding;
 mod error;
 mod hpke;
 mod kem;
+mod merkle;
 mod sig;
 mod sig_mldsa;
 mod sig_slhdsa;
@@ -37,6 +38,13 @@ mod _native {
     use super::hpke::{HpkeReceiverContext, HpkeSenderContext, HpkeSuite};
     #[pymodule_export]
     use super::kem::{encapsulate_many, x25519_exchange, KemPrivateKey, KemPublicKey};
+    #[pymodule_export]
+    use super::merkle::{
+        merkle_consistency_plan, merkle_consistency_proof, merkle_inclusion_plan,
+        merkle_inclusion_proof, merkle_leaf_hash, merkle_leaf_hashes, merkle_node_hash,
+        merkle_root, merkle_root_plan, merkle_verify_consistency, merkle_verify_inclusion,
+        MerkleCompactTree, MerkleProofPlan,
+    };
     #[pymodule_export]
     use super::sig::{verify_many, SigPrivateKey, SigPublicKey};
     #[pymodule_export]

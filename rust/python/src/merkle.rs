@@ -1,0 +1,384 @@
+//! RFC 9162 Merkle trees (`pqpay_core::merkle`): converts leaf-hash buffers, proofs and sizes,
+//! calls the core with the GIL released, maps errors.
+
+use pqpay_core::merkle::{self, CompactTree, CompletedNode, Hash, ProofPlan, HASH_LEN};
+use pqpay_core::Error;
+use pyo3::buffer::PyBuffer;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyBytes, PyInt, PyList, PyTuple};
+
+use crate::error::{detach, CoreError};
+
+/// Leaf hashes as one contiguous `n * 32`-byte buffer: borrowed from a `bytes` object, or
+/// copied (buffers such as NumPy arrays may change while the GIL is released; lists are joined).
+enum LeafBuffer {
+    Borrowed(PyBackedBytes),
+    Owned(Vec<u8>),
+}
+
+impl LeafBuffer {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            LeafBuffer::Borrowed(b) => b,
+            LeafBuffer::Owned(v) => v,
+        }
+    }
+}
+
+const LEAF_HASHES_TYPES: &str =
+    "leaf_hashes must be bytes of n * 32 bytes, a uint8 buffer of shape (n, 32) or (n * 32,), \
+     or a sequence of 32-byte hashes";
+
+fn leaf_buffer(obj: &Bound<'_, PyAny>) -> PyResult<LeafBuffer> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(LeafBuffer::Borrowed(PyBackedBytes::from(b.clone())));
+    }
+    if !obj.is_instance_of::<PyList>() && !obj.is_instance_of::<PyTuple>() {
+        if let Ok(buf) = PyBuffer::<u8>::get(obj) {
+            let shape = buf.shape();
+            let ok = match shape {
+                [_] => true,
+                [_, width] => *width == HASH_LEN,
+                _ => false,
+            };
+            if !ok {
+                return Err(PyValueError::new_err(format!(
+                    "a leaf-hash array must have shape (n, 32) or (n * 32,), got {shape:?}"
+                )));
+            }
+            return Ok(LeafBuffer::Owned(buf.to_vec(obj.py())?));
+        }
+        if obj.hasattr("__array_interface__")? || obj.hasattr("shape")? {
+            return Err(PyTypeError::new_err(format!(
+                "{LEAF_HASHES_TYPES} (an array must have dtype uint8)"
+            )));
+        }
+    }
+    let iter = obj
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err(LEAF_HASHES_TYPES))?;
+    let mut out = Vec::with_capacity(obj.len().unwrap_or(0) * HASH_LEN);
+    for (i, item) in iter.enumerate() {
+        push_hash(&mut out, &item?, "leaf hash", i)?;
+    }
+    Ok(LeafBuffer::Owned(out))
+}
+
+/// Appends one 32-byte bytes-like item to `out`, naming it on error.
+fn push_hash(out: &mut Vec<u8>, item: &Bound<'_, PyAny>, what: &str, i: usize) -> PyResult<()> {
+    let wrong =
+        |len: usize| PyValueError::new_err(format!("{what} {i} must be 32 bytes long, got {len}"));
+    if let Ok(b) = item.cast::<PyBytes>() {
+        let b = b.as_bytes();
+        if b.len() != HASH_LEN {
+            return Err(wrong(b.len()));
+        }
+        out.extend_from_slice(b);
+        return Ok(());
+    }
+    let b: PyBackedBytes = item
+        .extract()
+        .map_err(|_| PyTypeError::new_err(format!("{what} {i} must be bytes")))?;
+    if b.len() != HASH_LEN {
+        return Err(wrong(b.len()));
+    }
+    out.extend_from_slice(&b);
+    Ok(())
+}
+
+/// A list of 32-byte hashes (a proof, peaks, plan inputs).
+fn hash_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Hash>> {
+    if obj.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a sequence of 32-byte hashes, not bytes"
+        )));
+    }
+    let iter = obj.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!("{what} must be a sequence of 32-byte hashes"))
+    })?;
+    let mut flat = Vec::with_capacity(obj.len().unwrap_or(0) * HASH_LEN);
+    for (i, item) in iter.enumerate() {
+        push_hash(&mut flat, &item?, &format!("{what} element"), i)?;
+    }
+    Ok(flat
+        .chunks_exact(HASH_LEN)
+        .map(|c| {
+            let mut h = [0u8; HASH_LEN];
+            h.copy_from_slice(c);
+            h
+        })
+        .collect())
+}
+
+fn hash_arg(what: &'static str, data: &[u8]) -> PyResult<Hash> {
+    Ok(merkle::hash_from_slice(what, data).map_err(CoreError)?)
+}
+
+/// A tree size or index: an int in 0..2^64 (ValueError otherwise, TypeError for non-ints).
+fn u64_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
+    if !obj.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!("{what} must be an int")));
+    }
+    obj.extract::<u64>().map_err(|_| {
+        PyValueError::new_err(format!("{what} must be in the range 0 <= {what} < 2**64"))
+    })
+}
+
+fn py_hashes<'py>(py: Python<'py>, hashes: &[Hash]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, hashes.iter().map(|h| PyBytes::new(py, h)))
+}
+
+fn py_nodes<'py>(py: Python<'py>, nodes: &[CompletedNode]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(
+        py,
+        nodes
+            .iter()
+            .map(|(level, index, h)| (*level, *index, PyBytes::new(py, h))),
+    )
+}
+
+/// SHA-256(0x00 || entry).
+#[pyfunction]
+pub fn merkle_leaf_hash<'py>(py: Python<'py>, entry: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    let h = detach(py, || Ok::<_, Error>(merkle::leaf_hash(entry)))?;
+    Ok(PyBytes::new(py, &h))
+}
+
+/// SHA-256(0x01 || left || right).
+#[pyfunction]
+pub fn merkle_node_hash<'py>(
+    py: Python<'py>,
+    left: &[u8],
+    right: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    let (l, r) = (hash_arg("left hash", left)?, hash_arg("right hash", right)?);
+    let h = detach(py, || Ok::<_, Error>(merkle::node_hash(&l, &r)))?;
+    Ok(PyBytes::new(py, &h))
+}
+
+/// Leaf hashes of many entries, concatenated.
+#[pyfunction]
+pub fn merkle_leaf_hashes<'py>(
+    py: Python<'py>,
+    entries: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    if entries.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(
+            "entries must be a sequence of bytes, not one bytes object",
+        ));
+    }
+    let iter = entries
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err("entries must be a sequence of bytes"))?;
+    let mut items: Vec<PyBackedBytes> = Vec::with_capacity(entries.len().unwrap_or(0));
+    for (i, item) in iter.enumerate() {
+        items.push(
+            item?
+                .extract()
+                .map_err(|_| PyTypeError::new_err(format!("entry {i} must be bytes")))?,
+        );
+    }
+    let out = detach(py, || Ok::<_, Error>(merkle::leaf_hashes(&items)))?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// MTH of the leaf hashes.
+#[pyfunction]
+pub fn merkle_root<'py>(
+    py: Python<'py>,
+    leaf_hashes: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let buf = leaf_buffer(leaf_hashes)?;
+    let h = detach(py, || merkle::root(buf.as_slice()))?;
+    Ok(PyBytes::new(py, &h))
+}
+
+/// The inclusion proof of leaf `index`.
+#[pyfunction]
+pub fn merkle_inclusion_proof<'py>(
+    py: Python<'py>,
+    leaf_hashes: &Bound<'py, PyAny>,
+    index: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let index = u64_arg(index, "index")?;
+    let buf = leaf_buffer(leaf_hashes)?;
+    let proof = detach(py, || merkle::inclusion_proof(buf.as_slice(), index))?;
+    py_hashes(py, &proof)
+}
+
+/// The consistency proof from the first `old_size` leaves to all of them.
+#[pyfunction]
+pub fn merkle_consistency_proof<'py>(
+    py: Python<'py>,
+    leaf_hashes: &Bound<'py, PyAny>,
+    old_size: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let old_size = u64_arg(old_size, "old_size")?;
+    let buf = leaf_buffer(leaf_hashes)?;
+    let proof = detach(py, || merkle::consistency_proof(buf.as_slice(), old_size))?;
+    py_hashes(py, &proof)
+}
+
+/// Verifies an inclusion proof; raises InvalidProof when it does not verify.
+#[pyfunction]
+pub fn merkle_verify_inclusion(
+    py: Python<'_>,
+    leaf_hash: &[u8],
+    index: &Bound<'_, PyAny>,
+    tree_size: &Bound<'_, PyAny>,
+    proof: &Bound<'_, PyAny>,
+    root: &[u8],
+) -> PyResult<()> {
+    let leaf = hash_arg("leaf hash", leaf_hash)?;
+    let index = u64_arg(index, "index")?;
+    let tree_size = u64_arg(tree_size, "tree_size")?;
+    let proof = hash_list(proof, "proof")?;
+    let root = hash_arg("root", root)?;
+    detach(py, || {
+        merkle::verify_inclusion(&leaf, index, tree_size, &proof, &root)
+    })?;
+    Ok(())
+}
+
+/// Verifies a consistency proof; raises InvalidProof when it does not verify.
+#[pyfunction]
+pub fn merkle_verify_consistency(
+    py: Python<'_>,
+    old_size: &Bound<'_, PyAny>,
+    new_size: &Bound<'_, PyAny>,
+    old_root: &[u8],
+    new_root: &[u8],
+    proof: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let old_size = u64_arg(old_size, "old_size")?;
+    let new_size = u64_arg(new_size, "new_size")?;
+    let old_root = hash_arg("old root", old_root)?;
+    let new_root = hash_arg("new root", new_root)?;
+    let proof = hash_list(proof, "proof")?;
+    detach(py, || {
+        merkle::verify_consistency(old_size, new_size, &old_root, &new_root, &proof)
+    })?;
+    Ok(())
+}
+
+/// Which stored nodes a proof needs and how to fold them into the proof.
+#[pyclass(frozen, module = "pqpay._native")]
+pub struct MerkleProofPlan {
+    inner: ProofPlan,
+}
+
+#[pymethods]
+impl MerkleProofPlan {
+    #[getter]
+    fn node_ids(&self) -> Vec<(u32, u64)> {
+        self.inner
+            .node_ids()
+            .iter()
+            .map(|id| (id.level, id.index))
+            .collect()
+    }
+
+    fn rehash<'py>(
+        &self,
+        py: Python<'py>,
+        hashes: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let hashes = hash_list(hashes, "hashes")?;
+        let out = detach(py, || self.inner.rehash(&hashes))?;
+        py_hashes(py, &out)
+    }
+}
+
+/// The plan of the inclusion proof of leaf `index` in a tree of `tree_size` leaves.
+#[pyfunction]
+pub fn merkle_inclusion_plan(
+    py: Python<'_>,
+    index: &Bound<'_, PyAny>,
+    tree_size: &Bound<'_, PyAny>,
+) -> PyResult<MerkleProofPlan> {
+    let index = u64_arg(index, "index")?;
+    let tree_size = u64_arg(tree_size, "tree_size")?;
+    let inner = detach(py, || merkle::inclusion_plan(index, tree_size))?;
+    Ok(MerkleProofPlan { inner })
+}
+
+/// The plan of the consistency proof from `old_size` to `new_size` leaves.
+#[pyfunction]
+pub fn merkle_consistency_plan(
+    py: Python<'_>,
+    old_size: &Bound<'_, PyAny>,
+    new_size: &Bound<'_, PyAny>,
+) -> PyResult<MerkleProofPlan> {
+    let old_size = u64_arg(old_size, "old_size")?;
+    let new_size = u64_arg(new_size, "new_size")?;
+    let inner = detach(py, || merkle::consistency_plan(old_size, new_size))?;
+    Ok(MerkleProofPlan { inner })
+}
+
+/// The plan of the root of a tree of `tree_size` leaves.
+#[pyfunction]
+pub fn merkle_root_plan(py: Python<'_>, tree_size: &Bound<'_, PyAny>) -> PyResult<MerkleProofPlan> {
+    let tree_size = u64_arg(tree_size, "tree_size")?;
+    let inner = detach(py, || merkle::root_plan(tree_size))?;
+    Ok(MerkleProofPlan { inner })
+}
+
+/// The append-only tree with O(log n) state.
+#[pyclass(module = "pqpay._native")]
+pub struct MerkleCompactTree {
+    inner: CompactTree,
+}
+
+#[pymethods]
+impl MerkleCompactTree {
+    #[new]
+    fn new() -> Self {
+        MerkleCompactTree {
+            inner: CompactTree::new(),
+        }
+    }
+
+    #[staticmethod]
+    fn from_state(size: &Bound<'_, PyAny>, peaks: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let size = u64_arg(size, "size")?;
+        let peaks = hash_list(peaks, "peaks")?;
+        let inner = CompactTree::from_state(size, peaks).map_err(CoreError)?;
+        Ok(MerkleCompactTree { inner })
+    }
+
+    #[getter]
+    fn size(&self) -> u64 {
+        self.inner.size()
+    }
+
+    #[getter]
+    fn peaks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        py_hashes(py, self.inner.peaks())
+    }
+
+    fn root<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let inner = &self.inner;
+        let h = detach(py, || Ok::<_, Error>(inner.root()))?;
+        Ok(PyBytes::new(py, &h))
+    }
+
+    fn append<'py>(&mut self, py: Python<'py>, leaf_hash: &[u8]) -> PyResult<Bound<'py, PyList>> {
+        let leaf = hash_arg("leaf hash", leaf_hash)?;
+        let inner = &mut self.inner;
+        let nodes = detach(py, || inner.append(leaf))?;
+        py_nodes(py, &nodes)
+    }
+
+    fn extend<'py>(
+        &mut self,
+        py: Python<'py>,
+        leaf_hashes: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let buf = leaf_buffer(leaf_hashes)?;
+        let inner = &mut self.inner;
+        let nodes = detach(py, || inner.extend(buf.as_slice()))?;
+        py_nodes(py, &nodes)
+    }
+}
