@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from pqpay import _native, kem, signatures
+from pqpay import _cli_groth16, _cli_ledger, _native, kem, signatures
 
 _T = TypeVar("_T")
 
@@ -66,8 +66,7 @@ def _demo(args: argparse.Namespace) -> int:
         )
     _demo_hpke()
     _demo_signatures()
-    from pqpay import _cli_groth16
-
+    _cli_ledger.demo()
     _cli_groth16.demo()
     return 0
 
@@ -144,8 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("selftest", help="run the known-answer self-tests").set_defaults(func=_selftest)
     demo = sub.add_parser("demo", help="walk through key encapsulation, HPKE and signatures")
     demo.set_defaults(func=_demo)
-    from pqpay import _cli_groth16
-
+    _cli_ledger.register(sub)
     _cli_groth16.register(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)

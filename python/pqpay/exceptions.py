@@ -16,6 +16,7 @@ __all__ = [
     "InvalidTag",
     "KeyNotFound",
     "KeyRetired",
+    "LedgerCorrupted",
     "MessageLimitReached",
     "PqpayError",
     "RandomnessError",
@@ -64,6 +65,16 @@ class InvalidProof(PqpayError):
 
 class InvalidTag(PqpayError):
     """AEAD authentication failed (HPKE open). Carries no detail, on purpose."""
+
+
+class LedgerCorrupted(PqpayError):
+    """A ledger's storage disagrees with itself or with a checkpoint it issued (tampering or
+    damage). ``index`` is the first leaf index found bad (the first leaf under a bad node), or
+    the first one no issued checkpoint vouches for when only a checkpoint root disagrees."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 class MessageLimitReached(PqpayError):
