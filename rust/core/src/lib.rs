@@ -5,7 +5,8 @@
 //! - [`hpke`]: RFC 9180 HPKE base mode over those KEMs;
 //! - [`sig`]: ML-DSA (FIPS 204), Ed25519/Ed448, SLH-DSA (FIPS 205), composite ML-DSA;
 //! - [`encoding`]: PKCS#8 / SubjectPublicKeyInfo DER and PEM for KEM and signature keys;
-//! - [`selftest`]: the power-on known-answer tests.
+//! - [`selftest`]: the power-on known-answer tests;
+//! - [`webhook`]: X.509 RSA keys and SHA256withRSA verification for provider webhooks (PayPal).
 //!
 //! Every fallible function returns [`Result`]; nothing here panics on caller input.
 #![deny(clippy::unwrap_used)]
@@ -17,5 +18,6 @@ pub mod kem;
 pub mod rng;
 pub mod selftest;
 pub mod sig;
+pub mod webhook;
 
 pub use error::{Error, Result};
