@@ -17,7 +17,8 @@ key was new)::
         def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
             if expires_at <= now:
                 return True
-            return bool(self.redis.set("pqpay:seen:" + key, b"1", nx=True, exat=int(expires_at) + 1))
+            name = "pqpay:seen:" + key
+            return bool(self.redis.set(name, b"1", nx=True, exat=int(expires_at) + 1))
 
 Times are seconds since the Unix epoch (``time.time()``); every function takes the caller's
 ``now`` so tests (and callers with their own clock) stay deterministic.

@@ -286,7 +286,7 @@ def verify_coinbase(
     body = as_bytes(body, "body")
     key = _secret_bytes(secret, "Coinbase Commerce webhook secret")
     now = resolve_now(now)
-    candidate = _header_text(signature, "X-CC-Webhook-Signature").strip()
+    candidate = _hex64_header(signature, "X-CC-Webhook-Signature")
     expected = hmac.new(key, body, hashlib.sha256).hexdigest()
     if _any_hex_match(expected, [candidate]) is None:
         raise WebhookSignatureError()
@@ -341,7 +341,10 @@ def verify_paypal(
         raise ValueError("webhook_id must be your configured PayPal webhook id (a non-empty str)")
     timestamp = _rfc3339(ttime, "PAYPAL-TRANSMISSION-TIME")
     signature = _b64decode(transmission_sig, "PAYPAL-TRANSMISSION-SIG")
-    cert = certificate if isinstance(certificate, RsaCertificate) else RsaCertificate.load(certificate)
+    if isinstance(certificate, RsaCertificate):
+        cert = certificate
+    else:
+        cert = RsaCertificate.load(certificate)
     if not cert.is_valid_at(now):
         raise WebhookCertificateError(
             f"certificate is valid from {cert.not_before} to {cert.not_after} (Unix time), "
@@ -384,16 +387,15 @@ def paypal_cert_url_is_trusted(
 # --- PhonePe ------------------------------------------------------------------------------
 
 
-def phonepe_x_verify(
-    base64_data: str, salt_key: str, salt_index: int, api_path: str = ""
-) -> str:
+def phonepe_x_verify(base64_data: str, salt_key: str, salt_index: int, api_path: str = "") -> str:
     """The PhonePe PG v1 ``X-VERIFY`` value:
     ``hex(SHA256(base64_data + api_path + salt_key)) + "###" + salt_index``.
 
     For a request, ``base64_data`` is the base64 payload and ``api_path`` e.g. ``/pg/v1/pay``;
     for an S2S callback, ``base64_data`` is the ``response`` field and ``api_path`` is empty.
     """
-    for value, name in ((base64_data, "base64_data"), (salt_key, "salt_key"), (api_path, "api_path")):
+    named = ((base64_data, "base64_data"), (salt_key, "salt_key"), (api_path, "api_path"))
+    for value, name in named:
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if isinstance(salt_index, bool) or not isinstance(salt_index, int) or salt_index < 0:
@@ -510,7 +512,7 @@ def verify_razorpay(
     body = as_bytes(body, "body")
     key = _secret_bytes(secret, "Razorpay webhook secret")
     now = resolve_now(now)
-    candidate = _header_text(signature, "X-Razorpay-Signature").strip()
+    candidate = _hex64_header(signature, "X-Razorpay-Signature")
     expected = hmac.new(key, body, hashlib.sha256).hexdigest()
     if _any_hex_match(expected, [candidate]) is None:
         raise WebhookSignatureError()
@@ -549,7 +551,7 @@ def verify_razorpay_payment(
             raise WebhookFormatError(f"{name} must be a non-empty str")
     key = _secret_bytes(key_secret, "Razorpay key_secret")
     now = resolve_now(now)
-    candidate = _header_text(signature, "razorpay_signature").strip()
+    candidate = _hex64_header(signature, "razorpay_signature")
     expected = hmac.new(key, f"{order_id}|{payment_id}".encode(), hashlib.sha256).hexdigest()
     if _any_hex_match(expected, [candidate]) is None:
         raise WebhookSignatureError()
@@ -721,6 +723,13 @@ def _header_text(value: str | bytes, name: str) -> str:
     return value
 
 
+def _hex64_header(value: str | bytes, name: str) -> str:
+    text = _header_text(value, name).strip()
+    if not _HEX64.fullmatch(text):
+        raise WebhookFormatError(f"{name}: expected 64 hex digits (HMAC-SHA256)")
+    return text
+
+
 def _any_hex_match(expected_hex: str, candidates: list[str]) -> str | None:
     """The first candidate equal to ``expected_hex`` (case-insensitive hex), compared in
     constant time; every candidate is compared, so timing does not show which matched."""
@@ -776,4 +785,3 @@ def _ttl(replay_ttl: float) -> float:
 def _remember(store: SeenNonceStore | None, key: str, expires_at: float, now: float) -> None:
     if store is not None and not store.check_and_remember(key, expires_at, now):
         raise WebhookReplayError(f"already seen: {key}", key)
-
