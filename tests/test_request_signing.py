@@ -68,9 +68,7 @@ def _verify(headers: dict[str, str], **overrides: object) -> object:
 def test_signature_matches_the_documented_canonical_string() -> None:
     headers = _sign()
     digest = hashlib.sha256(BODY).hexdigest()
-    canonical = (
-        f"PQPAY-HMAC-SHA256\nk1\nPOST\n{TARGET}\n{NOW}\n{NONCE}\n{digest}".encode()
-    )
+    canonical = f"PQPAY-HMAC-SHA256\nk1\nPOST\n{TARGET}\n{NOW}\n{NONCE}\n{digest}".encode()
     assert canonical_request("post", TARGET, digest, NOW, NONCE, "k1") == canonical
     expected = hmac.new(SECRET, canonical, hashlib.sha256).hexdigest()
     assert headers == {

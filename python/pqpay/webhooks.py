@@ -744,9 +744,14 @@ def _any_hex_match(expected_hex: str, candidates: list[str]) -> str | None:
 def _b64decode(value: str | bytes, name: str) -> bytes:
     text = _header_text(value, name).strip()
     try:
-        return base64.b64decode(text, validate=True)
+        decoded = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise WebhookFormatError(f"{name}: expected standard base64") from None
+        decoded = None
+    # Only the canonical encoding (padded, no stray bits or extra '='), so one value has one
+    # spelling.
+    if not decoded or base64.b64encode(decoded).decode() != text:
+        raise WebhookFormatError(f"{name}: expected non-empty standard padded base64")
+    return decoded
 
 
 def _json(data: bytes, what: str) -> Any:
