@@ -47,7 +47,12 @@ impl X509RsaCertificate {
     }
 
     /// RSASSA-PKCS1-v1_5 / SHA-256; raises `InvalidSignature` on any mismatch.
-    fn verify_pkcs1_sha256(&self, py: Python<'_>, message: &[u8], signature: &[u8]) -> PyResult<()> {
+    fn verify_pkcs1_sha256(
+        &self,
+        py: Python<'_>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> PyResult<()> {
         operational()?;
         detach(py, || self.inner.verify_pkcs1_sha256(message, signature))?;
         Ok(())

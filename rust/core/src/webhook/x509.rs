@@ -316,9 +316,7 @@ fn read_time(r: &mut Reader<'_>, what: &str) -> Result<i64> {
 /// Checks that `c` is `len` bytes of digits ending in `Z` and returns its leading year digits
 /// (two for UTCTime, four for GeneralizedTime).
 fn parse_time_digits(c: &[u8], len: usize, what: &str, form: &str) -> Result<i64> {
-    let ok = c.len() == len
-        && c[len - 1] == b'Z'
-        && c[..len - 1].iter().all(u8::is_ascii_digit);
+    let ok = c.len() == len && c[len - 1] == b'Z' && c[..len - 1].iter().all(u8::is_ascii_digit);
     if !ok {
         return Err(Error::Encoding(format!(
             "{what}: expected {form} ({len} characters, UTC with seconds)"
