@@ -1,6 +1,11 @@
 """Payment-provider webhook verification: Stripe, Coinbase Commerce, PayPal, PhonePe, Razorpay
 and Adyen, exactly as each provider signs its callbacks.
 
+The Coinbase CDP scheme (Hook0's ``X-Hook0-Signature``) has its own
+:func:`verify_coinbase_cdp`, PhonePe's v2 ``Authorization`` scheme :func:`verify_phonepe_v2`,
+Razorpay's Checkout callback :func:`verify_razorpay_payment`, Adyen's raw-body header variant
+:func:`verify_adyen_hmac_header`.
+
 Every verifier takes the **raw request body** (bytes, before any JSON parsing), the provider's
 header value(s), the secret or certificate, and keyword options: ``now`` (seconds since the
 epoch; defaults to the clock), ``store`` (a :class:`~pqpay.replay.SeenNonceStore` for replay
@@ -26,6 +31,7 @@ provider           remembered key                         until
 =================  =====================================  ==================================
 Stripe             event ``id`` (else ``t`` + signature)  ``t + tolerance``
 Coinbase Commerce  ``event.id``                           ``now + replay_ttl``
+Coinbase CDP       body ``id`` (else the signature)       ``t + tolerance``
 PayPal             ``PAYPAL-TRANSMISSION-ID``             ``transmission_time + tolerance``
 PhonePe v1         the X-VERIFY checksum                  ``now + replay_ttl``
 PhonePe v2         SHA-256 of the body                    ``now + replay_ttl``
@@ -34,9 +40,9 @@ Adyen              ``pspReference:eventCode:success``     ``now + replay_ttl``
 Adyen (header)     the signature                          ``now + replay_ttl``
 =================  =====================================  ==================================
 
-Schemes with a signed timestamp (Stripe, PayPal) need remember an id only while the
-timestamp is acceptable; the others have no timestamp, so a replay is only caught while the
-store remembers it (``replay_ttl``, three days by default, matching the providers' retry
+Schemes with a signed timestamp (Stripe, Coinbase CDP, PayPal) need to remember an id only
+while the timestamp is acceptable; the others sign no timestamp, so a replay is caught only
+while the store remembers it (``replay_ttl``, three days by default, matching the providers' retry
 periods). Remembering is at-most-once: an id is stored as soon as it verifies, so a handler
 that fails afterwards sees the provider's retry rejected as a replay. Handlers that need
 at-least-once processing should deduplicate on :attr:`WebhookEvent.event_id` inside their own
@@ -107,6 +113,7 @@ __all__ = [
     "verify_adyen",
     "verify_adyen_hmac_header",
     "verify_coinbase",
+    "verify_coinbase_cdp",
     "verify_paypal",
     "verify_phonepe",
     "verify_phonepe_v2",
@@ -128,6 +135,7 @@ PAYPAL_CERT_HOSTS: Final = frozenset(
 
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 _DIGITS = re.compile(r"[0-9]{1,12}")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 @dataclass(frozen=True)
@@ -297,6 +305,74 @@ def verify_coinbase(
         raise WebhookFormatError("Coinbase Commerce webhook body: no event.id string")
     _remember(store, f"coinbase:event:{event_id}", now + _ttl(replay_ttl), now)
     return WebhookEvent("coinbase", event_id, payload, body)
+
+
+def verify_coinbase_cdp(
+    body: bytes,
+    signature_header: str | bytes,
+    headers: Mapping[str, str],
+    secret: str | bytes,
+    *,
+    tolerance: float = STRIPE_DEFAULT_TOLERANCE,
+    now: float | None = None,
+    store: SeenNonceStore | None = None,
+) -> WebhookEvent:
+    """Verifies a Coinbase CDP webhook (delivered by Hook0):
+    ``X-Hook0-Signature: t=<unix>,h=<space-separated header names>,v1=<hex>`` with
+    ``v1 = hex(HMAC-SHA256(secret, t + "." + names + "." + values joined by "." + "." + body))``.
+
+    ``headers`` are the received request headers (looked up case-insensitively, in the order
+    ``h`` names them). Only ``v1`` is accepted (the older ``v0`` covers no headers). ``t``
+    must lie within ``tolerance`` seconds of ``now``; deduplicates on the body's ``id`` (else
+    the signature) until ``t + tolerance``.
+    """
+    body = as_bytes(body, "body")
+    key = _secret_bytes(secret, "Coinbase CDP webhook secret")
+    now = resolve_now(now)
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping, not {type(headers).__name__}")
+    text = _header_text(signature_header, "X-Hook0-Signature")
+    fields: dict[str, str] = {}
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or name in fields:
+            raise WebhookFormatError(
+                "X-Hook0-Signature: expected distinct comma-separated key=value items"
+            )
+        fields[name] = value
+    timestamp_text, names_text, given = fields.get("t"), fields.get("h", ""), fields.get("v1")
+    if timestamp_text is None or not _DIGITS.fullmatch(timestamp_text):
+        raise WebhookFormatError("X-Hook0-Signature: t must be 1 to 12 decimal digits")
+    if given is None:
+        raise WebhookFormatError("X-Hook0-Signature: no v1 signature")
+    if not _HEX64.fullmatch(given):
+        raise WebhookFormatError("X-Hook0-Signature: v1 must be 64 hex digits")
+    names = names_text.split(" ") if names_text else []
+    if any(not _HEADER_NAME.fullmatch(n) for n in names):
+        raise WebhookFormatError("X-Hook0-Signature: h must be space-separated header names")
+    received = {str(k).lower(): v for k, v in headers.items()}
+    values = []
+    for name in names:
+        value = received.get(name.lower())
+        if value is None:
+            raise WebhookFormatError(f"header {name} is named in X-Hook0-Signature but absent")
+        values.append(_header_text(value, name))
+    signed = f"{timestamp_text}.{' '.join(names)}.{'.'.join(values)}.".encode() + body
+    expected = hmac.new(key, signed, hashlib.sha256).hexdigest()
+    if _any_hex_match(expected, [given]) is None:
+        raise WebhookSignatureError()
+    timestamp = int(timestamp_text)
+    check_timestamp(timestamp, now=now, tolerance=tolerance, what="X-Hook0-Signature t")
+    try:
+        payload: Any = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        # Hook0 signs any payload; a non-JSON one is returned as None with its bytes.
+        payload = None
+    event_id = _str_field(payload, "id")
+    replay_key = f"coinbase-cdp:event:{event_id}" if event_id else f"coinbase-cdp:sig:{expected}"
+    _remember(store, replay_key, timestamp + tolerance, now)
+    return WebhookEvent("coinbase", event_id, payload, body, timestamp)
 
 
 # --- PayPal --------------------------------------------------------------------------------
