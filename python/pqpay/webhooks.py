@@ -354,10 +354,10 @@ def verify_coinbase_cdp(
     received = {str(k).lower(): v for k, v in headers.items()}
     values = []
     for name in names:
-        value = received.get(name.lower())
-        if value is None:
+        found = received.get(name.lower())
+        if found is None:
             raise WebhookFormatError(f"header {name} is named in X-Hook0-Signature but absent")
-        values.append(_header_text(value, name))
+        values.append(_header_text(found, name))
     signed = f"{timestamp_text}.{' '.join(names)}.{'.'.join(values)}.".encode() + body
     expected = hmac.new(key, signed, hashlib.sha256).hexdigest()
     if _any_hex_match(expected, [given]) is None:
