@@ -250,8 +250,6 @@ def mldsa_verify_prehash(
         as_bytes(context, "context"),
         as_bytes(signature, "signature"),
     )
-
-
 # --- SLH-DSA (FIPS 205) known-answer-test interfaces ------------------------------------------
 # ``randomness`` is opt_rand (n bytes: 16, 24 or 32); None gives the deterministic variant
 # (opt_rand = PK.seed). ``hash_alg`` takes the ACVP names: "SHA2-224", "SHA2-256", "SHA2-384",
