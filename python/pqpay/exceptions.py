@@ -101,7 +101,7 @@ class WebhookReplayError(WebhookError):
     acknowledge it without acting on it again.
     """
 
-    def __init__(self, message: str, key: str) -> None:
+    def __init__(self, message: str, key: str = "") -> None:
         super().__init__(message)
         self.key = key
 
