@@ -45,8 +45,8 @@ while the timestamp is acceptable; the others sign no timestamp, so a replay is 
 while the store remembers it (``replay_ttl``, three days by default, matching the providers' retry
 periods). Remembering is at-most-once: an id is stored as soon as it verifies, so a handler
 that fails afterwards sees the provider's retry rejected as a replay. Handlers that need
-at-least-once processing should deduplicate on :attr:`WebhookEvent.event_id` inside their own
-database transaction instead (and pass no store, or a store keyed on their commit).
+at-least-once processing should pass no store and deduplicate on
+:attr:`WebhookEvent.event_id` inside the database transaction that records the event.
 
 Caveats the provider schemes impose (documented, not fixable here):
 
