@@ -24,8 +24,15 @@ from pqpay.exceptions import (
     PqpayError,
     RandomnessError,
     SealedKeyError,
+    ReplayStoreFull,
     SelfTestFailure,
     UnsupportedAlgorithm,
+    WebhookCertificateError,
+    WebhookError,
+    WebhookFormatError,
+    WebhookReplayError,
+    WebhookSignatureError,
+    WebhookTimestampError,
 )
 
 VALUE_ERRORS = [
@@ -35,6 +42,7 @@ VALUE_ERRORS = [
     CanonicalizationError,
     FloatNotAllowed,
 ]
+VALUE_ERRORS = [InvalidKey, InvalidCiphertext, EncodingError, WebhookFormatError]
 NOT_VALUE_ERRORS = [
     UnsupportedAlgorithm,
     InvalidSignature,
@@ -50,6 +58,13 @@ NOT_VALUE_ERRORS = [
     KeyNotFound,
     SealedKeyError,
     KeyRetired,
+    # Signed requests (pqpay.webhooks, pqpay.request_signing) and their replay store.
+    WebhookError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+    WebhookReplayError,
+    WebhookCertificateError,
+    ReplayStoreFull,
 ]
 
 
@@ -115,3 +130,17 @@ def test_unsupported_algorithm_name_from_the_native_layer() -> None:
 
     with pytest.raises(UnsupportedAlgorithm):
         _native.KemPrivateKey.from_seed("ML-KEM-2048", bytes(64))
+
+
+def test_webhook_errors_share_a_base_and_signature_failures_are_invalid_signature() -> None:
+    for exc in (
+        WebhookFormatError,
+        WebhookSignatureError,
+        WebhookTimestampError,
+        WebhookReplayError,
+        WebhookCertificateError,
+    ):
+        assert issubclass(exc, WebhookError)
+    assert issubclass(WebhookSignatureError, InvalidSignature)
+    assert not issubclass(ReplayStoreFull, WebhookError)
+    assert WebhookReplayError("seen", key="stripe:event:1").key == "stripe:event:1"

@@ -21,8 +21,15 @@ __all__ = [
     "PqpayError",
     "RandomnessError",
     "SealedKeyError",
+    "ReplayStoreFull",
     "SelfTestFailure",
     "UnsupportedAlgorithm",
+    "WebhookCertificateError",
+    "WebhookError",
+    "WebhookFormatError",
+    "WebhookReplayError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
 ]
 
 
@@ -115,3 +122,44 @@ class SealedKeyError(HSMError):
 class KeyRetired(HSMError):
     """A superseded key version was asked to sign; after a rotation only the newest version
     signs, older ones keep verifying (and decapsulating)."""
+# --- signed inbound requests: provider webhooks (pqpay.webhooks) and HMAC-signed API calls
+# (pqpay.request_signing). One class per failure kind, so a handler can answer each
+# differently (e.g. acknowledge a replayed event, refuse a forged one); all share WebhookError.
+
+
+class WebhookError(PqpayError):
+    """A signed request (provider webhook or HMAC-signed API call) was rejected."""
+
+
+class WebhookFormatError(WebhookError, ValueError):
+    """A signature header or body was malformed (missing field, bad hex/base64, bad JSON)."""
+
+
+class WebhookSignatureError(WebhookError, InvalidSignature):
+    """No signature matched. Carries no detail, on purpose (also an ``InvalidSignature``)."""
+
+
+class WebhookTimestampError(WebhookError):
+    """The signed timestamp lies outside the accepted window (too old or too far ahead)."""
+
+
+class WebhookReplayError(WebhookError):
+    """A correctly signed request was seen before. ``key`` is the replay-store key.
+
+    For webhooks this usually means a provider's redelivery of an event already handled:
+    acknowledge it without acting on it again.
+    """
+
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class WebhookCertificateError(WebhookError):
+    """The certificate given for an RSA-signed webhook (PayPal) cannot be used: malformed,
+    not an RSA key of 2048 to 8192 bits, or outside its validity period at ``now``."""
+
+
+class ReplayStoreFull(PqpayError):
+    """The in-memory replay store holds its maximum number of unexpired ids and refuses more
+    (it never forgets a live id, which would let that request be replayed)."""

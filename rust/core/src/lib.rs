@@ -7,7 +7,8 @@
 //! - [`groth16`]: Groth16 verification over BN254 and BLS12-381 (snarkjs, arkworks encodings);
 //! - [`merkle`]: RFC 9162 Merkle trees (roots, proofs, proof plans, the compact tree);
 //! - [`encoding`]: PKCS#8 / SubjectPublicKeyInfo DER and PEM for KEM and signature keys;
-//! - [`selftest`]: the power-on known-answer tests.
+//! - [`selftest`]: the power-on known-answer tests;
+//! - [`webhook`]: X.509 RSA keys and SHA256withRSA verification for provider webhooks (PayPal).
 //!
 //! Every fallible function returns [`Result`]; nothing here panics on caller input.
 #![deny(clippy::unwrap_used)]
@@ -21,5 +22,6 @@ pub mod merkle;
 pub mod rng;
 pub mod selftest;
 pub mod sig;
+pub mod webhook;
 
 pub use error::{Error, Result};

@@ -14,6 +14,7 @@ mod merkle;
 mod sig;
 mod sig_mldsa;
 mod sig_slhdsa;
+mod webhook;
 
 /// Results of the power-on self-tests: list of (name, passed, microseconds).
 #[pyfunction]
@@ -66,6 +67,8 @@ mod _native {
         slhdsa_keygen_internal, slhdsa_sign_internal, slhdsa_sign_prehash, slhdsa_sign_pure,
         slhdsa_verify_internal, slhdsa_verify_prehash,
     };
+    #[pymodule_export]
+    use super::webhook::X509RsaCertificate;
     #[pymodule_export]
     use super::{power_on_selftest, run_selftests};
 

@@ -1,0 +1,179 @@
+"""Replay protection shared by :mod:`pqpay.webhooks` and :mod:`pqpay.request_signing`.
+
+Two pieces:
+
+* a :class:`SeenNonceStore` remembers the ids (event ids, transmission ids, nonces, signatures)
+  of requests already accepted, each until an expiry, with one **atomic** check-and-remember
+  call, so two concurrent deliveries of the same request cannot both pass;
+* :func:`check_timestamp` enforces a timestamp window around ``now`` (past *and* future skew).
+
+:class:`MemoryNonceStore` is the in-process implementation: thread-safe, TTL-based and bounded.
+A deployment with several workers needs a shared store instead; any object with the same
+method will do, for example over Redis (``SET key 1 NX EXAT expires_at`` returns whether the
+key was new)::
+
+    class RedisNonceStore:
+        def __init__(self, redis): self.redis = redis
+        def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
+            if expires_at <= now:
+                return True
+            name = "pqpay:seen:" + key
+            return bool(self.redis.set(name, b"1", nx=True, exat=int(expires_at) + 1))
+
+Times are seconds since the Unix epoch (``time.time()``); every function takes the caller's
+``now`` so tests (and callers with their own clock) stay deterministic.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import threading
+import time
+from typing import Protocol, runtime_checkable
+
+from pqpay.exceptions import ReplayStoreFull, WebhookTimestampError
+
+__all__ = [
+    "DEFAULT_MAX_ENTRIES",
+    "MemoryNonceStore",
+    "SeenNonceStore",
+    "check_timestamp",
+    "resolve_now",
+]
+
+#: Default capacity of :class:`MemoryNonceStore` (ids remembered at once).
+DEFAULT_MAX_ENTRIES = 100_000
+
+
+@runtime_checkable
+class SeenNonceStore(Protocol):
+    """Remembers which request ids were already accepted."""
+
+    def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
+        """Atomically checks ``key`` and remembers it.
+
+        Returns ``True`` when ``key`` is new (or its earlier entry expired by ``now``) and
+        records it until ``expires_at``; returns ``False``, changing nothing, when ``key`` is
+        remembered and unexpired. A key whose ``expires_at`` is not after ``now`` is reported
+        new and need not be stored. Implementations must make the check and the insert one
+        atomic step (a lock, ``SET NX``, ``INSERT ... ON CONFLICT DO NOTHING``).
+        """
+        ...
+
+
+class MemoryNonceStore:
+    """A thread-safe, bounded, in-memory :class:`SeenNonceStore`.
+
+    Entries expire at their ``expires_at``; expired entries are dropped on every call. When
+    ``max_entries`` unexpired ids are held, a new id raises
+    :class:`~pqpay.exceptions.ReplayStoreFull` instead of evicting a live entry (evicting one
+    would let that request be replayed). Size it for your peak rate times your window, e.g.
+    100 requests/s with a 300 s window needs about 60,000 entries (a window either side).
+    """
+
+    __slots__ = ("_expiry", "_heap", "_lock", "_max_entries")
+
+    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+        if isinstance(max_entries, bool) or not isinstance(max_entries, int):
+            raise TypeError(f"max_entries must be an int, not {type(max_entries).__name__}")
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be at least 1, got {max_entries}")
+        self._max_entries = max_entries
+        self._lock = threading.Lock()
+        self._expiry: dict[str, float] = {}
+        # (expires_at, key) for every entry of _expiry: the next one to expire on top.
+        self._heap: list[tuple[float, str]] = []
+
+    @property
+    def max_entries(self) -> int:
+        """The most unexpired ids held at once."""
+        return self._max_entries
+
+    def __len__(self) -> int:
+        """Entries currently held (some may have expired since the last call)."""
+        with self._lock:
+            return len(self._expiry)
+
+    def __repr__(self) -> str:
+        return f"<MemoryNonceStore {len(self)}/{self._max_entries} entries>"
+
+    def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
+        """See :meth:`SeenNonceStore.check_and_remember`."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a str, not {type(key).__name__}")
+        expires_at = _finite(expires_at, "expires_at")
+        now = _finite(now, "now")
+        with self._lock:
+            self._purge(now)
+            if key in self._expiry:
+                return False
+            if expires_at <= now:
+                return True
+            if len(self._expiry) >= self._max_entries:
+                raise ReplayStoreFull(
+                    f"replay store is full: {self._max_entries} unexpired ids are held; "
+                    "raise max_entries or use a shared store"
+                )
+            self._expiry[key] = expires_at
+            heapq.heappush(self._heap, (expires_at, key))
+            return True
+
+    def _purge(self, now: float) -> None:
+        """Drops every entry whose expiry is not after ``now`` (lock held)."""
+        heap = self._heap
+        while heap and heap[0][0] <= now:
+            _, key = heapq.heappop(heap)
+            # A key is only re-added after its entry expired and was popped here, so each key
+            # has exactly one heap entry and it matches the dict.
+            del self._expiry[key]
+
+
+def resolve_now(now: float | None) -> float:
+    """``now`` as a finite float, or the current time when it is ``None``."""
+    if now is None:
+        return time.time()
+    return _finite(now, "now")
+
+
+def check_timestamp(
+    timestamp: float,
+    *,
+    now: float,
+    tolerance: float,
+    future_tolerance: float | None = None,
+    what: str = "signed timestamp",
+) -> None:
+    """Raises :class:`~pqpay.exceptions.WebhookTimestampError` unless
+    ``now - tolerance <= timestamp <= now + future_tolerance``.
+
+    ``future_tolerance`` defaults to ``tolerance``: a timestamp too far ahead is as suspect
+    as one too old (a clock skewed forward would otherwise extend the replay window).
+    """
+    tolerance = _window(tolerance, "tolerance")
+    ahead = tolerance if future_tolerance is None else _window(future_tolerance, "future_tolerance")
+    age = now - timestamp
+    if age > tolerance:
+        raise WebhookTimestampError(
+            f"{what} is {age:.0f} s old; at most {tolerance:g} s is accepted"
+        )
+    if -age > ahead:
+        raise WebhookTimestampError(
+            f"{what} is {-age:.0f} s in the future; at most {ahead:g} s of clock skew is accepted"
+        )
+
+
+def _finite(value: float, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    result = float(value)
+    if not math.isfinite(result):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return result
+
+
+def _window(value: float, name: str) -> float:
+    result = _finite(value, name)
+    if result < 0:
+        raise ValueError(f"{name} must be at least 0 seconds, got {value!r}")
+    return result
