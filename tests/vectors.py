@@ -308,6 +308,8 @@ def groth16_cases() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         [resolve(c) for c in manifest["cases"]],
         [resolve(c) for c in manifest.get("ambiguous_cases", [])],
     )
+
+
 MERKLE_DIR = "merkle"
 """transparency-dev/merkle ``testdata/{inclusion,consistency}`` (RFC 6962/9162, SHA-256)."""
 

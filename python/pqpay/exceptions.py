@@ -122,6 +122,8 @@ class SealedKeyError(HSMError):
 class KeyRetired(HSMError):
     """A superseded key version was asked to sign; after a rotation only the newest version
     signs, older ones keep verifying (and decapsulating)."""
+
+
 # --- signed inbound requests: provider webhooks (pqpay.webhooks) and HMAC-signed API calls
 # (pqpay.request_signing). One class per failure kind, so a handler can answer each
 # differently (e.g. acknowledge a replayed event, refuse a forged one); all share WebhookError.
