@@ -12,8 +12,8 @@ from typing import Any
 from pqpay import _jcs
 from pqpay._envelope import Signer
 from pqpay._util import as_bytes
-from pqpay.checkpoint import Checkpoint, parse_note
-from pqpay.exceptions import EncodingError, InvalidProof
+from pqpay.checkpoint import Checkpoint, NoteVerifier, parse_note
+from pqpay.exceptions import EncodingError, InvalidProof, InvalidSignature
 from pqpay.ledger import Ledger, VerifierKey, verify_inclusion
 from pqpay.signatures import SignaturePublicKey
 
@@ -177,6 +177,15 @@ def _count(value: Any, what: str) -> int:
     return value
 
 
+def _note_verifiers(keys: Sequence[VerifierKey] | VerifierKey) -> list[NoteVerifier]:
+    if isinstance(keys, (str, NoteVerifier)):
+        keys = [keys]
+    verifiers = [NoteVerifier.from_vkey(k) if isinstance(k, str) else k for k in keys]
+    if not verifiers:
+        raise ValueError("verify_receipt needs at least one note verifier key")
+    return verifiers
+
+
 def _note_size(note: bytes) -> int:
     text, _ = parse_note(note)
     return Checkpoint.parse(text).size
@@ -257,7 +266,8 @@ def verify_receipt(
 ) -> VerifiedReceipt:
     """Verifies a receipt without the ledger: the envelope's signature under
     ``signer_public_key``, the checkpoint's signatures under every key in ``note_verifiers``
-    (:class:`~pqpay.checkpoint.NoteVerifier` objects or vkey strings), the receipt's tree size
+    (:class:`~pqpay.checkpoint.NoteVerifier` objects or vkey strings; each must have signed,
+    other signatures are ignored), the receipt's tree size
     against the checkpoint's, and the inclusion of the envelope's leaf hash at ``index``.
 
     :param receipt: a :class:`Receipt`, or its JSON (parsed with :meth:`Receipt.from_json`).
@@ -272,14 +282,15 @@ def verify_receipt(
     if not isinstance(receipt, Receipt):
         receipt = Receipt.from_json(receipt)
     message = verify_payment_cose(signer_public_key, receipt.envelope)
+    verifiers = _note_verifiers(note_verifiers)
     cp = verify_inclusion(
-        receipt.envelope,
-        receipt.index,
-        receipt.proof,
-        receipt.checkpoint,
-        note_verifiers,
-        origin=origin,
+        receipt.envelope, receipt.index, receipt.proof, receipt.checkpoint, verifiers, origin=origin
     )
+    # verify_inclusion needs one known signature and checks every known one present; a receipt
+    # needs all of them, or stripping the ML-DSA-44 cosignature would leave Ed25519 alone.
+    present = {(sig.name, sig.key_id) for sig in parse_note(receipt.checkpoint)[1]}
+    if any((v.name, v.key_id) not in present for v in verifiers):
+        raise InvalidSignature()
     if cp.size != receipt.tree_size:
         raise InvalidProof()
     return VerifiedReceipt(message, receipt.index, cp)
