@@ -41,8 +41,8 @@ VALUE_ERRORS = [
     EncodingError,
     CanonicalizationError,
     FloatNotAllowed,
+    WebhookFormatError,
 ]
-VALUE_ERRORS = [InvalidKey, InvalidCiphertext, EncodingError, WebhookFormatError]
 NOT_VALUE_ERRORS = [
     UnsupportedAlgorithm,
     InvalidSignature,

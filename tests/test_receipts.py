@@ -514,6 +514,24 @@ def test_demo_runs(tmp_path: Path) -> None:
     assert not any(tmp_path.iterdir()), "the demo left files behind"
 
 
+def test_demo_software_fallback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without SoftHSM the payments demo runs on the software backend and says so."""
+    from pqpay import _cli_receipt
+
+    monkeypatch.setattr(_cli_receipt, "_softhsm_missing", lambda: "SoftHSM2 is not installed")
+    _cli_receipt.demo(20)
+    out = capsys.readouterr().out
+    assert "keys: software backend (SoftHSM2 is not installed)" in out
+    assert "(software)>" in out and "all 20 receipts verified" in out
+
+
+def test_issue_nothing(log: Ledger) -> None:
+    assert payments.issue_receipts(log, KEY, []) == []
+    assert log.size == 0 and log.checkpoints() == []
+
+
 def test_demo_rejects_bad_count() -> None:
     with pytest.raises(SystemExit):
         main(["demo", "--messages", "0"])

@@ -217,13 +217,15 @@ def receipts_for_envelopes(ledger: Ledger, envelopes: Iterable[bytes]) -> list[R
     and returns a receipt for each, with proofs against that checkpoint's tree.
 
     The checkpoint may cover entries other writers appended meanwhile; the proofs are for
-    its size, whatever it is.
+    its size, whatever it is. No envelopes: no checkpoint, no receipts.
 
     :raises ValueError: the ledger has no checkpoint signers.
     """
     data = [as_bytes(e, "envelope") for e in envelopes]
     if not ledger.signers:
         raise ValueError("the ledger has no signers; receipts need a signed checkpoint")
+    if not data:
+        return []
     indices = ledger.append_many(data)
     return receipts_at_checkpoint(ledger, data, indices, ledger.checkpoint())
 
