@@ -34,6 +34,20 @@ with the empty context. Verification takes the algorithm from the public key; a 
 naming another algorithm (``none`` included), like a bad signature, raises the opaque
 :class:`~pqpay.exceptions.InvalidSignature`. Malformed envelopes raise
 :class:`~pqpay.exceptions.EncodingError`.
+
+**Receipts.** :func:`issue_receipts` signs messages in one batch, appends the COSE_Sign1 bytes
+to a :class:`pqpay.ledger.Ledger` in one transaction, signs one checkpoint and returns a
+:class:`Receipt` per message: envelope, ledger index, tree size, RFC 9162 inclusion proof and
+the signed checkpoint note. :meth:`Receipt.to_json` / :meth:`Receipt.from_json` are its
+versioned JSON form (strict parsing, :class:`~pqpay.exceptions.EncodingError`), and
+:func:`verify_receipt` checks it offline, with no ledger: the envelope signature, the
+checkpoint signatures and the inclusion of the envelope's leaf hash::
+
+    receipts = payments.issue_receipts(ledger, key, messages)
+    payments.verify_receipt(receipts[0].to_json(), key.public_key(), [log_vkey])
+
+**Outbound requests.** HMAC-SHA256 request signing (:func:`sign_request`,
+:func:`verify_request`, ...) is :mod:`pqpay.request_signing`, re-exported here.
 """
 
 from __future__ import annotations
@@ -44,22 +58,51 @@ from typing import Any
 from pqpay import _cose, _jcs, _jws
 from pqpay._cose import CoseSign1
 from pqpay._envelope import ALGORITHMS, EnvelopeAlg, Signer
+from pqpay._receipt import (
+    MAX_RECEIPT_BYTES,
+    RECEIPT_FORMAT,
+    RECEIPT_VERSION,
+    Receipt,
+    VerifiedReceipt,
+    issue_receipt,
+    issue_receipts,
+    receipts_at_checkpoint,
+    receipts_for_envelopes,
+    verify_receipt,
+)
 from pqpay.exceptions import EncodingError
+from pqpay.request_signing import (
+    VerifiedRequest,
+    canonical_request,
+    sign_request,
+    verify_request,
+)
 from pqpay.signatures import SignaturePublicKey
 
 __all__ = [
     "ALGORITHMS",
+    "MAX_RECEIPT_BYTES",
     "MAX_SAFE_INTEGER",
+    "RECEIPT_FORMAT",
+    "RECEIPT_VERSION",
     "CoseSign1",
     "EnvelopeAlg",
+    "Receipt",
     "Signer",
+    "VerifiedReceipt",
+    "VerifiedRequest",
+    "canonical_request",
     "canonicalize",
     "canonicalize_json",
     "canonicalize_payment",
     "decode_cose",
+    "issue_receipt",
+    "issue_receipts",
     "jws_header",
     "parse_json",
     "parse_payment",
+    "receipts_at_checkpoint",
+    "receipts_for_envelopes",
     "sign_cose",
     "sign_cose_many",
     "sign_jws",
@@ -68,10 +111,13 @@ __all__ = [
     "sign_payment_jws",
     "sign_payments_cose",
     "sign_payments_jws",
+    "sign_request",
     "verify_cose",
     "verify_jws",
     "verify_payment_cose",
     "verify_payment_jws",
+    "verify_receipt",
+    "verify_request",
 ]
 
 MAX_SAFE_INTEGER = _jcs.MAX_SAFE_INTEGER

@@ -1,0 +1,298 @@
+"""Payment receipts: a signed payment message, its ledger inclusion proof and the signed
+checkpoint covering it, verifiable offline (re-exported by :mod:`pqpay.payments`)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pqpay import _jcs
+from pqpay._envelope import Signer
+from pqpay._util import as_bytes
+from pqpay.checkpoint import Checkpoint, NoteVerifier, parse_note
+from pqpay.exceptions import EncodingError, InvalidProof, InvalidSignature
+from pqpay.ledger import Ledger, VerifierKey, verify_inclusion
+from pqpay.signatures import SignaturePublicKey
+
+#: The ``format`` member of a serialized receipt.
+RECEIPT_FORMAT = "pqpay-receipt"
+#: The only ``version`` this release writes and reads.
+RECEIPT_VERSION = 1
+#: Largest serialized receipt accepted (the envelope and the note dominate; both are small).
+MAX_RECEIPT_BYTES = 1 << 20
+#: An RFC 9162 inclusion proof in a tree of at most 2**53 - 1 leaves has at most 53 hashes.
+MAX_PROOF_HASHES = 53
+# JSON integers are exact only up to 2**53 - 1 (I-JSON), far beyond any ledger's size.
+_MAX_SIZE = _jcs.MAX_SAFE_INTEGER
+_HASH_SIZE = 32
+_MEMBERS = frozenset({"format", "version", "envelope", "index", "tree_size", "proof", "checkpoint"})
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a gateway hands back for one payment message.
+
+    :ivar envelope: the COSE_Sign1 of the payment message (the ledger entry itself).
+    :ivar index: the entry's index in the ledger.
+    :ivar tree_size: the size of the tree the checkpoint commits to (``>= index + 1``).
+    :ivar proof: the RFC 9162 inclusion proof of the entry in that tree (32-byte hashes).
+    :ivar checkpoint: the signed checkpoint note (C2SP signed note) of that tree.
+
+    The constructor checks types and sizes only; whether the parts agree is for
+    :func:`verify_receipt`.
+    """
+
+    envelope: bytes
+    index: int
+    tree_size: int
+    proof: tuple[bytes, ...]
+    checkpoint: bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "envelope", as_bytes(self.envelope, "envelope"))
+        object.__setattr__(self, "checkpoint", as_bytes(self.checkpoint, "checkpoint"))
+        for name in ("index", "tree_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+            if not 0 <= value <= _MAX_SIZE:
+                raise ValueError(f"{name} must be in [0, 2**53 - 1], got {value}")
+        proof = tuple(as_bytes(p, "proof hash") for p in self.proof)
+        if len(proof) > MAX_PROOF_HASHES:
+            raise ValueError(f"proof has at most {MAX_PROOF_HASHES} hashes, got {len(proof)}")
+        for i, p in enumerate(proof):
+            if len(p) != _HASH_SIZE:
+                raise ValueError(f"proof hash {i} must be {_HASH_SIZE} bytes, got {len(p)}")
+        object.__setattr__(self, "proof", proof)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Receipt index={self.index} tree_size={self.tree_size} "
+            f"envelope={len(self.envelope)} bytes proof={len(self.proof)} hashes>"
+        )
+
+    def to_json(self) -> bytes:
+        """The receipt as canonical (RFC 8785) JSON, binary members in padded base64::
+
+        {"checkpoint":"...","envelope":"...","format":"pqpay-receipt","index":7,
+         "proof":["...",...],"tree_size":1000,"version":1}
+        """
+        doc = {
+            "format": RECEIPT_FORMAT,
+            "version": RECEIPT_VERSION,
+            "envelope": _b64(self.envelope),
+            "index": self.index,
+            "tree_size": self.tree_size,
+            "proof": [_b64(p) for p in self.proof],
+            "checkpoint": _b64(self.checkpoint),
+        }
+        return _jcs.canonicalize(doc)
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Receipt:
+        """Parses a receipt written by :meth:`to_json`, strictly: I-JSON, exactly the members
+        above, ``format``/``version`` as written, canonical padded base64, integers in
+        ``[0, 2**53 - 1]``, 32-byte proof hashes. It verifies nothing.
+
+        :raises EncodingError: anything else (the message names what was expected).
+        """
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        data = as_bytes(data, "receipt")
+        if len(data) > MAX_RECEIPT_BYTES:
+            raise EncodingError(f"a receipt is at most {MAX_RECEIPT_BYTES} bytes, got {len(data)}")
+        # Receipts carry no floats; payment=True refuses any number with a fraction or exponent.
+        doc = _jcs.parse(data, payment=True)
+        if not isinstance(doc, dict):
+            raise EncodingError("a receipt must be a JSON object")
+        missing = sorted(_MEMBERS - doc.keys())
+        extra = sorted(doc.keys() - _MEMBERS)
+        if missing or extra:
+            raise EncodingError(
+                f"receipt members must be exactly {sorted(_MEMBERS)}; "
+                f"missing {missing}, unexpected {extra}"
+            )
+        if doc["format"] != RECEIPT_FORMAT:
+            raise EncodingError(f"receipt format must be {RECEIPT_FORMAT!r}")
+        if type(doc["version"]) is not int or doc["version"] != RECEIPT_VERSION:
+            raise EncodingError(f"receipt version must be {RECEIPT_VERSION}")
+        index = _count(doc["index"], "index")
+        tree_size = _count(doc["tree_size"], "tree_size")
+        proof_items = doc["proof"]
+        if not isinstance(proof_items, list):
+            raise EncodingError("receipt proof must be a list of base64 strings")
+        if len(proof_items) > MAX_PROOF_HASHES:
+            raise EncodingError(
+                f"receipt proof has at most {MAX_PROOF_HASHES} hashes, got {len(proof_items)}"
+            )
+        proof = []
+        for i, item in enumerate(proof_items):
+            digest = _unb64(item, f"proof hash {i}")
+            if len(digest) != _HASH_SIZE:
+                raise EncodingError(
+                    f"receipt proof hash {i} must be {_HASH_SIZE} bytes, got {len(digest)}"
+                )
+            proof.append(digest)
+        return cls(
+            envelope=_unb64(doc["envelope"], "envelope"),
+            index=index,
+            tree_size=tree_size,
+            proof=tuple(proof),
+            checkpoint=_unb64(doc["checkpoint"], "checkpoint"),
+        )
+
+
+@dataclass(frozen=True)
+class VerifiedReceipt:
+    """What :func:`verify_receipt` proved: this payment message, signed by the given key, sits
+    at ``index`` in the log the checkpoint (signed by the given note keys) commits to."""
+
+    message: dict[str, Any]
+    index: int
+    checkpoint: Checkpoint
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(value: Any, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise EncodingError(f"receipt {what} must be a base64 string")
+    try:
+        raw = base64.b64decode(value.encode("ascii"), validate=True)
+    except (UnicodeEncodeError, binascii.Error):
+        raise EncodingError(f"receipt {what} is not valid padded base64") from None
+    if _b64(raw) != value:  # one encoding per value: no stray bits in the last character
+        raise EncodingError(f"receipt {what} is not canonical base64")
+    return raw
+
+
+def _count(value: Any, what: str) -> int:
+    if type(value) is not int or not 0 <= value <= _MAX_SIZE:
+        raise EncodingError(f"receipt {what} must be an integer in [0, 2**53 - 1]")
+    return value
+
+
+def _note_verifiers(keys: Sequence[VerifierKey] | VerifierKey) -> list[NoteVerifier]:
+    if isinstance(keys, (str, NoteVerifier)):
+        keys = [keys]
+    verifiers = [NoteVerifier.from_vkey(k) if isinstance(k, str) else k for k in keys]
+    if not verifiers:
+        raise ValueError("verify_receipt needs at least one note verifier key")
+    return verifiers
+
+
+def _note_size(note: bytes) -> int:
+    text, _ = parse_note(note)
+    return Checkpoint.parse(text).size
+
+
+def receipts_at_checkpoint(
+    ledger: Ledger, envelopes: Sequence[bytes], indices: Sequence[int], note: bytes
+) -> list[Receipt]:
+    """Receipts for envelopes already in ``ledger`` at ``indices``, with proofs against the
+    tree of the signed checkpoint ``note`` (one the ledger issued after appending them).
+
+    For gateways that append as messages arrive and checkpoint on a timer. The receipts
+    verify only if each envelope is the entry at its index.
+
+    :raises ValueError: lengths differ, or an index is not below the checkpoint's size.
+    """
+    if len(envelopes) != len(indices):
+        raise ValueError(f"{len(envelopes)} envelopes but {len(indices)} indices")
+    note = as_bytes(note, "note")
+    size = _note_size(note)
+    return [
+        Receipt(envelope, index, size, tuple(ledger.inclusion_proof(index, size)), note)
+        for envelope, index in zip(envelopes, indices, strict=True)
+    ]
+
+
+def receipts_for_envelopes(ledger: Ledger, envelopes: Iterable[bytes]) -> list[Receipt]:
+    """Appends signed envelopes to ``ledger`` in one durable transaction, signs one checkpoint
+    and returns a receipt for each, with proofs against that checkpoint's tree.
+
+    The checkpoint may cover entries other writers appended meanwhile; the proofs are for
+    its size, whatever it is. No envelopes: no checkpoint, no receipts.
+
+    :raises ValueError: the ledger has no checkpoint signers.
+    """
+    data = [as_bytes(e, "envelope") for e in envelopes]
+    if not ledger.signers:
+        raise ValueError("the ledger has no signers; receipts need a signed checkpoint")
+    if not data:
+        return []
+    indices = ledger.append_many(data)
+    return receipts_at_checkpoint(ledger, data, indices, ledger.checkpoint())
+
+
+def issue_receipts(
+    ledger: Ledger,
+    signer: Signer,
+    messages: Iterable[Mapping[str, Any]],
+    *,
+    kid: bytes | None = None,
+) -> list[Receipt]:
+    """Signs payment messages as COSE_Sign1 (one batch for pqpay keys), appends the envelopes
+    to ``ledger`` in one transaction, signs one checkpoint and returns one receipt per message,
+    in order.
+
+    :param signer: any signer (pqpay private key, HSM handle).
+    :raises ValueError: the ledger has no checkpoint signers.
+    :raises FloatNotAllowed: a float in a message (nothing is appended then).
+    """
+    from pqpay.payments import sign_payments_cose
+
+    if not ledger.signers:
+        raise ValueError("the ledger has no signers; receipts need a signed checkpoint")
+    return receipts_for_envelopes(ledger, sign_payments_cose(signer, messages, kid=kid))
+
+
+def issue_receipt(
+    ledger: Ledger, signer: Signer, message: Mapping[str, Any], *, kid: bytes | None = None
+) -> Receipt:
+    """:func:`issue_receipts` for one message (one append, one checkpoint)."""
+    return issue_receipts(ledger, signer, [message], kid=kid)[0]
+
+
+def verify_receipt(
+    receipt: Receipt | bytes | str,
+    signer_public_key: SignaturePublicKey,
+    note_verifiers: Sequence[VerifierKey] | VerifierKey,
+    *,
+    origin: str | None = None,
+) -> VerifiedReceipt:
+    """Verifies a receipt without the ledger: the envelope's signature under
+    ``signer_public_key``, the checkpoint's signatures under every key in ``note_verifiers``
+    (:class:`~pqpay.checkpoint.NoteVerifier` objects or vkey strings; each must have signed,
+    other signatures are ignored), the receipt's tree size
+    against the checkpoint's, and the inclusion of the envelope's leaf hash at ``index``.
+
+    :param receipt: a :class:`Receipt`, or its JSON (parsed with :meth:`Receipt.from_json`).
+    :param origin: if given, the checkpoint must name this log.
+    :raises InvalidSignature: the envelope or the checkpoint is not validly signed.
+    :raises InvalidProof: the inclusion proof, index or tree size does not match the checkpoint.
+    :raises EncodingError: malformed receipt JSON, envelope or payment message.
+    :raises ValueError: a detached envelope (a receipt's envelope carries its message).
+    """
+    from pqpay.payments import verify_payment_cose
+
+    if not isinstance(receipt, Receipt):
+        receipt = Receipt.from_json(receipt)
+    message = verify_payment_cose(signer_public_key, receipt.envelope)
+    verifiers = _note_verifiers(note_verifiers)
+    cp = verify_inclusion(
+        receipt.envelope, receipt.index, receipt.proof, receipt.checkpoint, verifiers, origin=origin
+    )
+    # verify_inclusion needs one known signature and checks every known one present; a receipt
+    # needs all of them, or stripping the ML-DSA-44 cosignature would leave Ed25519 alone.
+    present = {(sig.name, sig.key_id) for sig in parse_note(receipt.checkpoint)[1]}
+    if any((v.name, v.key_id) not in present for v in verifiers):
+        raise InvalidSignature()
+    if cp.size != receipt.tree_size:
+        raise InvalidProof()
+    return VerifiedReceipt(message, receipt.index, cp)
