@@ -43,16 +43,18 @@ def _open(args: argparse.Namespace, signers: list[checkpoint.NoteSigner] | None 
 
 
 def _private_key(path: str, cls: type[Any], what: str) -> Any:
+    """Loads a PEM private key of class ``cls``; ``what`` names it ("an Ed25519")."""
     key = serialization.load_pem_private_key(Path(path).read_bytes())
     if not isinstance(key, cls):
-        raise SystemExit(f"{path}: expected an {what} private key, got {type(key).__name__}")
+        raise SystemExit(f"{path}: expected {what} private key, got {type(key).__name__}")
     return key
 
 
 def _public_key(path: str, cls: type[Any], what: str) -> Any:
+    """Loads a PEM public key of class ``cls``; ``what`` names it ("an Ed25519")."""
     key = serialization.load_pem_public_key(Path(path).read_bytes())
     if not isinstance(key, cls):
-        raise SystemExit(f"{path}: expected an {what} public key, got {type(key).__name__}")
+        raise SystemExit(f"{path}: expected {what} public key, got {type(key).__name__}")
     return key
 
 
@@ -98,10 +100,10 @@ def _append(args: argparse.Namespace) -> int:
 def _note_signers(args: argparse.Namespace) -> list[checkpoint.NoteSigner]:
     signers: list[checkpoint.NoteSigner] = []
     if args.key:
-        key = _private_key(args.key, signatures.Ed25519PrivateKey, "Ed25519")
+        key = _private_key(args.key, signatures.Ed25519PrivateKey, "an Ed25519")
         signers.append(checkpoint.Ed25519NoteSigner(args.key_name or args.origin, key))
     if args.cosign_key:
-        key = _private_key(args.cosign_key, signatures.MLDSA44PrivateKey, "ML-DSA-44")
+        key = _private_key(args.cosign_key, signatures.MLDSA44PrivateKey, "an ML-DSA-44")
         signers.append(checkpoint.MLDSA44Cosigner(args.cosigner_name or args.origin, key))
     if not signers:
         raise SystemExit("checkpoint needs --key (Ed25519) and/or --cosign-key (ML-DSA-44)")
@@ -173,13 +175,13 @@ def _verifier_keys(args: argparse.Namespace) -> list[ledger.VerifierKey]:
             raise SystemExit(
                 "--public-key needs --name (the key name in the notes, often the origin)"
             )
-        pk = _public_key(args.public_key, signatures.Ed25519PublicKey, "Ed25519")
+        pk = _public_key(args.public_key, signatures.Ed25519PublicKey, "an Ed25519")
         keys.append(checkpoint.NoteVerifier.from_public_key(name, pk))
     if args.cosign_public_key:
         cname = args.cosigner_name or name
         if not cname:
             raise SystemExit("--cosign-public-key needs --cosigner-name or --name")
-        pk = _public_key(args.cosign_public_key, signatures.MLDSA44PublicKey, "ML-DSA-44")
+        pk = _public_key(args.cosign_public_key, signatures.MLDSA44PublicKey, "an ML-DSA-44")
         keys.append(checkpoint.NoteVerifier.from_public_key(cname, pk))
     if not keys:
         raise SystemExit("verify needs verifier keys: --vkey, --public-key or --cosign-public-key")
@@ -239,12 +241,14 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(func: Any) -> Any:
+def _run(func: Any, command: str = "ledger") -> Any:
+    """Wraps a subcommand: usage and key-file errors print one line and exit 2."""
+
     def wrapped(args: argparse.Namespace) -> int:
         try:
             code: int = func(args)
         except (PqpayError, ValueError, OSError) as exc:
-            print(f"pqpay ledger: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"pqpay {command}: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 2
         return code
 

@@ -27,19 +27,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pqpay import _cli_ledger, checkpoint, ledger, payments, serialization, signatures
+from pqpay import _cli_ledger, checkpoint, ledger, payments, signatures
 from pqpay.exceptions import EncodingError, InvalidProof, InvalidSignature, PqpayError
 
 
-def _signature_public_key(path: str) -> signatures.SignaturePublicKey:
-    key = serialization.load_pem_public_key(Path(path).read_bytes())
-    if not isinstance(key, signatures.SignaturePublicKey):
-        raise SystemExit(f"{path}: expected a signature public key, got {type(key).__name__}")
-    return key
-
-
 def _verify(args: argparse.Namespace) -> int:
-    public_key = _signature_public_key(args.public_key)
+    public_key = _cli_ledger._public_key(
+        args.public_key, signatures.SignaturePublicKey, "a signature"
+    )
     vkeys = [checkpoint.NoteVerifier.from_vkey(v) for v in args.vkey]
     data = Path(args.receipt).read_bytes()
     try:
@@ -74,9 +69,7 @@ def _digest(message: dict[str, Any]) -> str:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    key = serialization.load_pem_private_key(Path(args.signing_key).read_bytes())
-    if not isinstance(key, signatures.SignaturePrivateKey):
-        raise SystemExit(f"{args.signing_key}: expected a signature private key")
+    key = _cli_ledger._private_key(args.signing_key, signatures.SignaturePrivateKey, "a signature")
     messages = []
     for path in args.files or ["-"]:
         stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
@@ -110,18 +103,6 @@ def _issue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(func: Any) -> Any:
-    def wrapped(args: argparse.Namespace) -> int:
-        try:
-            code: int = func(args)
-        except (PqpayError, ValueError, OSError) as exc:
-            print(f"pqpay receipt: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 2
-        return code
-
-    return wrapped
-
-
 def register(subparsers: Any) -> None:
     """Adds ``pqpay receipt ...`` to the ``pqpay`` command."""
     top = subparsers.add_parser("receipt", help="payment receipts: issue, verify offline")
@@ -134,7 +115,7 @@ def register(subparsers: Any) -> None:
         "--vkey", action="append", required=True, help="log note verifier key (repeatable)"
     )
     p.add_argument("--origin", help="require the checkpoint to name this log")
-    p.set_defaults(func=_run(_verify))
+    p.set_defaults(func=_cli_ledger._run(_verify, "receipt"))
 
     p = sub.add_parser("issue", help="sign payment messages, append them, write receipts")
     p.add_argument("files", nargs="*", help="JSON-lines payment messages (default: stdin)")
@@ -147,7 +128,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--cosign-key", help="ML-DSA-44 private key (PEM) for the cosignature")
     p.add_argument("--cosigner-name", help="the cosigner's name (default: the origin)")
     p.add_argument("--out-dir", required=True, help="directory for receipt-<index>.json")
-    p.set_defaults(func=_run(_issue))
+    p.set_defaults(func=_cli_ledger._run(_issue, "receipt"))
 
 
 # --- pqpay demo --------------------------------------------------------------------------------
