@@ -27,6 +27,7 @@ use ark_serialize::Compress;
 
 use engine::{Groth16Curve, PreparedKey, RawProof};
 
+use crate::kem::batch::map_chunks_parallel;
 use crate::{Error, Result};
 
 /// The pairing-friendly curves supported.
@@ -372,31 +373,7 @@ fn verify_chunks<E: Groth16Curve>(
     key: &PreparedKey<E>,
     items: &Parsed<'_, E>,
 ) -> Result<Vec<bool>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let chunk = items.len().div_ceil(threads).max(MIN_BATCH);
-    if items.len() <= chunk {
-        return verify_chunk(key, items);
-    }
-    let parts: Vec<Result<Vec<bool>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || verify_chunk(key, c)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::Internal("a batch worker thread failed".into())))
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(items.len());
-    for p in parts {
-        out.extend(p?);
-    }
-    Ok(out)
+    map_chunks_parallel(items, MIN_BATCH, |chunk| verify_chunk(key, chunk))
 }
 
 fn verify_chunk<E: Groth16Curve>(

@@ -2,7 +2,7 @@
 
 use super::eddsa::{ed25519_batch_equation, ed25519_prepare, Ed25519Prepared, Ed25519VerifyingKey};
 use super::{SigningKey, SigningMode, VerifyingKey};
-use crate::kem::batch::map_parallel;
+use crate::kem::batch::{map_chunks_parallel, map_parallel};
 use crate::{Error, Result};
 
 /// One item of [`verify_many`].
@@ -103,31 +103,7 @@ const MIN_BATCH: usize = 4;
 /// owner can build such a signature. Closing this would cost a torsion check per R (about a
 /// verification each), which is what batching saves.
 pub fn verify_ed25519(items: &[Ed25519Item<'_>]) -> Result<Vec<bool>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let chunk = items.len().div_ceil(threads).max(MIN_BATCH);
-    if items.len() <= chunk {
-        return verify_ed25519_chunk(items);
-    }
-    let parts: Vec<Result<Vec<bool>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || verify_ed25519_chunk(c)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::Internal("a batch worker thread failed".into())))
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(items.len());
-    for p in parts {
-        out.extend(p?);
-    }
-    Ok(out)
+    map_chunks_parallel(items, MIN_BATCH, verify_ed25519_chunk)
 }
 
 fn verify_ed25519_chunk(items: &[Ed25519Item<'_>]) -> Result<Vec<bool>> {
