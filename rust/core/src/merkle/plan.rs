@@ -184,19 +184,18 @@ impl ProofPlan {
     }
 }
 
-/// The plan of the inclusion proof of leaf `index` in the tree of `size` leaves.
-pub fn inclusion_plan(index: u64, size: u64) -> Result<ProofPlan> {
+/// The argument rule of inclusion proofs and their verification: `index < size`.
+pub(crate) fn check_index(index: u64, size: u64) -> Result<()> {
     if index >= size {
         return Err(Error::InvalidArgument(format!(
             "leaf index {index} must be less than the tree size {size}"
         )));
     }
-    Ok(nodes(index, 0, size)?.skip_first())
+    Ok(())
 }
 
-/// The plan of the consistency proof from `old_size` to `new_size` leaves
-/// (`1 <= old_size <= new_size`; equal sizes need no nodes).
-pub fn consistency_plan(old_size: u64, new_size: u64) -> Result<ProofPlan> {
+/// The argument rule of consistency proofs and their verification: `1 <= old <= new`.
+pub(crate) fn check_sizes(old_size: u64, new_size: u64) -> Result<()> {
     if old_size > new_size {
         return Err(Error::InvalidArgument(format!(
             "old tree size {old_size} must not exceed the new tree size {new_size}"
@@ -209,6 +208,19 @@ pub fn consistency_plan(old_size: u64, new_size: u64) -> Result<ProofPlan> {
                 .into(),
         ));
     }
+    Ok(())
+}
+
+/// The plan of the inclusion proof of leaf `index` in the tree of `size` leaves.
+pub fn inclusion_plan(index: u64, size: u64) -> Result<ProofPlan> {
+    check_index(index, size)?;
+    Ok(nodes(index, 0, size)?.skip_first())
+}
+
+/// The plan of the consistency proof from `old_size` to `new_size` leaves
+/// (`1 <= old_size <= new_size`; equal sizes need no nodes).
+pub fn consistency_plan(old_size: u64, new_size: u64) -> Result<ProofPlan> {
+    check_sizes(old_size, new_size)?;
     if old_size == new_size {
         return Ok(ProofPlan {
             ids: Vec::new(),

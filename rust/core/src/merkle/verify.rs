@@ -6,6 +6,7 @@
 use subtle::ConstantTimeEq;
 
 use super::hash::node_hash;
+use super::plan::{check_index, check_sizes};
 use super::Hash;
 use crate::{Error, Result};
 
@@ -37,11 +38,7 @@ pub fn verify_inclusion(
     proof: &[Hash],
     root: &Hash,
 ) -> Result<()> {
-    if index >= tree_size {
-        return Err(Error::InvalidArgument(format!(
-            "leaf index {index} must be less than the tree size {tree_size}"
-        )));
-    }
+    check_index(index, tree_size)?;
     let (mut fn_, mut sn) = (index, tree_size - 1);
     let mut r = *leaf;
     for p in proof {
@@ -69,18 +66,7 @@ pub fn verify_consistency(
     new_root: &Hash,
     proof: &[Hash],
 ) -> Result<()> {
-    if old_size > new_size {
-        return Err(Error::InvalidArgument(format!(
-            "old tree size {old_size} must not exceed the new tree size {new_size}"
-        )));
-    }
-    if old_size == 0 {
-        return Err(Error::InvalidArgument(
-            "old tree size must be at least 1 (a consistency proof from the empty tree is \
-             meaningless)"
-                .into(),
-        ));
-    }
+    check_sizes(old_size, new_size)?;
     if old_size == new_size {
         return check(proof.is_empty() & equal(old_root, new_root));
     }
