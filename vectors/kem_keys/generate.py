@@ -20,14 +20,15 @@ the cryptography_vectors package (its dk bytes are independent of pqpay's code).
 Seeds are fixed, so re-running reproduces the same files.
 """
 
-import json
 import os
+import sys
 
-import cryptography
-from cryptography.hazmat.primitives import serialization as s
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from _keyfiles import write_key_files, write_manifest  # noqa: E402
 
 # name -> (pqpay algorithm name, pyca constructor, seed)
 KEYS = {
@@ -47,50 +48,23 @@ KEYS = {
 }
 
 
-def write(name: str, data: bytes) -> None:
-    with open(os.path.join(HERE, name), "wb") as f:
-        f.write(data)
-
-
 def main() -> None:
-    manifest = {
-        "generator": "vectors/kem_keys/generate.py",
-        "pyca_cryptography_version": cryptography.__version__,
-        "keys": [],
-    }
+    rows = []
     for name, (alg, make, seed) in KEYS.items():
         key = make(seed)
         # The private key must round-trip to the seed we gave it.
         assert key.private_bytes_raw() == seed, name
-        pub = key.public_key()
-        files = {
-            "private_der": f"{name}.priv.der",
-            "private_pem": f"{name}.priv.pem",
-            "public_der": f"{name}.pub.der",
-            "public_pem": f"{name}.pub.pem",
-        }
-        nothing = s.NoEncryption()
-        write(
-            files["private_der"], key.private_bytes(s.Encoding.DER, s.PrivateFormat.PKCS8, nothing)
-        )
-        write(
-            files["private_pem"], key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, nothing)
-        )
-        spki = s.PublicFormat.SubjectPublicKeyInfo
-        write(files["public_der"], pub.public_bytes(s.Encoding.DER, spki))
-        write(files["public_pem"], pub.public_bytes(s.Encoding.PEM, spki))
-        manifest["keys"].append(
+        files = write_key_files(HERE, name, key)
+        rows.append(
             {
                 "name": name,
                 "algorithm": alg,
                 "seed": seed.hex(),
-                "public_key": pub.public_bytes_raw().hex(),
+                "public_key": key.public_key().public_bytes_raw().hex(),
                 **files,
             }
         )
-    with open(os.path.join(HERE, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    write_manifest(HERE, "vectors/kem_keys/generate.py", rows)
 
 
 if __name__ == "__main__":

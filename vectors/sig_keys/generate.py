@@ -15,14 +15,16 @@ are checked from the shared vector directory instead).
 Keys are fixed, so re-running reproduces the same files.
 """
 
-import json
 import os
+import sys
 
-import cryptography
 from cryptography.hazmat.primitives import serialization as s
 from cryptography.hazmat.primitives.asymmetric import ed448, ed25519, mldsa
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from _keyfiles import write_key_files, write_manifest  # noqa: E402
 
 # name -> (pqpay algorithm name, pyca constructor, raw private key)
 KEYS = {
@@ -47,50 +49,25 @@ KEYS = {
 }
 
 
-def write(name: str, data: bytes) -> None:
-    with open(os.path.join(HERE, name), "wb") as f:
-        f.write(data)
-
-
 def main() -> None:
-    manifest = {
-        "generator": "vectors/sig_keys/generate.py",
-        "pyca_cryptography_version": cryptography.__version__,
-        "keys": [],
-    }
+    rows = []
     for name, (alg, make, raw) in KEYS.items():
         key = make(raw)
         raw_out = key.private_bytes(s.Encoding.Raw, s.PrivateFormat.Raw, s.NoEncryption())
         assert raw_out == raw, name
-        pub = key.public_key()
-        files = {
-            "private_der": f"{name}.priv.der",
-            "private_pem": f"{name}.priv.pem",
-            "public_der": f"{name}.pub.der",
-            "public_pem": f"{name}.pub.pem",
-        }
-        nothing = s.NoEncryption()
-        write(
-            files["private_der"], key.private_bytes(s.Encoding.DER, s.PrivateFormat.PKCS8, nothing)
-        )
-        write(
-            files["private_pem"], key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, nothing)
-        )
-        spki = s.PublicFormat.SubjectPublicKeyInfo
-        write(files["public_der"], pub.public_bytes(s.Encoding.DER, spki))
-        write(files["public_pem"], pub.public_bytes(s.Encoding.PEM, spki))
-        manifest["keys"].append(
+        files = write_key_files(HERE, name, key)
+        rows.append(
             {
                 "name": name,
                 "algorithm": alg,
                 "private_key": raw.hex(),
-                "public_key": pub.public_bytes(s.Encoding.Raw, s.PublicFormat.Raw).hex(),
+                "public_key": key.public_key()
+                .public_bytes(s.Encoding.Raw, s.PublicFormat.Raw)
+                .hex(),
                 **files,
             }
         )
-    with open(os.path.join(HERE, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    write_manifest(HERE, "vectors/sig_keys/generate.py", rows)
 
 
 if __name__ == "__main__":
