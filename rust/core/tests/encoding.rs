@@ -12,6 +12,9 @@
 // Test code: failing loudly is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+use common::{alg_id, cat, tlv};
+
 use std::path::{Path, PathBuf};
 
 use pqpay_core::encoding::{
@@ -57,34 +60,6 @@ fn seed_for(alg: KemAlgorithm, salt: u8) -> Vec<u8> {
 
 fn key(alg: KemAlgorithm) -> DecapsulationKey {
     DecapsulationKey::from_seed(alg, &seed_for(alg, 3)).expect("from_seed")
-}
-
-/// DER TLV with a definite minimal length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .iter()
-            .copied()
-            .skip_while(|&b| b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend_from_slice(&bytes);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-fn cat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
-fn alg_id(oid: &[u8], params: Option<&[u8]>) -> Vec<u8> {
-    tlv(0x30, &cat(&[&tlv(0x06, oid), params.unwrap_or_default()]))
 }
 
 /// A PrivateKeyInfo / OneAsymmetricKey with the given parts.

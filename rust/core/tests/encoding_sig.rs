@@ -9,6 +9,9 @@
 // Test code: failing loudly is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+use common::{alg_id, cat, tlv};
+
 use std::path::PathBuf;
 
 use pqpay_core::encoding::sig::{
@@ -49,35 +52,6 @@ fn implemented(alg: SigAlgorithm) -> bool {
 
 fn is_mldsa(alg: SigAlgorithm) -> bool {
     alg.family() == SigFamily::MlDsa
-}
-
-/// DER TLV with a definite minimal length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes: Vec<u8> = len
-            .to_be_bytes()
-            .iter()
-            .copied()
-            .skip_while(|&b| b == 0)
-            .collect();
-        out.push(0x80 | bytes.len() as u8);
-        out.extend_from_slice(&bytes);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
-fn cat(parts: &[&[u8]]) -> Vec<u8> {
-    parts.concat()
-}
-
-fn alg_id(oid: &[u8], params: Option<&[u8]>) -> Vec<u8> {
-    let oid = tlv(0x06, oid);
-    tlv(0x30, &cat(&[&oid, params.unwrap_or_default()]))
 }
 
 /// PKCS#8 with the given version byte, AlgorithmIdentifier, privateKey contents and an

@@ -7,6 +7,9 @@
 //! `../shared/vectors` beside the work tree.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod common;
+use common::b64;
+
 use std::path::{Path, PathBuf};
 
 use pqpay_core::merkle::{
@@ -93,22 +96,6 @@ fn unhex(s: &str) -> Hash {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect();
     v.try_into().unwrap()
-}
-
-fn b64(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|&c| c != b'=') {
-        let v = ALPHABET.iter().position(|&a| a == c).expect("base64 digit") as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
 }
 
 /// Hash of a node of the reference tree.

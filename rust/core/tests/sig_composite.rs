@@ -6,6 +6,9 @@
 //! `PQPAY_SHARED_DIR/vectors`, else `../shared/vectors` beside the work tree.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod common;
+use common::b64;
+
 use std::path::PathBuf;
 
 use pqpay_core::sig::composite::{label, message_representative, PREFIX};
@@ -26,22 +29,6 @@ fn vectors_dir() -> PathBuf {
 fn read_shared(rel: &str) -> String {
     let path = vectors_dir().join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-fn b64(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|&c| c != b'=') {
-        let v = ALPHABET.iter().position(|&a| a == c).expect("base64 digit") as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
 }
 
 /// The hex value following `key:` in a messageFormatSample file, joined over wrapped lines
