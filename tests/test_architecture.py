@@ -553,55 +553,48 @@ def test_checker_accepts_a_clean_package(tmp_path: Path) -> None:
     assert all_violations(modules) == []
 
 
-def test_checker_finds_an_unassigned_module(tmp_path: Path) -> None:
-    modules = write_package(tmp_path, {"mystery.py": ""})
-    assert check_assigned(modules) == [
-        "pqpay.mystery: no layer; add it to LAYERS in tests/test_architecture.py"
-    ]
+LAZY_ONLY = "(allowed only for matplotlib, numpy, oqs, pkcs11, psycopg)"
+NATIVE_ONLY = "only primitives may, everyone else uses their public API"
+CLI_ONLY = "(only cli.* and hsm.testing print, time or spawn)"
 
-
-def test_checker_finds_a_cycle_through_a_lazy_import(tmp_path: Path) -> None:
-    modules = write_package(
-        tmp_path,
+# Each case: a tiny package and every violation that all the rules together report for it.
+VIOLATIONS = [
+    pytest.param(
+        {"mystery.py": ""},
+        ["pqpay.mystery: no layer; add it to LAYERS in tests/test_architecture.py"],
+        id="unassigned module",
+    ),
+    pytest.param(
         {
             "kem.py": "def public_bytes() -> None:\n    from pqpay import serialization\n",
             "serialization.py": "from pqpay import kem\n",
         },
-    )
-    assert check_cycles(modules) == [
-        "import cycle {pqpay.kem, pqpay.serialization}: "
-        "pqpay.kem -> pqpay.serialization (line 2); pqpay.serialization -> pqpay.kem (line 1)"
-    ]
-    assert check_lazy_imports(modules) == [
-        "pqpay.kem (line 2): imports pqpay.serialization inside a function "
-        "(allowed only for matplotlib, numpy, oqs, pkcs11, psycopg)"
-    ]
-
-
-def test_checker_finds_a_package_cycle_and_a_lazy_stdlib_import(tmp_path: Path) -> None:
-    modules = write_package(
-        tmp_path,
+        [
+            "import cycle {pqpay.kem, pqpay.serialization}: "
+            "pqpay.kem -> pqpay.serialization (line 2); pqpay.serialization -> pqpay.kem (line 1)",
+            f"pqpay.kem (line 2): imports pqpay.serialization inside a function {LAZY_ONLY}",
+        ],
+        id="cycle through a lazy pqpay import",
+    ),
+    pytest.param(
         {
             "payments/__init__.py": "from pqpay.payments.receipt import Receipt\n",
             "payments/receipt.py": (
                 "from pqpay.payments import sign\ndef f() -> None:\n    import json\n"
             ),
         },
-    )
-    assert check_cycles(modules) == [
-        "import cycle {pqpay.payments, pqpay.payments.receipt}: "
-        "pqpay.payments -> pqpay.payments.receipt (line 1); "
-        "pqpay.payments.receipt -> pqpay.payments (line 1)"
-    ]
-    assert check_lazy_imports(modules) == [
-        "pqpay.payments.receipt (line 3): imports json inside a function "
-        "(allowed only for matplotlib, numpy, oqs, pkcs11, psycopg)"
-    ]
-
-
-def test_checker_finds_an_upward_import(tmp_path: Path) -> None:
-    modules = write_package(
-        tmp_path,
+        [
+            "import cycle {pqpay.payments, pqpay.payments.receipt}: "
+            "pqpay.payments -> pqpay.payments.receipt (line 1); "
+            "pqpay.payments.receipt -> pqpay.payments (line 1)",
+            f"pqpay.payments.receipt (line 3): imports json inside a function {LAZY_ONLY}",
+            "pqpay.payments.receipt (line 1): protocols imports pqpay.payments (services), "
+            "a higher layer",
+            "pqpay.payments.receipt (line 1): verifier imports pqpay.payments (services)",
+        ],
+        id="package cycle, lazy stdlib import, verifier importing its facade",
+    ),
+    pytest.param(
         {
             "signatures.py": "",
             "checkpoint.py": "from pqpay.ledger.sqlite import SQLiteStorage\n",
@@ -609,42 +602,33 @@ def test_checker_finds_an_upward_import(tmp_path: Path) -> None:
             "ledger/sqlite.py": "from pqpay import signatures\n",
             "merkle.py": "from .checkpoint import Checkpoint\n",
         },
-    )
-    assert check_layers(modules) == [
-        "pqpay.checkpoint (line 1): protocols imports pqpay.ledger.sqlite (services), "
-        "a higher layer",
-        "pqpay.merkle (line 1): primitives imports pqpay.checkpoint (protocols), a higher layer",
-    ]
-    assert check_verifiers(modules) == [
-        "pqpay.checkpoint (line 1): verifier imports pqpay.ledger.sqlite (services)"
-    ]
-
-
-def test_checker_finds_storage_in_a_verifier(tmp_path: Path) -> None:
-    modules = write_package(tmp_path, {"anchor.py": "import sqlite3\n"})
-    assert check_verifiers(modules) == ["pqpay.anchor (line 1): verifier imports sqlite3 (storage)"]
-
-
-def test_checker_finds_native_outside_primitives(tmp_path: Path) -> None:
-    modules = write_package(
-        tmp_path,
+        [
+            "pqpay.checkpoint (line 1): protocols imports pqpay.ledger.sqlite (services), "
+            "a higher layer",
+            "pqpay.checkpoint (line 1): verifier imports pqpay.ledger.sqlite (services)",
+            "pqpay.merkle (line 1): primitives imports pqpay.checkpoint (protocols), "
+            "a higher layer",
+        ],
+        id="upward imports",
+    ),
+    pytest.param(
+        {"anchor.py": "import sqlite3\n"},
+        ["pqpay.anchor (line 1): verifier imports sqlite3 (storage)"],
+        id="database driver in a verifier",
+    ),
+    pytest.param(
         {
             "hsm/__init__.py": "",
             "hsm/handles.py": "from pqpay import _native\n",
             "webhooks/__init__.py": "import pqpay._native as n\n",
         },
-    )
-    assert check_native(modules) == [
-        "pqpay.hsm.handles (line 1): imports pqpay._native (services); "
-        "only primitives may, everyone else uses their public API",
-        "pqpay.webhooks (line 1): imports pqpay._native (protocols); "
-        "only primitives may, everyone else uses their public API",
-    ]
-
-
-def test_checker_finds_private_names(tmp_path: Path) -> None:
-    modules = write_package(
-        tmp_path,
+        [
+            f"pqpay.hsm.handles (line 1): imports pqpay._native (services); {NATIVE_ONLY}",
+            f"pqpay.webhooks (line 1): imports pqpay._native (protocols); {NATIVE_ONLY}",
+        ],
+        id="_native from a service and a protocol",
+    ),
+    pytest.param(
         {
             "serialization.py": "_SIG_PRIVATE = {}\n",
             "jose.py": "from pqpay.serialization import _SIG_PRIVATE, load_pem\n",
@@ -655,33 +639,35 @@ def test_checker_finds_private_names(tmp_path: Path) -> None:
                 "s._SIG_PRIVATE.clear()\n"
             ),
         },
-    )
-    assert sorted(check_private_names(modules)) == [
-        "pqpay.cli (line 1): imports pqpay.webhooks._common, "
-        "a private module of pqpay.webhooks, from outside it",
-        "pqpay.cli (line 3): uses pqpay.serialization._SIG_PRIVATE",
-        "pqpay.jose (line 1): imports _SIG_PRIVATE from pqpay.serialization",
-    ]
-
-
-def test_checker_finds_print_time_and_processes_outside_cli(tmp_path: Path) -> None:
-    modules = write_package(
-        tmp_path,
+        [
+            "pqpay.cli (line 1): imports pqpay.webhooks._common, "
+            "a private module of pqpay.webhooks, from outside it",
+            "pqpay.cli (line 3): uses pqpay.serialization._SIG_PRIVATE",
+            "pqpay.jose (line 1): imports _SIG_PRIVATE from pqpay.serialization",
+        ],
+        id="private names and another package's private module",
+    ),
+    pytest.param(
         {
             "hsm/__init__.py": "",
-            "hsm/pkcs11.py": "import subprocess\nprint('x')\n",
+            "hsm/pkcs11.py": "import subprocess\nprint('x')\nprint('y')\n",
             "kem.py": "import time\nimport sys\nt = time.perf_counter()\nsys.stderr.write('')\n",
             "ledger/__init__.py": "from os import system\nfrom time import perf_counter_ns\n",
         },
-    )
-    assert sorted(check_side_effects(modules)) == sorted(
-        f"{where}: {what} (only cli.* and hsm.testing print, time or spawn)"
-        for where, what in [
-            ("pqpay.hsm.pkcs11 (line 1)", "imports subprocess"),
-            ("pqpay.hsm.pkcs11 (line 2)", "calls print()"),
-            ("pqpay.kem (line 3)", "uses time.perf_counter"),
-            ("pqpay.kem (line 4)", "uses sys.stderr"),
-            ("pqpay.ledger (line 1)", "imports os.system"),
-            ("pqpay.ledger (line 2)", "imports time.perf_counter_ns"),
-        ]
-    )
+        [
+            f"pqpay.hsm.pkcs11 (line 1): imports subprocess {CLI_ONLY}",
+            f"pqpay.hsm.pkcs11 (lines 2, 3): calls print() {CLI_ONLY}",
+            f"pqpay.kem (line 3): uses time.perf_counter {CLI_ONLY}",
+            f"pqpay.kem (line 4): uses sys.stderr {CLI_ONLY}",
+            f"pqpay.ledger (line 1): imports os.system {CLI_ONLY}",
+            f"pqpay.ledger (line 2): imports time.perf_counter_ns {CLI_ONLY}",
+        ],
+        id="print, clocks and processes outside cli",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), VIOLATIONS)
+def test_checker_finds(tmp_path: Path, files: dict[str, str], expected: list[str]) -> None:
+    found = all_violations(write_package(tmp_path, files))
+    assert sorted(found, key=by_place) == sorted(expected, key=by_place)
