@@ -1,6 +1,5 @@
-"""X-Wing draft vectors, and the KEM part of the HPKE vectors in ``cryptography-vectors``.
+"""The KEM part of the HPKE vectors in ``cryptography-vectors``.
 
-* ``xwing/test-vectors.json`` (shared): seed -> pk; eseed -> ct, ss.
 * ``HPKE/hpke-pq-test-vectors.json`` (draft-ietf-hpke-pq): for every KEM pqpay implements,
   skRm -> pkRm and Decap(enc) = shared_secret. This is the only known-answer source for
   MLKEM768-P256 (0x0050) and MLKEM1024-P384 (0x0051).
@@ -16,11 +15,9 @@ from pqpay import hazmat, kem
 from tests._support.vector_sources import (
     HPKE_PQ_FILE,
     HPKE_RFC9180_FILE,
-    XWING_FILE,
     Tally,
     h,
     load_cryptography_json,
-    load_shared_json,
     source_name,
 )
 
@@ -37,22 +34,6 @@ HPKE_KEM_IDS = {
 }
 # KEMs of the HPKE files that pqpay does not implement (P-256, P-384, X448 DHKEM, P-521).
 HPKE_OTHER_KEM_IDS = {0x0010, 0x0011, 0x0012, 0x0021}
-
-
-def test_xwing_draft_vectors() -> None:
-    doc = load_shared_json(XWING_FILE)
-    tally = Tally(source_name("X-Wing draft", XWING_FILE))
-    for i, v in enumerate(doc):
-        with tally.case(f"vector #{i} seed={v['seed'][:16]}..."):
-            sk = kem.XWingPrivateKey.from_seed_bytes(h(v["seed"]))
-            assert sk.private_bytes_raw() == h(v["sk"]), "sk differs"
-            assert sk.public_key().public_bytes_raw() == h(v["pk"]), "pk differs"
-            pk = kem.XWingPublicKey.from_public_bytes(h(v["pk"]))
-            ss, ct = hazmat.encapsulate_derand(pk, h(v["eseed"]))
-            assert ct == h(v["ct"]), "ct differs"
-            assert ss == h(v["ss"]), "ss differs"
-            assert sk.decapsulate(h(v["ct"])) == h(v["ss"]), "Decapsulate differs"
-    tally.finish(expected=3)
 
 
 HPKE_PQ_COUNTS = {
