@@ -9,22 +9,19 @@ with 1 and 4 threads (the token calls are serialized; the ML-DSA work overlaps) 
 it asserts nothing about speed.
 
 Run: ``pytest benches/test_bench_hsm.py --benchmark-only --benchmark-group-by=group``
-(needs SoftHSM2 and python-pkcs11; see tests/hsm_util.py).
+(needs SoftHSM2 and python-pkcs11; see tests/_support/hsm_util.py).
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests._support import hsm_util
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-import hsm_util
 from pqpay import signatures
 from pqpay.hsm import Algorithm, KeyStore, SigningHandle
 

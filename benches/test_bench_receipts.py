@@ -25,7 +25,6 @@ Run: ``pytest benches/test_bench_receipts.py --benchmark-group-by=group`` (witho
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -33,9 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests._support import hsm_util
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-import hsm_util
 from pqpay import checkpoint, ledger, payments, signatures
 from pqpay.hsm import Algorithm
 

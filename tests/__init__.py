@@ -1,0 +1,1 @@
+"""pqpay tests: one folder per package or module of python/pqpay; helpers in ``_support``."""
