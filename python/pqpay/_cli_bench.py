@@ -930,8 +930,9 @@ def write_plot(results: list[Result], path: str, title: str) -> None:
     ax.barh(range(len(rated)), ratios, color=colors)
     ax.set_yticks(range(len(rated)), labels, fontsize=7)
     ax.invert_yaxis()
+    ax.set_xscale("log")  # 0.5x and 2x sit equally far from 1
     ax.axvline(1.0, color="black", linewidth=0.8)
-    ax.set_xlabel("pqpay median / fastest peer median (below 1: pqpay faster)")
+    ax.set_xlabel("pqpay median / fastest peer median, log scale (below 1: pqpay faster)")
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
