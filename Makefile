@@ -2,6 +2,10 @@
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip
 export PQPAY_SHARED_VECTORS ?= $(abspath ../shared/vectors)
+# The built liboqs peer (cross-checks and benchmarks), when it is beside the repository.
+ifneq ($(wildcard ../shared/peers/liboqs-0.16.0/lib/liboqs.so),)
+export OQS_INSTALL_PATH ?= $(abspath ../shared/peers/liboqs-0.16.0)
+endif
 
 .PHONY: help install install-dev demo test lint rust-check python-check pytest bench
 

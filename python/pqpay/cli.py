@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from pqpay import _cli_groth16, _cli_ledger, _cli_receipt, _native, kem, signatures
+from pqpay import _cli_bench, _cli_groth16, _cli_ledger, _cli_receipt, _native, kem, signatures
 
 _T = TypeVar("_T")
 
@@ -170,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _cli_ledger.register(sub)
     _cli_receipt.register(sub)
     _cli_groth16.register(sub)
+    _cli_bench.add_parser(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code
