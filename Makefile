@@ -7,22 +7,35 @@ ifneq ($(wildcard ../shared/peers/liboqs-0.16.0/lib/liboqs.so),)
 export OQS_INSTALL_PATH ?= $(abspath ../shared/peers/liboqs-0.16.0)
 endif
 
-.PHONY: help install install-dev demo test lint rust-check python-check pytest bench
+.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check pytest bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
+system-demo: ## the Debian packages the demo needs (C toolchain, SoftHSM2), if missing
+	bash .ci/system-packages demo
+
+system-test: ## the Debian packages the tests need (also PostgreSQL, libssl3), if missing
+	bash .ci/system-packages test
+
+# One editable install (one release build of the extension) with the extras a target needs.
+MATURIN := $(PIP) install -q "maturin>=1.16,<2"
+EDITABLE := $(PIP) install -q --no-build-isolation -e
+
 install: ## build the release extension and install pqpay (editable)
-	$(PIP) install -q "maturin>=1.16,<2"
-	$(PIP) install -q --no-build-isolation -e .
+	$(MATURIN)
+	$(EDITABLE) .
 
-install-dev: install ## install pqpay plus every test, lint and benchmark dependency
-	$(PIP) install -q --no-build-isolation -e ".[dev]"
+install-dev: ## install pqpay plus every test, lint and benchmark dependency
+	$(MATURIN)
+	$(EDITABLE) ".[dev]"
 
-demo: install ## install, then walk through the whole flow
+demo: system-demo ## install pqpay with its PKCS#11 extra, then walk through the whole flow
+	$(MATURIN)
+	$(EDITABLE) ".[hsm]"
 	pqpay demo
 
-test: install-dev lint pytest ## install, then run every check: fmt, clippy, cargo test, ruff, mypy, stubtest, pytest
+test: system-test install-dev lint pytest ## install, then run every check: fmt, clippy, cargo test, ruff, mypy, stubtest, pytest
 
 lint: rust-check python-check
 
