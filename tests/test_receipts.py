@@ -545,5 +545,6 @@ def test_every_given_note_key_must_have_signed(issued: list[Receipt]) -> None:
     payments.verify_receipt(stripped, PUBLIC, VKEYS[0])  # Ed25519 alone was asked for
     with pytest.raises(InvalidSignature):  # the ML-DSA-44 cosignature was asked for too
         payments.verify_receipt(stripped, PUBLIC, VKEYS)
+    payments.verify_receipt(stripped, PUBLIC, VKEYS, require="any")  # an explicit weaker policy
     with pytest.raises(ValueError, match="at least one note verifier"):
         payments.verify_receipt(receipt, PUBLIC, [])

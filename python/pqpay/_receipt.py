@@ -12,9 +12,10 @@ from typing import Any
 from pqpay import _jcs
 from pqpay._envelope import Signer
 from pqpay._util import as_bytes
-from pqpay.checkpoint import Checkpoint, NoteVerifier, parse_note
-from pqpay.exceptions import EncodingError, InvalidProof, InvalidSignature
-from pqpay.ledger import Ledger, VerifierKey, verify_inclusion
+from pqpay.checkpoint import Checkpoint, Require, VerifierKey, parse_note
+from pqpay.checkpoint import note_verifiers as to_note_verifiers  # the parameter has its name
+from pqpay.exceptions import EncodingError, InvalidProof
+from pqpay.ledger import Ledger, verify_inclusion
 from pqpay.signatures import SignaturePublicKey
 
 #: The ``format`` member of a serialized receipt.
@@ -177,15 +178,6 @@ def _count(value: Any, what: str) -> int:
     return value
 
 
-def _note_verifiers(keys: Sequence[VerifierKey] | VerifierKey) -> list[NoteVerifier]:
-    if isinstance(keys, (str, NoteVerifier)):
-        keys = [keys]
-    verifiers = [NoteVerifier.from_vkey(k) if isinstance(k, str) else k for k in keys]
-    if not verifiers:
-        raise ValueError("verify_receipt needs at least one note verifier key")
-    return verifiers
-
-
 def _note_size(note: bytes) -> int:
     text, _ = parse_note(note)
     return Checkpoint.parse(text).size
@@ -265,16 +257,20 @@ def verify_receipt(
     note_verifiers: Sequence[VerifierKey] | VerifierKey,
     *,
     origin: str | None = None,
+    require: Require = "all",
 ) -> VerifiedReceipt:
     """Verifies a receipt without the ledger: the envelope's signature under
     ``signer_public_key``, the checkpoint's signatures under every key in ``note_verifiers``
-    (:class:`~pqpay.checkpoint.NoteVerifier` objects or vkey strings; each must have signed,
-    other signatures are ignored), the receipt's tree size
+    (:class:`~pqpay.checkpoint.NoteVerifier` objects or vkey strings; by default each must have
+    signed, other signatures are ignored), the receipt's tree size
     against the checkpoint's, and the inclusion of the envelope's leaf hash at ``index``.
 
     :param receipt: a :class:`Receipt`, or its JSON (parsed with :meth:`Receipt.from_json`).
     :param origin: if given, the checkpoint must name this log.
+    :param require: which of ``note_verifiers`` must have signed the checkpoint
+        (:func:`pqpay.checkpoint.open_note`): ``"all"`` (default), ``"any"`` or an int k.
     :raises InvalidSignature: the envelope or the checkpoint is not validly signed.
+    :raises ValueError: no note verifier key is given.
     :raises InvalidProof: the inclusion proof, index or tree size does not match the checkpoint.
     :raises EncodingError: malformed receipt JSON, envelope or payment message.
     :raises ValueError: a detached envelope (a receipt's envelope carries its message).
@@ -284,15 +280,18 @@ def verify_receipt(
     if not isinstance(receipt, Receipt):
         receipt = Receipt.from_json(receipt)
     message = verify_payment_cose(signer_public_key, receipt.envelope)
-    verifiers = _note_verifiers(note_verifiers)
+    verifiers = to_note_verifiers(note_verifiers)
+    if not verifiers:
+        raise ValueError("verify_receipt needs at least one note verifier key")
     cp = verify_inclusion(
-        receipt.envelope, receipt.index, receipt.proof, receipt.checkpoint, verifiers, origin=origin
+        receipt.envelope,
+        receipt.index,
+        receipt.proof,
+        receipt.checkpoint,
+        verifiers,
+        origin=origin,
+        require=require,
     )
-    # verify_inclusion needs one known signature and checks every known one present; a receipt
-    # needs all of them, or stripping the ML-DSA-44 cosignature would leave Ed25519 alone.
-    present = {(sig.name, sig.key_id) for sig in parse_note(receipt.checkpoint)[1]}
-    if any((v.name, v.key_id) not in present for v in verifiers):
-        raise InvalidSignature()
     if cp.size != receipt.tree_size:
         raise InvalidProof()
     return VerifiedReceipt(message, receipt.index, cp)

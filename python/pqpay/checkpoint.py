@@ -34,7 +34,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeAlias
 
 from pqpay._util import as_bytes
 from pqpay.exceptions import EncodingError, InvalidSignature, UnsupportedAlgorithm
@@ -55,10 +55,13 @@ __all__ = [
     "NoteSignature",
     "NoteSigner",
     "NoteVerifier",
+    "Require",
     "Signer",
+    "VerifierKey",
     "cosignature_timestamp",
     "cosigned_message",
     "key_id",
+    "note_verifiers",
     "open_note",
     "parse_note",
     "sign_checkpoint",
@@ -637,6 +640,24 @@ def parse_note(note: bytes) -> tuple[bytes, list[NoteSignature]]:
     return text, signatures
 
 
+VerifierKey: TypeAlias = NoteVerifier | str
+"""A :class:`NoteVerifier`, or a verifier key string (``name+hex+base64``)."""
+
+Require: TypeAlias = Literal["all", "any"] | int
+"""Which of the given verifiers must have signed a note: ``"all"`` (the default everywhere:
+every given key), ``"any"`` (at least one), or an int ``k`` (at least ``k`` of them)."""
+
+
+def note_verifiers(keys: Sequence[VerifierKey] | VerifierKey) -> list[NoteVerifier]:
+    """Normalises one verifier key, or a sequence of them, to a list of :class:`NoteVerifier`.
+
+    :raises EncodingError: a vkey string is malformed (see :meth:`NoteVerifier.from_vkey`).
+    """
+    if isinstance(keys, (str, NoteVerifier)):
+        keys = [keys]
+    return [NoteVerifier.from_vkey(k) if isinstance(k, str) else k for k in keys]
+
+
 def _verifier_map(verifiers: Sequence[NoteVerifier]) -> dict[tuple[str, bytes], NoteVerifier]:
     known: dict[tuple[str, bytes], NoteVerifier] = {}
     for v in verifiers:
@@ -649,10 +670,27 @@ def _verifier_map(verifiers: Sequence[NoteVerifier]) -> dict[tuple[str, bytes], 
     return known
 
 
+def _required_count(require: Require, known: int) -> int:
+    """How many distinct given verifiers must have signed, at least one."""
+    if require == "all":
+        return max(known, 1)
+    if require == "any":
+        return 1
+    if isinstance(require, bool) or not isinstance(require, int):
+        raise TypeError(f'require must be "all", "any" or an int, not {require!r}')
+    if not 1 <= require <= known:
+        raise ValueError(f"require={require} needs 1 <= k <= {known} (the verifiers given)")
+    return require
+
+
 def _verify_signatures(
-    text: bytes, signatures: list[NoteSignature], verifiers: Sequence[NoteVerifier]
+    text: bytes,
+    signatures: list[NoteSignature],
+    verifiers: Sequence[NoteVerifier],
+    require: Require,
 ) -> list[str]:
     known = _verifier_map(verifiers)
+    needed = _required_count(require, len(known))
     verified: list[NoteVerifier] = []
     for sig in signatures:
         verifier = known.get((sig.name, sig.key_id))
@@ -663,21 +701,30 @@ def _verify_signatures(
             raise InvalidSignature()
         if verifier not in verified:
             verified.append(verifier)
-    if not verified:
+    # "all" by default: with "any", a note stripped of its ML-DSA-44 cosignature would pass
+    # on the Ed25519 line alone (security review S-2).
+    if len(verified) < needed:
         raise InvalidSignature()
     return [v.name for v in verified]
 
 
-def open_note(note: bytes, verifiers: Sequence[NoteVerifier]) -> tuple[bytes, list[str]]:
+def open_note(
+    note: bytes, verifiers: Sequence[NoteVerifier], *, require: Require = "all"
+) -> tuple[bytes, list[str]]:
     """Verifies a signed note; returns its text and the names of the keys that signed it.
 
+    Signature lines of keys not among ``verifiers`` are ignored (c2sp.org/signed-note).
+
+    :param require: which given verifiers must have a valid signature line: ``"all"`` (the
+        default), ``"any"``, or an int ``k`` (k-of-n, ``1 <= k <= len(verifiers)``).
     :raises EncodingError: the note is malformed (see :func:`parse_note`).
-    :raises InvalidSignature: no signature from a given verifier is present, or one of them
-        does not verify.
-    :raises ValueError: two different verifiers share a name and key ID.
+    :raises InvalidSignature: fewer given verifiers signed than ``require`` asks (none at all
+        included), or one of their signatures does not verify.
+    :raises ValueError: two different verifiers share a name and key ID, or ``k`` is out of
+        range.
     """
     text, signatures = parse_note(note)
-    return text, _verify_signatures(text, signatures, verifiers)
+    return text, _verify_signatures(text, signatures, verifiers, require)
 
 
 def sign_note(text: bytes, signers: Sequence[NoteSigner]) -> bytes:
@@ -714,14 +761,17 @@ def sign_checkpoint(checkpoint: Checkpoint, signers: Sequence[NoteSigner]) -> by
     return sign_note(checkpoint.body(), signers)
 
 
-def verify_checkpoint(note: bytes, verifiers: Sequence[NoteVerifier]) -> Checkpoint:
+def verify_checkpoint(
+    note: bytes, verifiers: Sequence[NoteVerifier], *, require: Require = "all"
+) -> Checkpoint:
     """Verifies a signed checkpoint note; returns the checkpoint.
 
+    :param require: as for :func:`open_note` (default ``"all"``: every given key signed).
     :raises EncodingError: the note or its checkpoint text is malformed (checked first).
-    :raises InvalidSignature: no signature from a given verifier is present, or one of them
-        does not verify.
+    :raises InvalidSignature: fewer given verifiers signed than ``require`` asks, or one of
+        their signatures does not verify.
     """
     text, signatures = parse_note(note)
     checkpoint = Checkpoint.parse(text)
-    _verify_signatures(text, signatures, verifiers)
+    _verify_signatures(text, signatures, verifiers, require)
     return checkpoint

@@ -38,7 +38,9 @@ from pqpay._util import as_bytes
 from pqpay.checkpoint import (
     Checkpoint,
     NoteSigner,
-    NoteVerifier,
+    Require,
+    VerifierKey,
+    note_verifiers,
     sign_checkpoint,
     verify_checkpoint,
 )
@@ -53,6 +55,7 @@ __all__ = [
     "SQLiteStorage",
     "Storage",
     "StorageTransaction",
+    "VerifierKey",
     "open_storage",
     "verify_consistency",
     "verify_inclusion",
@@ -887,15 +890,6 @@ def _check_index(index: int, size: int) -> None:
 
 # --- offline verification -------------------------------------------------------------------
 
-VerifierKey = NoteVerifier | str
-"""A :class:`pqpay.checkpoint.NoteVerifier`, or a verifier key string (``name+hex+base64``)."""
-
-
-def _verifiers(keys: Sequence[VerifierKey] | VerifierKey) -> list[NoteVerifier]:
-    if isinstance(keys, (str, NoteVerifier)):
-        keys = [keys]
-    return [NoteVerifier.from_vkey(k) if isinstance(k, str) else k for k in keys]
-
 
 def _proof(proof: Sequence[bytes]) -> list[bytes]:
     out = [as_bytes(p, "proof element") for p in proof]
@@ -913,17 +907,22 @@ def verify_inclusion(
     verifier_keys: Sequence[VerifierKey] | VerifierKey,
     *,
     origin: str | None = None,
+    require: Require = "all",
 ) -> Checkpoint:
     """Checks, without the ledger, that ``entry`` sits at ``index`` in the tree a signed
     checkpoint commits to. Returns the verified checkpoint.
 
-    :param verifier_keys: the log's note verifier key(s); every known key's signature must
-        verify (unknown signatures are ignored).
+    :param verifier_keys: the log's note verifier key(s) (:data:`pqpay.checkpoint.VerifierKey`);
+        signatures of other keys are ignored.
     :param origin: if given, the checkpoint must name this log.
-    :raises InvalidSignature: the note is not validly signed by a given key.
+    :param require: which given keys must have signed (:func:`pqpay.checkpoint.open_note`):
+        ``"all"`` (default), ``"any"`` or an int k.
+    :raises InvalidSignature: the note is not validly signed as ``require`` asks.
     :raises InvalidProof: the proof does not verify (or the origin differs).
     """
-    cp = verify_checkpoint(as_bytes(checkpoint_note, "checkpoint_note"), _verifiers(verifier_keys))
+    cp = verify_checkpoint(
+        as_bytes(checkpoint_note, "checkpoint_note"), note_verifiers(verifier_keys), require=require
+    )
     if origin is not None and cp.origin != origin:
         raise InvalidProof()
     path = _proof(proof)
@@ -942,17 +941,21 @@ def verify_consistency(
     new_note: bytes,
     proof: Sequence[bytes],
     verifier_keys: Sequence[VerifierKey] | VerifierKey,
+    *,
+    require: Require = "all",
 ) -> tuple[Checkpoint, Checkpoint]:
     """Checks, without the ledger, that the tree of ``new_note`` extends the one of
     ``old_note`` (same origin, old size <= new size). Returns both verified checkpoints.
 
-    :raises InvalidSignature: a note is not validly signed by a given key.
+    :param require: which given keys must have signed each note (as for
+        :func:`verify_inclusion`; default ``"all"``).
+    :raises InvalidSignature: a note is not validly signed as ``require`` asks.
     :raises InvalidProof: the proof does not verify, the origins differ, or the old checkpoint
         is larger than the new one.
     """
-    verifiers = _verifiers(verifier_keys)
-    old = verify_checkpoint(as_bytes(old_note, "old_note"), verifiers)
-    new = verify_checkpoint(as_bytes(new_note, "new_note"), verifiers)
+    verifiers = note_verifiers(verifier_keys)
+    old = verify_checkpoint(as_bytes(old_note, "old_note"), verifiers, require=require)
+    new = verify_checkpoint(as_bytes(new_note, "new_note"), verifiers, require=require)
     path = _proof(proof)
     if old.origin != new.origin or old.size > new.size:
         raise InvalidProof()
