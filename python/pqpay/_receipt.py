@@ -3,15 +3,14 @@ checkpoint covering it, verifiable offline (re-exported by :mod:`pqpay.payments`
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pqpay import _jcs
+from pqpay._b64 import decode_std, encode_std
+from pqpay._bytes import as_bytes
 from pqpay._envelope import Signer
-from pqpay._util import as_bytes
 from pqpay.checkpoint import Checkpoint, Require, VerifierKey, parse_note
 from pqpay.checkpoint import note_verifiers as to_note_verifiers  # the parameter has its name
 from pqpay.exceptions import EncodingError, InvalidProof
@@ -84,11 +83,11 @@ class Receipt:
         doc = {
             "format": RECEIPT_FORMAT,
             "version": RECEIPT_VERSION,
-            "envelope": _b64(self.envelope),
+            "envelope": encode_std(self.envelope),
             "index": self.index,
             "tree_size": self.tree_size,
-            "proof": [_b64(p) for p in self.proof],
-            "checkpoint": _b64(self.checkpoint),
+            "proof": [encode_std(p) for p in self.proof],
+            "checkpoint": encode_std(self.checkpoint),
         }
         return _jcs.canonicalize(doc)
 
@@ -131,18 +130,18 @@ class Receipt:
             )
         proof = []
         for i, item in enumerate(proof_items):
-            digest = _unb64(item, f"proof hash {i}")
+            digest = decode_std(item, f"receipt proof hash {i}")
             if len(digest) != _HASH_SIZE:
                 raise EncodingError(
                     f"receipt proof hash {i} must be {_HASH_SIZE} bytes, got {len(digest)}"
                 )
             proof.append(digest)
         return cls(
-            envelope=_unb64(doc["envelope"], "envelope"),
+            envelope=decode_std(doc["envelope"], "receipt envelope"),
             index=index,
             tree_size=tree_size,
             proof=tuple(proof),
-            checkpoint=_unb64(doc["checkpoint"], "checkpoint"),
+            checkpoint=decode_std(doc["checkpoint"], "receipt checkpoint"),
         )
 
 
@@ -154,22 +153,6 @@ class VerifiedReceipt:
     message: dict[str, Any]
     index: int
     checkpoint: Checkpoint
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(value: Any, what: str) -> bytes:
-    if not isinstance(value, str):
-        raise EncodingError(f"receipt {what} must be a base64 string")
-    try:
-        raw = base64.b64decode(value.encode("ascii"), validate=True)
-    except (UnicodeEncodeError, binascii.Error):
-        raise EncodingError(f"receipt {what} is not valid padded base64") from None
-    if _b64(raw) != value:  # one encoding per value: no stray bits in the last character
-        raise EncodingError(f"receipt {what} is not canonical base64")
-    return raw
 
 
 def _count(value: Any, what: str) -> int:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError, InvalidProof, UnsupportedAlgorithm
 
 if TYPE_CHECKING:

@@ -84,7 +84,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NoReturn
 
 from pqpay import _native
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import (
     HSMError,
     HSMUnavailable,

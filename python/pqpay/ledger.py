@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pqpay import merkle
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
 from pqpay.checkpoint import (
     Checkpoint,
     NoteSigner,

@@ -39,13 +39,11 @@ MLDSA87-ECDSA-P384-SHA512   96           2689        <= 4731
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, Self, TypeVar
+from typing import Any, ClassVar, Generic, NoReturn, Self, TypeVar
 
-from pqpay import _native
-from pqpay._util import as_bytes
-
-if TYPE_CHECKING:
-    from pqpay.serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
+from pqpay import _native, _serialization
+from pqpay._bytes import as_bytes
+from pqpay._serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
 
 __all__ = [
     "PRIVATE_KEY_CLASSES",
@@ -133,9 +131,9 @@ class SignaturePublicKey:
 
     def public_bytes(self, encoding: Encoding, format: PublicFormat) -> bytes:
         """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
-        from pqpay import serialization
-
-        return serialization.public_bytes(self, encoding, format)
+        if _serialization.is_raw_public(encoding, format):
+            return self.public_bytes_raw()
+        return _native.sig_public_key_to_spki(self._key, encoding is Encoding.PEM)
 
     def verify(self, signature: bytes, data: bytes, context: bytes = b"") -> None:
         """Verifies ``signature`` over ``data`` under ``context``.
@@ -224,13 +222,11 @@ class SignaturePrivateKey(Generic[_Pub]):
         ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
         not supported. ``mldsa_form`` picks the ML-DSA private-key CHOICE (default: seed).
         """
-        from pqpay import serialization
-
-        if encryption_algorithm is not None and type(encryption_algorithm).__name__ != (
-            "NoEncryption"
-        ):
-            raise ValueError("encrypted PKCS#8 is not supported; pass NoEncryption() or None")
-        return serialization.private_bytes(self, encoding, format, mldsa_form)
+        _serialization.check_no_encryption(encryption_algorithm)
+        if _serialization.is_raw_private(encoding, format):
+            return self.private_bytes_raw()
+        form = _serialization.mldsa_form_value(mldsa_form)
+        return _native.sig_private_key_to_pkcs8(self._key, encoding is Encoding.PEM, form)
 
     def public_key(self) -> _Pub:
         """The matching public key."""

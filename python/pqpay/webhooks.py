@@ -67,8 +67,6 @@ Caveats the provider schemes impose (documented, not fixable here):
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
 import json
@@ -81,7 +79,8 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from pqpay import _native
-from pqpay._util import as_bytes
+from pqpay._b64 import decode_std
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import (
     EncodingError,
     InvalidKey,
@@ -818,16 +817,9 @@ def _any_hex_match(expected_hex: str, candidates: list[str]) -> str | None:
 
 
 def _b64decode(value: str | bytes, name: str) -> bytes:
-    text = _header_text(value, name).strip()
-    try:
-        decoded = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        decoded = None
     # Only the canonical encoding (padded, no stray bits or extra '='), so one value has one
     # spelling.
-    if not decoded or base64.b64encode(decoded).decode() != text:
-        raise WebhookFormatError(f"{name}: expected non-empty standard padded base64")
-    return decoded
+    return decode_std(_header_text(value, name).strip(), name, WebhookFormatError, non_empty=True)
 
 
 def _json(data: bytes, what: str) -> Any:
