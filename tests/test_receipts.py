@@ -399,14 +399,14 @@ def test_receipts_from_hsm_handles(tmp_path: Path, backend: str) -> None:
 # --- re-exports -------------------------------------------------------------------------------
 
 
-def test_request_signing_reexported() -> None:
-    assert payments.sign_request is request_signing.sign_request
-    assert payments.verify_request is request_signing.verify_request
-    assert payments.canonical_request is request_signing.canonical_request
-    assert payments.VerifiedRequest is request_signing.VerifiedRequest
+def test_request_signing_lives_in_its_own_module() -> None:
+    # Issue 11's one deliberate API change: pqpay.payments no longer re-exports request signing.
+    for name in ("sign_request", "verify_request", "canonical_request", "VerifiedRequest"):
+        assert not hasattr(payments, name)
+        assert name in request_signing.__all__
     secret = b"s" * 32
-    headers = payments.sign_request("POST", "/v1/pay", b"{}", secret, key_id="k")
-    verified = payments.verify_request("POST", "/v1/pay", b"{}", headers, {"k": secret})
+    headers = request_signing.sign_request("POST", "/v1/pay", b"{}", secret, key_id="k")
+    verified = request_signing.verify_request("POST", "/v1/pay", b"{}", headers, {"k": secret})
     assert verified.key_id == "k"
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from pqpay import _jcs
 from pqpay._b64 import decode_url, encode_url
 from pqpay._bytes import as_bytes
-from pqpay._envelope import Signer, algorithm_for, public_key_of, sign_all
 from pqpay.exceptions import EncodingError, InvalidSignature
+from pqpay.interfaces import Signer
+from pqpay.payments.envelope import algorithm_for, public_key_of, sign_all
 from pqpay.signatures import SignaturePublicKey
 
 

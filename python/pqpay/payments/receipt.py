@@ -1,21 +1,34 @@
 """Payment receipts: a signed payment message, its ledger inclusion proof and the signed
-checkpoint covering it, verifiable offline (re-exported by :mod:`pqpay.payments`)."""
+checkpoint covering it, verifiable offline (re-exported by :mod:`pqpay.payments`).
+
+Pure: this module reads and verifies receipts and imports no storage; issuing them against a
+:class:`pqpay.ledger.Ledger` is :mod:`pqpay.payments.issue`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pqpay import _jcs
 from pqpay._b64 import decode_std, encode_std
 from pqpay._bytes import as_bytes
-from pqpay._envelope import Signer
-from pqpay.checkpoint import Checkpoint, Require, VerifierKey, parse_note
+from pqpay.checkpoint import Checkpoint, Require, VerifierKey
 from pqpay.checkpoint import note_verifiers as to_note_verifiers  # the parameter has its name
 from pqpay.exceptions import EncodingError, InvalidProof
-from pqpay.ledger import Ledger, verify_inclusion
+from pqpay.ledger import verify_inclusion  # the offline verifier (no storage)
+from pqpay.payments.message import verify_payment_cose
 from pqpay.signatures import SignaturePublicKey
+
+__all__ = [
+    "MAX_PROOF_HASHES",
+    "MAX_RECEIPT_BYTES",
+    "RECEIPT_FORMAT",
+    "RECEIPT_VERSION",
+    "Receipt",
+    "VerifiedReceipt",
+    "verify_receipt",
+]
 
 #: The ``format`` member of a serialized receipt.
 RECEIPT_FORMAT = "pqpay-receipt"
@@ -161,79 +174,6 @@ def _count(value: Any, what: str) -> int:
     return value
 
 
-def _note_size(note: bytes) -> int:
-    text, _ = parse_note(note)
-    return Checkpoint.parse(text).size
-
-
-def receipts_at_checkpoint(
-    ledger: Ledger, envelopes: Sequence[bytes], indices: Sequence[int], note: bytes
-) -> list[Receipt]:
-    """Receipts for envelopes already in ``ledger`` at ``indices``, with proofs against the
-    tree of the signed checkpoint ``note`` (one the ledger issued after appending them).
-
-    For gateways that append as messages arrive and checkpoint on a timer. The receipts
-    verify only if each envelope is the entry at its index.
-
-    :raises ValueError: lengths differ, or an index is not below the checkpoint's size.
-    """
-    if len(envelopes) != len(indices):
-        raise ValueError(f"{len(envelopes)} envelopes but {len(indices)} indices")
-    note = as_bytes(note, "note")
-    size = _note_size(note)
-    return [
-        Receipt(envelope, index, size, tuple(ledger.inclusion_proof(index, size)), note)
-        for envelope, index in zip(envelopes, indices, strict=True)
-    ]
-
-
-def receipts_for_envelopes(ledger: Ledger, envelopes: Iterable[bytes]) -> list[Receipt]:
-    """Appends signed envelopes to ``ledger`` in one durable transaction, signs one checkpoint
-    and returns a receipt for each, with proofs against that checkpoint's tree.
-
-    The checkpoint may cover entries other writers appended meanwhile; the proofs are for
-    its size, whatever it is. No envelopes: no checkpoint, no receipts.
-
-    :raises ValueError: the ledger has no checkpoint signers.
-    """
-    data = [as_bytes(e, "envelope") for e in envelopes]
-    if not ledger.signers:
-        raise ValueError("the ledger has no signers; receipts need a signed checkpoint")
-    if not data:
-        return []
-    indices = ledger.append_many(data)
-    return receipts_at_checkpoint(ledger, data, indices, ledger.checkpoint())
-
-
-def issue_receipts(
-    ledger: Ledger,
-    signer: Signer,
-    messages: Iterable[Mapping[str, Any]],
-    *,
-    kid: bytes | None = None,
-) -> list[Receipt]:
-    """Signs payment messages as COSE_Sign1 (one batch for pqpay keys), appends the envelopes
-    to ``ledger`` in one transaction, signs one checkpoint and returns one receipt per message,
-    in order.
-
-    :param signer: any signer (pqpay private key, HSM handle).
-    :raises ValueError: the ledger has no checkpoint signers.
-    :raises FloatNotAllowed: a float in a message (nothing is appended then).
-    """
-    from pqpay.payments import sign_payments_cose
-
-    if not ledger.signers:
-        raise ValueError("the ledger has no signers; receipts need a signed checkpoint")
-    return receipts_for_envelopes(ledger, sign_payments_cose(signer, messages, kid=kid))
-
-
-def issue_receipt(
-    ledger: Ledger, signer: Signer, message: Mapping[str, Any], *, kid: bytes | None = None
-) -> Receipt:
-    """:func:`issue_receipts` for one message (one append, one checkpoint)."""
-    return issue_receipts(ledger, signer, [message], kid=kid)[0]
-
-
 def verify_receipt(
     receipt: Receipt | bytes | str,
     signer_public_key: SignaturePublicKey,
@@ -258,8 +198,6 @@ def verify_receipt(
     :raises EncodingError: malformed receipt JSON, envelope or payment message.
     :raises ValueError: a detached envelope (a receipt's envelope carries its message).
     """
-    from pqpay.payments import verify_payment_cose
-
     if not isinstance(receipt, Receipt):
         receipt = Receipt.from_json(receipt)
     message = verify_payment_cose(signer_public_key, receipt.envelope)

@@ -1,6 +1,7 @@
 """What COSE_Sign1 and JWS share: the signer protocol and the algorithm identifiers.
 
-Identifiers (standards.md §4; ML-DSA and composites as ``pqpay.jose`` registers them for keys):
+Identifiers (the table in ``pqpay._algorithms``; ML-DSA and composites as ``pqpay.jose``
+registers them for keys):
 
 ===========================  ===================  =====  ===============================
 pqpay algorithm              JOSE ``alg``         COSE   also accepted on verification
