@@ -31,7 +31,7 @@ import math
 import threading
 import time
 
-from pqpay.exceptions import ReplayStoreFull, WebhookTimestampError
+from pqpay.exceptions import ReplayStoreFull, TimestampError
 from pqpay.interfaces import SeenNonceStore
 
 __all__ = [
@@ -127,8 +127,10 @@ def check_timestamp(
     tolerance: float,
     future_tolerance: float | None = None,
     what: str = "signed timestamp",
+    error: type[TimestampError] = TimestampError,
 ) -> None:
-    """Raises :class:`~pqpay.exceptions.WebhookTimestampError` unless
+    """Raises ``error`` (a :class:`~pqpay.exceptions.TimestampError`; the webhook verifiers
+    pass :class:`~pqpay.exceptions.WebhookTimestampError`) unless
     ``now - tolerance <= timestamp <= now + future_tolerance``.
 
     ``future_tolerance`` defaults to ``tolerance``: a timestamp too far ahead is as suspect
@@ -138,11 +140,9 @@ def check_timestamp(
     ahead = tolerance if future_tolerance is None else _window(future_tolerance, "future_tolerance")
     age = now - timestamp
     if age > tolerance:
-        raise WebhookTimestampError(
-            f"{what} is {age:.0f} s old; at most {tolerance:g} s is accepted"
-        )
+        raise error(f"{what} is {age:.0f} s old; at most {tolerance:g} s is accepted")
     if -age > ahead:
-        raise WebhookTimestampError(
+        raise error(
             f"{what} is {-age:.0f} s in the future; at most {ahead:g} s of clock skew is accepted"
         )
 

@@ -45,8 +45,14 @@ from typing import Final
 
 from pqpay._b64 import encode_url
 from pqpay._bytes import as_bytes
-from pqpay.exceptions import WebhookFormatError, WebhookReplayError, WebhookSignatureError
-from pqpay.replay import SeenNonceStore, check_timestamp, resolve_now
+from pqpay.exceptions import (
+    WebhookFormatError,
+    WebhookReplayError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+)
+from pqpay.interfaces import SeenNonceStore
+from pqpay.replay import check_timestamp, resolve_now
 
 __all__ = [
     "ALGORITHM",
@@ -204,7 +210,13 @@ def verify_request(
     if key is None or not (signature_ok and body_ok):
         raise WebhookSignatureError()
 
-    check_timestamp(timestamp, now=now, tolerance=tolerance, what=HEADER_TIMESTAMP)
+    check_timestamp(
+        timestamp,
+        now=now,
+        tolerance=tolerance,
+        what=HEADER_TIMESTAMP,
+        error=WebhookTimestampError,
+    )
     replay_key = f"request:{key_id}:{nonce}"
     if store is not None and not store.check_and_remember(replay_key, timestamp + tolerance, now):
         raise WebhookReplayError(f"nonce already used: {replay_key}", replay_key)
