@@ -69,18 +69,24 @@ def check_no_encryption(encryption_algorithm: object) -> None:
         raise ValueError("encrypted PKCS#8 is not supported; pass NoEncryption() or None")
 
 
+def _is_raw(encoding: Encoding, format: enum.Enum, raw: enum.Enum, container: enum.Enum) -> bool:
+    """True for ``Raw``/``Raw``, False for ``container`` (DER or PEM), else ValueError."""
+    if encoding is Encoding.Raw or format is raw:
+        if encoding is not Encoding.Raw or format is not raw:
+            raise ValueError("Raw encoding goes only with Raw format")
+        return True
+    if format is not container:
+        kind = "private" if isinstance(container, PrivateFormat) else "public"
+        raise ValueError(f"unsupported {kind} format {format!r}")
+    return False
+
+
 def is_raw_private(encoding: Encoding, format: PrivateFormat) -> bool:
     """True for ``Raw``/``Raw``, False for PKCS#8 (DER or PEM).
 
     :raises ValueError: ``Raw`` mixed with another value, or an unsupported format.
     """
-    if encoding is Encoding.Raw or format is PrivateFormat.Raw:
-        if encoding is not Encoding.Raw or format is not PrivateFormat.Raw:
-            raise ValueError("Raw encoding goes only with Raw format")
-        return True
-    if format is not PrivateFormat.PKCS8:
-        raise ValueError(f"unsupported private format {format!r}")
-    return False
+    return _is_raw(encoding, format, PrivateFormat.Raw, PrivateFormat.PKCS8)
 
 
 def is_raw_public(encoding: Encoding, format: PublicFormat) -> bool:
@@ -88,13 +94,7 @@ def is_raw_public(encoding: Encoding, format: PublicFormat) -> bool:
 
     :raises ValueError: ``Raw`` mixed with another value, or an unsupported format.
     """
-    if encoding is Encoding.Raw or format is PublicFormat.Raw:
-        if encoding is not Encoding.Raw or format is not PublicFormat.Raw:
-            raise ValueError("Raw encoding goes only with Raw format")
-        return True
-    if format is not PublicFormat.SubjectPublicKeyInfo:
-        raise ValueError(f"unsupported public format {format!r}")
-    return False
+    return _is_raw(encoding, format, PublicFormat.Raw, PublicFormat.SubjectPublicKeyInfo)
 
 
 def mlkem_form_value(form: Any) -> str:

@@ -14,8 +14,10 @@ from pqpay._b64 import decode_std
 from pqpay.exceptions import (
     WebhookFormatError,
     WebhookReplayError,
+    WebhookTimestampError,
 )
 from pqpay.interfaces import SeenNonceStore
+from pqpay.replay import check_timestamp
 
 __all__ = [
     "DEFAULT_REPLAY_TTL",
@@ -30,6 +32,7 @@ __all__ = [
     "remember",
     "rfc3339",
     "secret_bytes",
+    "signed_timestamp_in_window",
     "str_field",
     "ttl",
 ]
@@ -146,3 +149,8 @@ def ttl(replay_ttl: float) -> float:
 def remember(store: SeenNonceStore | None, key: str, expires_at: float, now: float) -> None:
     if store is not None and not store.check_and_remember(key, expires_at, now):
         raise WebhookReplayError(f"already seen: {key}", key)
+
+
+def signed_timestamp_in_window(timestamp: int, now: float, tolerance: float, what: str) -> None:
+    """:func:`pqpay.replay.check_timestamp`, raising the webhooks' ``WebhookTimestampError``."""
+    check_timestamp(timestamp, now=now, tolerance=tolerance, what=what, error=WebhookTimestampError)

@@ -14,10 +14,9 @@ from pqpay._bytes import as_bytes
 from pqpay.exceptions import (
     WebhookFormatError,
     WebhookSignatureError,
-    WebhookTimestampError,
 )
 from pqpay.interfaces import SeenNonceStore
-from pqpay.replay import check_timestamp, resolve_now
+from pqpay.replay import resolve_now
 from pqpay.webhooks._common import (
     DEFAULT_REPLAY_TTL,
     DIGITS,
@@ -29,6 +28,7 @@ from pqpay.webhooks._common import (
     json_body,
     remember,
     secret_bytes,
+    signed_timestamp_in_window,
     str_field,
     ttl,
 )
@@ -125,13 +125,7 @@ def verify_coinbase_cdp(
     if any_hex_match(expected, [given]) is None:
         raise WebhookSignatureError()
     timestamp = int(timestamp_text)
-    check_timestamp(
-        timestamp,
-        now=now,
-        tolerance=tolerance,
-        what="X-Hook0-Signature t",
-        error=WebhookTimestampError,
-    )
+    signed_timestamp_in_window(timestamp, now, tolerance, "X-Hook0-Signature t")
     try:
         payload: Any = json.loads(body)
     except (UnicodeDecodeError, ValueError):

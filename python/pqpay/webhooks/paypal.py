@@ -12,10 +12,9 @@ from pqpay.exceptions import (
     WebhookCertificateError,
     WebhookFormatError,
     WebhookSignatureError,
-    WebhookTimestampError,
 )
 from pqpay.interfaces import SeenNonceStore
-from pqpay.replay import check_timestamp, resolve_now
+from pqpay.replay import resolve_now
 from pqpay.webhooks._common import (
     WebhookEvent,
     b64decode,
@@ -23,6 +22,7 @@ from pqpay.webhooks._common import (
     json_body,
     remember,
     rfc3339,
+    signed_timestamp_in_window,
 )
 from pqpay.x509 import RsaCertificate
 
@@ -94,13 +94,7 @@ def verify_paypal(
         cert.verify(signature, signed)
     except InvalidSignature:
         raise WebhookSignatureError() from None
-    check_timestamp(
-        timestamp,
-        now=now,
-        tolerance=tolerance,
-        what="PAYPAL-TRANSMISSION-TIME",
-        error=WebhookTimestampError,
-    )
+    signed_timestamp_in_window(timestamp, now, tolerance, "PAYPAL-TRANSMISSION-TIME")
     payload = json_body(body, "PayPal webhook body")
     remember(store, f"paypal:transmission:{tid}", timestamp + tolerance, now)
     return WebhookEvent("paypal", tid, payload, body, timestamp)

@@ -10,10 +10,9 @@ from pqpay._bytes import as_bytes
 from pqpay.exceptions import (
     WebhookFormatError,
     WebhookSignatureError,
-    WebhookTimestampError,
 )
 from pqpay.interfaces import SeenNonceStore
-from pqpay.replay import check_timestamp, resolve_now
+from pqpay.replay import resolve_now
 from pqpay.webhooks._common import (
     DIGITS,
     WebhookEvent,
@@ -22,6 +21,7 @@ from pqpay.webhooks._common import (
     json_body,
     remember,
     secret_bytes,
+    signed_timestamp_in_window,
     str_field,
 )
 
@@ -77,13 +77,7 @@ def verify_stripe(
     if matched is None:
         raise WebhookSignatureError()
     timestamp = int(timestamp_text)
-    check_timestamp(
-        timestamp,
-        now=now,
-        tolerance=tolerance,
-        what="Stripe-Signature t",
-        error=WebhookTimestampError,
-    )
+    signed_timestamp_in_window(timestamp, now, tolerance, "Stripe-Signature t")
     payload = json_body(body, "Stripe webhook body")
     event_id = str_field(payload, "id")
     replay_key = f"stripe:event:{event_id}" if event_id else f"stripe:sig:{timestamp}:{matched}"
