@@ -31,6 +31,8 @@ from pqpay.signatures import (
 
 __all__ = [
     "MLDSA_PREHASH_ALGORITHMS",
+    "aes256gcm_open",
+    "aes256gcm_seal",
     "encapsulate_derand",
     "hpke_setup_sender_derand",
     "mldsa_expanded_bytes",
@@ -335,3 +337,34 @@ def slhdsa_verify_prehash(
 
 def _opt_bytes(randomness: bytes | None) -> bytes | None:
     return None if randomness is None else as_bytes(randomness, "randomness")
+
+
+# --- bare AES-256-GCM -----------------------------------------------------------------------
+# What pqpay.hsm's software backend seals key seeds with (the core's AEAD, no HPKE around it).
+
+
+def aes256gcm_seal(key: bytes, nonce: bytes, aad: bytes, plaintext: bytes) -> bytes:
+    """AES-256-GCM encryption: the ciphertext with its 16-byte tag appended.
+
+    A nonce must never repeat under one key. :raises ValueError: key not 32 or nonce not 12 bytes.
+    """
+    return _native.aes256gcm_seal(
+        as_bytes(key, "key"),
+        as_bytes(nonce, "nonce"),
+        as_bytes(aad, "aad"),
+        as_bytes(plaintext, "plaintext"),
+    )
+
+
+def aes256gcm_open(key: bytes, nonce: bytes, aad: bytes, ciphertext: bytes) -> bytearray:
+    """AES-256-GCM decryption, into a ``bytearray`` the caller can wipe.
+
+    :raises InvalidTag: the ciphertext, nonce or additional data was altered, or the key differs.
+    :raises ValueError: key not 32 or nonce not 12 bytes.
+    """
+    return _native.aes256gcm_open(
+        as_bytes(key, "key"),
+        as_bytes(nonce, "nonce"),
+        as_bytes(aad, "aad"),
+        as_bytes(ciphertext, "ciphertext"),
+    )
