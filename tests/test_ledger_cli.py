@@ -107,9 +107,9 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_demo_ledger_part(capsys: pytest.CaptureFixture[str]) -> None:
-    from pqpay import _cli_ledger
+    from pqpay.cli import demo
 
-    _cli_ledger.demo()
+    demo.ledger_part()
     out = capsys.readouterr().out
     assert "appended 20000 receipts" in out
     assert "verified offline against the size-20001 checkpoint" in out

@@ -518,10 +518,10 @@ def test_demo_software_fallback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without SoftHSM the payments demo runs on the software backend and says so."""
-    from pqpay import _cli_receipt
+    from pqpay.cli import demo
 
-    monkeypatch.setattr(_cli_receipt, "_softhsm_missing", lambda: "SoftHSM2 is not installed")
-    _cli_receipt.demo(20)
+    monkeypatch.setattr(demo, "softhsm_missing", lambda: "SoftHSM2 is not installed")
+    demo.payments_part(20)
     out = capsys.readouterr().out
     assert "keys: software backend (SoftHSM2 is not installed)" in out
     assert "(software)>" in out and "all 20 receipts verified" in out
