@@ -72,6 +72,15 @@ Modules: :mod:`~pqpay.hsm.record` (the stored record and its sealing AAD),
 
 from __future__ import annotations
 
+# Besides the package's own names: the exceptions and key classes hsm.py had imported stay
+# importable from pqpay.hsm, as before the split.
+from pqpay.exceptions import HSMError as HSMError
+from pqpay.exceptions import HSMUnavailable as HSMUnavailable
+from pqpay.exceptions import InvalidSignature as InvalidSignature
+from pqpay.exceptions import InvalidTag as InvalidTag
+from pqpay.exceptions import KeyNotFound as KeyNotFound
+from pqpay.exceptions import KeyRetired as KeyRetired
+from pqpay.exceptions import SealedKeyError as SealedKeyError
 from pqpay.hsm.backend import Backend
 from pqpay.hsm.handles import DecapsulationHandle, KeyHandle, SigningHandle
 from pqpay.hsm.keystore import KeyStore
@@ -80,6 +89,16 @@ from pqpay.hsm.pkcs11 import SOFTHSM_MODULE_PATHS as SOFTHSM_MODULE_PATHS
 from pqpay.hsm.pkcs11 import PKCS11Backend, find_softhsm_module
 from pqpay.hsm.record import Algorithm
 from pqpay.hsm.software import SoftwareBackend
+from pqpay.kem import KEMPublicKey as KEMPublicKey
+from pqpay.kem import MLKEM512PrivateKey as MLKEM512PrivateKey
+from pqpay.kem import MLKEM768PrivateKey as MLKEM768PrivateKey
+from pqpay.kem import MLKEM1024PrivateKey as MLKEM1024PrivateKey
+from pqpay.kem import XWingPrivateKey as XWingPrivateKey
+from pqpay.signatures import Ed25519PrivateKey as Ed25519PrivateKey
+from pqpay.signatures import Ed25519PublicKey as Ed25519PublicKey
+from pqpay.signatures import MLDSA65Ed25519PublicKey as MLDSA65Ed25519PublicKey
+from pqpay.signatures import MLDSA65PrivateKey as MLDSA65PrivateKey
+from pqpay.signatures import SignaturePublicKey as SignaturePublicKey
 
 __all__ = [
     "Algorithm",

@@ -1,0 +1,133 @@
+""":class:`SQLiteStorage`: a ledger in one SQLite file (WAL, ``synchronous=FULL``)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+
+from pqpay.ledger.storage import (
+    Node,
+    NodeId,
+    SQLStorage,
+    SQLTransaction,
+    StorageTransaction,
+    join_peaks,
+    read_head,
+)
+from pqpay.merkle import HASH_SIZE
+
+__all__ = ["SQLiteStorage"]
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+    " hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 0),"
+    " size INTEGER NOT NULL, peaks BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS checkpoints (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " size INTEGER NOT NULL, root BLOB NOT NULL, note BLOB NOT NULL)",
+)
+
+
+def _nodes(conn: sqlite3.Connection, ids: Sequence[NodeId]) -> list[bytes | None]:
+    out: list[bytes | None] = []
+    for level, idx in ids:
+        row = conn.execute(
+            "SELECT hash FROM nodes WHERE level = ? AND idx = ?", (level, idx)
+        ).fetchone()
+        out.append(None if row is None else bytes(row[0]))
+    return out
+
+
+class _SQLiteTransaction(SQLTransaction):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def head(self) -> tuple[int, list[bytes]]:
+        return read_head(self._conn, "SELECT size, peaks FROM head WHERE id = 0")
+
+    def nodes(self, ids: Sequence[NodeId]) -> list[bytes | None]:
+        return _nodes(self._conn, ids)
+
+    def write(
+        self,
+        first: int,
+        entries: Sequence[bytes],
+        leaf_hashes: bytes,
+        nodes: Sequence[Node],
+        size: int,
+        peaks: Sequence[bytes],
+    ) -> None:
+        conn = self._conn
+        # Plain INSERTs: an existing index is an integrity error, never an overwrite.
+        conn.executemany(
+            "INSERT INTO entries (idx, data) VALUES (?, ?)",
+            zip(range(first, size), entries, strict=True),
+        )
+        conn.executemany(
+            "INSERT INTO nodes (level, idx, hash) VALUES (0, ?, ?)",
+            (
+                (first + i, leaf_hashes[i * HASH_SIZE : (i + 1) * HASH_SIZE])
+                for i in range(len(entries))
+            ),
+        )
+        conn.executemany("INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
+        conn.execute("UPDATE head SET size = ?, peaks = ? WHERE id = 0", (size, join_peaks(peaks)))
+
+
+class SQLiteStorage(SQLStorage):
+    """One SQLite file in WAL mode with ``synchronous=FULL``: a returned append has been fsynced.
+
+    Several processes may open the same file; ``BEGIN IMMEDIATE`` serialises their writers
+    (waiting up to ``timeout`` seconds for the lock). One connection, shared by threads under a
+    lock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        self.path = os.fspath(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+        )
+        mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            self._conn.close()
+            raise ValueError(f"{self.path}: SQLite refused WAL mode (got {mode!r})")
+        self._conn.execute("PRAGMA synchronous = FULL")
+
+    def setup(self, origin: str) -> None:
+        with self.transaction_raw() as conn:
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            self._bind_origin(origin, self.path)
+            conn.execute("INSERT OR IGNORE INTO head (id, size, peaks) VALUES (0, 0, x'')")
+
+    @contextlib.contextmanager
+    def transaction_raw(self) -> Iterator[sqlite3.Connection]:
+        """A raw ``BEGIN IMMEDIATE`` transaction on the connection (under the lock)."""
+        with self._lock:
+            # IMMEDIATE takes the write lock before the head is read, so two writers never
+            # compute on the same head.
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[StorageTransaction]:
+        with self.transaction_raw() as conn:
+            yield _SQLiteTransaction(conn)
+
+    def nodes(self, ids: Sequence[NodeId]) -> list[bytes | None]:
+        with self._lock:
+            return _nodes(self._conn, ids)
+
+    def __repr__(self) -> str:
+        return f"SQLiteStorage({self.path!r})"
