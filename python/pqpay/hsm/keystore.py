@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from pqpay._bytes import as_bytes
 from pqpay.exceptions import HSMError, InvalidSignature, KeyNotFound
@@ -194,21 +194,12 @@ class KeyStore:
         kek_id = nonce = sealed = None
         if alg is Algorithm.ED25519:
             public = backend.ed25519_generate(handle_id, label)
-        elif alg is Algorithm.MLDSA65_ED25519:
-            mldsa = MLDSA65PrivateKey.generate()
-            seed = bytearray(mldsa.private_bytes_raw())
-            try:
-                mldsa_pk = mldsa.public_key().public_bytes_raw()
-                del mldsa
-                kek_id, nonce = backend.kek_id(), secrets.token_bytes(NONCE_LEN)
-                sealed = backend.seal(kek_id, nonce, sealing_aad(handle_id, alg, version), seed)
-            finally:
-                wipe(seed)
-            public = MLDSA65Ed25519PublicKey.join_public_key(
-                mldsa_pk, backend.ed25519_generate(handle_id, label)
-            )
         else:
-            key = KEM_PRIVATE_KEY_CLASSES[alg.value].generate()
+            key: Any = (
+                MLDSA65PrivateKey.generate()
+                if alg is Algorithm.MLDSA65_ED25519
+                else KEM_PRIVATE_KEY_CLASSES[alg.value].generate()
+            )
             seed = bytearray(key.private_bytes_raw())
             try:
                 public = key.public_key().public_bytes_raw()
@@ -217,6 +208,11 @@ class KeyStore:
                 sealed = backend.seal(kek_id, nonce, sealing_aad(handle_id, alg, version), seed)
             finally:
                 wipe(seed)
+            if alg is Algorithm.MLDSA65_ED25519:
+                # The Ed25519 half is made in the token; the record holds the composite key.
+                public = MLDSA65Ed25519PublicKey.join_public_key(
+                    public, backend.ed25519_generate(handle_id, label)
+                )
         record = Record(
             handle_id=handle_id,
             label=label,

@@ -246,17 +246,27 @@ class PKCS11Backend(Backend):
             return bytes(point)
         raise HSMError(f"token returned an Ed25519 CKA_EC_POINT of {len(point)} bytes")
 
-    def _private_key(self, session: Any, key_id: bytes) -> Any:
-        key = self._keys.get(key_id)
-        if key is None:
-            p11 = self._p11
-            key = self._find_one(
-                session,
-                {p11.Attribute.CLASS: p11.ObjectClass.PRIVATE_KEY, p11.Attribute.ID: key_id},
-                f"Ed25519 private key with id {key_id.hex()}",
+    def _cached(
+        self, cache: dict[bytes, Any], session: Any, object_class: Any, key_id: bytes, what: str
+    ) -> Any:
+        """The token object of ``object_class`` with ``CKA_ID`` ``key_id``, looked up once."""
+        obj = cache.get(key_id)
+        if obj is None:
+            attr = self._p11.Attribute
+            obj = self._find_one(
+                session, {attr.CLASS: object_class, attr.ID: key_id}, f"{what} {key_id.hex()}"
             )
-            self._keys[key_id] = key
-        return key
+            cache[key_id] = obj
+        return obj
+
+    def _private_key(self, session: Any, key_id: bytes) -> Any:
+        return self._cached(
+            self._keys,
+            session,
+            self._p11.ObjectClass.PRIVATE_KEY,
+            key_id,
+            "Ed25519 private key with id",
+        )
 
     def ed25519_sign(self, key_id: bytes, data: bytes) -> bytes:
         with self._call("Ed25519 signing") as session:
@@ -303,16 +313,13 @@ class PKCS11Backend(Backend):
             return kek_id
 
     def _kek(self, session: Any, kek_id: bytes) -> Any:
-        kek = self._keks.get(kek_id)
-        if kek is None:
-            p11 = self._p11
-            kek = self._find_one(
-                session,
-                {p11.Attribute.CLASS: p11.ObjectClass.SECRET_KEY, p11.Attribute.ID: kek_id},
-                f"key-encryption key with id {kek_id.hex()}",
-            )
-            self._keks[kek_id] = kek
-        return kek
+        return self._cached(
+            self._keks,
+            session,
+            self._p11.ObjectClass.SECRET_KEY,
+            kek_id,
+            "key-encryption key with id",
+        )
 
     def _gcm(self, nonce: bytes, aad: bytes) -> Any:
         return self._p11.GCMParams(nonce, aad)

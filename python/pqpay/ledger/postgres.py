@@ -14,10 +14,8 @@ from pqpay.ledger.storage import (
     SQLStorage,
     SQLTransaction,
     StorageTransaction,
-    join_peaks,
     read_head,
 )
-from pqpay.merkle import HASH_SIZE
 
 if TYPE_CHECKING:
     import psycopg
@@ -67,15 +65,7 @@ class _PostgresTransaction(SQLTransaction):
     def nodes(self, ids: Sequence[NodeId]) -> list[bytes | None]:
         return _nodes(self._conn, ids)
 
-    def write(
-        self,
-        first: int,
-        entries: Sequence[bytes],
-        leaf_hashes: bytes,
-        nodes: Sequence[Node],
-        size: int,
-        peaks: Sequence[bytes],
-    ) -> None:
+    def _insert(self, first: int, entries: Sequence[bytes], nodes: Sequence[Node]) -> None:
         with self._conn.cursor() as cur:
             with cur.copy("COPY entries (idx, data) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int8", "bytea"])
@@ -83,13 +73,8 @@ class _PostgresTransaction(SQLTransaction):
                     copy.write_row((first + i, data))
             with cur.copy("COPY nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(["int2", "int8", "bytea"])
-                for i in range(len(entries)):
-                    copy.write_row((0, first + i, leaf_hashes[i * HASH_SIZE : (i + 1) * HASH_SIZE]))
                 for node in nodes:
                     copy.write_row(node)
-            cur.execute(
-                "UPDATE head SET size = %s, peaks = %s WHERE id = 0", (size, join_peaks(peaks))
-            )
 
 
 class PostgresStorage(SQLStorage):

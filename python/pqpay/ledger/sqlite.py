@@ -14,10 +14,8 @@ from pqpay.ledger.storage import (
     SQLStorage,
     SQLTransaction,
     StorageTransaction,
-    join_peaks,
     read_head,
 )
-from pqpay.merkle import HASH_SIZE
 
 __all__ = ["SQLiteStorage"]
 
@@ -53,30 +51,13 @@ class _SQLiteTransaction(SQLTransaction):
     def nodes(self, ids: Sequence[NodeId]) -> list[bytes | None]:
         return _nodes(self._conn, ids)
 
-    def write(
-        self,
-        first: int,
-        entries: Sequence[bytes],
-        leaf_hashes: bytes,
-        nodes: Sequence[Node],
-        size: int,
-        peaks: Sequence[bytes],
-    ) -> None:
-        conn = self._conn
+    def _insert(self, first: int, entries: Sequence[bytes], nodes: Sequence[Node]) -> None:
         # Plain INSERTs: an existing index is an integrity error, never an overwrite.
-        conn.executemany(
+        self._conn.executemany(
             "INSERT INTO entries (idx, data) VALUES (?, ?)",
-            zip(range(first, size), entries, strict=True),
+            zip(range(first, first + len(entries)), entries, strict=True),
         )
-        conn.executemany(
-            "INSERT INTO nodes (level, idx, hash) VALUES (0, ?, ?)",
-            (
-                (first + i, leaf_hashes[i * HASH_SIZE : (i + 1) * HASH_SIZE])
-                for i in range(len(entries))
-            ),
-        )
-        conn.executemany("INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
-        conn.execute("UPDATE head SET size = ?, peaks = ? WHERE id = 0", (size, join_peaks(peaks)))
+        self._conn.executemany("INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)", nodes)
 
 
 class SQLiteStorage(SQLStorage):

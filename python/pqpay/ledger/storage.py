@@ -166,6 +166,29 @@ class SQLTransaction(StorageTransaction):
     def _sql(self, query: str) -> str:
         return query.replace("?", self._param)
 
+    def write(
+        self,
+        first: int,
+        entries: Sequence[bytes],
+        leaf_hashes: bytes,
+        nodes: Sequence[Node],
+        size: int,
+        peaks: Sequence[bytes],
+    ) -> None:
+        leaves = (
+            (0, first + i, leaf_hashes[i * HASH_SIZE : (i + 1) * HASH_SIZE])
+            for i in range(len(entries))
+        )
+        self._insert(first, entries, [*leaves, *nodes])
+        self._conn.execute(
+            self._sql("UPDATE head SET size = ?, peaks = ? WHERE id = 0"), (size, join_peaks(peaks))
+        )
+
+    @abc.abstractmethod
+    def _insert(self, first: int, entries: Sequence[bytes], nodes: Sequence[Node]) -> None:
+        """Inserts entries ``first..`` and ``nodes`` (leaf hashes included); an existing row is
+        an integrity error, never an overwrite."""
+
     def last_checkpoint(self) -> tuple[int, bytes] | None:
         row = self._conn.execute(
             "SELECT size, root FROM checkpoints ORDER BY seq DESC LIMIT 1"
