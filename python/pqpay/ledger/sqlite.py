@@ -31,14 +31,24 @@ _SCHEMA = (
 )
 
 
+# (level, idx) pairs per SELECT: 800 parameters, under the 999 of SQLite builds before 3.32.
+_NODE_BATCH = 400
+
+
 def _nodes(conn: sqlite3.Connection, ids: Sequence[NodeId]) -> list[bytes | None]:
-    out: list[bytes | None] = []
-    for level, idx in ids:
-        row = conn.execute(
-            "SELECT hash FROM nodes WHERE level = ? AND idx = ?", (level, idx)
-        ).fetchone()
-        out.append(None if row is None else bytes(row[0]))
-    return out
+    """One SELECT per batch of node ids. The CROSS JOIN keeps the id list as the outer loop, so
+    each id is a primary-key search (a row-value IN list would scan the table)."""
+    found: dict[NodeId, bytes] = {}
+    for start in range(0, len(ids), _NODE_BATCH):
+        batch = ids[start : start + _NODE_BATCH]
+        values = ", ".join(["(?, ?)"] * len(batch))  # placeholders only, never data
+        rows = conn.execute(
+            f"WITH q(level, idx) AS (VALUES {values}) SELECT n.level, n.idx, n.hash"
+            " FROM q CROSS JOIN nodes n ON n.level = q.level AND n.idx = q.idx",
+            [int(x) for node in batch for x in node],
+        ).fetchall()
+        found.update(((int(level), int(idx)), bytes(h)) for level, idx, h in rows)
+    return [found.get((int(level), int(idx))) for level, idx in ids]
 
 
 class _SQLiteTransaction(SQLTransaction):
