@@ -100,6 +100,23 @@ def timed(fn: Callable[[], _T], repeat: int = 50) -> tuple[_T, float]:
     return result, best * 1e6
 
 
+def require_policy(text: str) -> checkpoint.Require:
+    """An argparse type: ``all``, ``any`` or an int k (:data:`pqpay.checkpoint.Require`)."""
+    if text in ("all", "any"):
+        return "all" if text == "all" else "any"
+    try:
+        return positive(text)
+    except (ValueError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(
+            f"must be all, any or a count k >= 1, got {text!r}"
+        ) from None
+
+
+REQUIRE_HELP = (
+    "which given verifier keys must have signed the checkpoint: all (default), any, or a count k"
+)
+
+
 def positive(text: str) -> int:
     """An argparse type: an int of at least 1."""
     value = int(text)

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from pqpay import checkpoint, ledger, signatures
-from pqpay.cli._common import Progress, note_signers, public_key, run, write
+from pqpay.cli._common import (
+    REQUIRE_HELP,
+    Progress,
+    note_signers,
+    public_key,
+    require_policy,
+    run,
+    write,
+)
 from pqpay.exceptions import InvalidProof, InvalidSignature, LedgerCorrupted
 
 
@@ -155,7 +163,7 @@ def _verify(args: argparse.Namespace) -> int:
             if not args.old_checkpoint:
                 raise SystemExit("a consistency proof needs --old-checkpoint")
             old_note = Path(args.old_checkpoint).read_bytes()
-            old, new = ledger.verify_consistency(old_note, note, proof, keys)
+            old, new = ledger.verify_consistency(old_note, note, proof, keys, require=args.require)
             print(f"OK: {new.origin} at size {new.size} extends its checkpoint of size {old.size}")
         elif doc.get("type") == "inclusion":
             entry = (
@@ -163,7 +171,9 @@ def _verify(args: argparse.Namespace) -> int:
                 if args.entry
                 else base64.b64decode(doc["entry"], validate=True)
             )
-            cp = ledger.verify_inclusion(entry, int(doc["index"]), proof, note, keys)
+            cp = ledger.verify_inclusion(
+                entry, int(doc["index"]), proof, note, keys, require=args.require
+            )
             print(f"OK: entry {doc['index']} is in {cp.origin} at size {cp.size}")
         else:
             raise SystemExit(f"unknown proof type {doc.get('type')!r}")
@@ -232,6 +242,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--cosign-public-key", help="ML-DSA-44 public key (PEM) of the cosigner")
     p.add_argument("--name", help="the key name used in the notes (usually the origin)")
     p.add_argument("--cosigner-name", help="the cosigner's name (default: --name)")
+    p.add_argument("--require", type=require_policy, default="all", help=REQUIRE_HELP)
     p.set_defaults(func=run(_verify, "ledger"))
 
     p = with_db(sub.add_parser("audit", help="recompute the tree and check the storage"))

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from pqpay import checkpoint, ledger, payments, signatures
-from pqpay.cli._common import note_signers, private_key, public_key, run
+from pqpay.cli._common import (
+    REQUIRE_HELP,
+    note_signers,
+    private_key,
+    public_key,
+    require_policy,
+    run,
+)
 from pqpay.exceptions import EncodingError, InvalidProof, InvalidSignature
 
 
@@ -28,7 +35,9 @@ def _verify(args: argparse.Namespace) -> int:
     vkeys = [checkpoint.NoteVerifier.from_vkey(v) for v in args.vkey]
     data = Path(args.receipt).read_bytes()
     try:
-        verified = payments.verify_receipt(data, signer_key, vkeys, origin=args.origin)
+        verified = payments.verify_receipt(
+            data, signer_key, vkeys, origin=args.origin, require=args.require
+        )
     except EncodingError as exc:
         print(f"FAILED: malformed receipt: {exc}")
         return 1
@@ -42,9 +51,15 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"FAILED: unusable receipt: {exc}")
         return 1
     cp = verified.checkpoint
+    at_least = {"all": len(vkeys), "any": 1}.get(args.require, args.require)
+    signed = (
+        f"signed by {len(vkeys)} key(s)"
+        if at_least == len(vkeys)
+        else f"signed by at least {at_least} of {len(vkeys)} key(s)"
+    )
     print(
         f"OK: payment message {_label(verified.message)} is entry {verified.index} of "
-        f"{cp.origin} (checkpoint size {cp.size}, signed by {len(vkeys)} key(s))"
+        f"{cp.origin} (checkpoint size {cp.size}, {signed})"
     )
     return 0
 
@@ -105,6 +120,7 @@ def register(subparsers: Any) -> None:
         "--vkey", action="append", required=True, help="log note verifier key (repeatable)"
     )
     p.add_argument("--origin", help="require the checkpoint to name this log")
+    p.add_argument("--require", type=require_policy, default="all", help=REQUIRE_HELP)
     p.set_defaults(func=run(_verify, "receipt"))
 
     p = sub.add_parser("issue", help="sign payment messages, append them, write receipts")
