@@ -38,10 +38,11 @@ class _Store(Protocol):
 class KeyHandle:
     """A stored key: its id, label, algorithm and version. Holds no secret in the clear."""
 
-    __slots__ = ("_record", "_retired", "_store")
+    __slots__ = ("_public", "_record", "_retired", "_store")
     _record: Record
     _store: _Store
     _retired: bool
+    _public: Any  # the parsed public key, made on first use (public keys are immutable)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("key handles come from a KeyStore (create, rotate, get, ...)")
@@ -50,7 +51,7 @@ class KeyHandle:
     def _make(cls, store: _Store, record: Record) -> KeyHandle:
         sub = SigningHandle if record.algorithm.is_signature else DecapsulationHandle
         obj: KeyHandle = object.__new__(sub)
-        obj._store, obj._record, obj._retired = store, record, False
+        obj._store, obj._record, obj._retired, obj._public = store, record, False, None
         return obj
 
     @property
@@ -125,12 +126,15 @@ class SigningHandle(KeyHandle):
     def public_key(self) -> SignaturePublicKey:
         """The public key (:class:`~pqpay.signatures.Ed25519PublicKey` or
         :class:`~pqpay.signatures.MLDSA65Ed25519PublicKey`)."""
-        cls = (
-            Ed25519PublicKey
-            if self._record.algorithm is Algorithm.ED25519
-            else MLDSA65Ed25519PublicKey
-        )
-        return cls.from_public_bytes(self._record.public_key)
+        if self._public is None:
+            cls = (
+                Ed25519PublicKey
+                if self._record.algorithm is Algorithm.ED25519
+                else MLDSA65Ed25519PublicKey
+            )
+            self._public = cls.from_public_bytes(self._record.public_key)
+        public: SignaturePublicKey = self._public
+        return public
 
     def sign(self, data: bytes, context: bytes = b"") -> bytes:
         """Signs ``data`` under ``context`` (Ed25519: no context; composite: hedged ML-DSA).
@@ -184,9 +188,11 @@ class DecapsulationHandle(KeyHandle):
 
     def public_key(self) -> KEMPublicKey:
         """The public (encapsulation) key, a :mod:`pqpay.kem` public key."""
-        cls: Any = KEM_PUBLIC_KEY_CLASSES[self._record.algorithm.value]
-        pub: KEMPublicKey = cls.from_public_bytes(self._record.public_key)
-        return pub
+        if self._public is None:
+            cls: Any = KEM_PUBLIC_KEY_CLASSES[self._record.algorithm.value]
+            self._public = cls.from_public_bytes(self._record.public_key)
+        public: KEMPublicKey = self._public
+        return public
 
     def decapsulate(self, ciphertext: bytes) -> bytes:
         """The shared secret; a wrong ciphertext of the right length gives ML-KEM's
