@@ -31,13 +31,11 @@ import hmac
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
+from pqpay.checkpoint import Checkpoint
 from pqpay.exceptions import EncodingError, InvalidProof, UnsupportedAlgorithm
-
-if TYPE_CHECKING:
-    from pqpay.checkpoint import Checkpoint
 
 __all__ = [
     "HEADER_MAGIC",

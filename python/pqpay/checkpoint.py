@@ -26,18 +26,22 @@ malformed note raises :class:`~pqpay.exceptions.EncodingError`; a note may carry
 from __future__ import annotations
 
 import abc
-import base64
-import binascii
 import hashlib
 import re
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, TypeAlias
 
-from pqpay._util import as_bytes
+from pqpay._algorithms import (
+    NOTE_SIGNATURE_TYPE_ED25519,
+    NOTE_SIGNATURE_TYPE_MLDSA44_COSIGNATURE,
+)
+from pqpay._b64 import decode_std, encode_std
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError, InvalidSignature, UnsupportedAlgorithm
+from pqpay.interfaces import Signer
 from pqpay.signatures import (
     Ed25519PublicKey,
     MLDSA44PublicKey,
@@ -55,10 +59,13 @@ __all__ = [
     "NoteSignature",
     "NoteSigner",
     "NoteVerifier",
+    "Require",
     "Signer",
+    "VerifierKey",
     "cosignature_timestamp",
     "cosigned_message",
     "key_id",
+    "note_verifiers",
     "open_note",
     "parse_note",
     "sign_checkpoint",
@@ -66,10 +73,10 @@ __all__ = [
     "verify_checkpoint",
 ]
 
-SIGNATURE_TYPE_ED25519 = 0x01
+SIGNATURE_TYPE_ED25519 = NOTE_SIGNATURE_TYPE_ED25519
 """c2sp.org/signed-note: Ed25519 (RFC 8032) over the note text."""
 
-SIGNATURE_TYPE_MLDSA44_COSIGNATURE = 0x06
+SIGNATURE_TYPE_MLDSA44_COSIGNATURE = NOTE_SIGNATURE_TYPE_MLDSA44_COSIGNATURE
 """c2sp.org/tlog-cosignature: timestamped ML-DSA-44 subtree cosignature."""
 
 MAX_SIGNATURES = 100
@@ -85,22 +92,13 @@ _SIG_PREFIX = "\u2014 ".encode()  # em dash, space
 _SUBTREE_LABEL = b"subtree/v1\n\x00"
 _ED25519_SIG_SIZE = 64
 _MLDSA44_SIG_SIZE = 2420
-_PUBLIC_KEY_SIZES = {SIGNATURE_TYPE_ED25519: 32, SIGNATURE_TYPE_MLDSA44_COSIGNATURE: 1312}
+_PUBLIC_KEY_SIZES = {
+    SIGNATURE_TYPE_ED25519: Ed25519PublicKey.PUBLIC_KEY_SIZE,
+    SIGNATURE_TYPE_MLDSA44_COSIGNATURE: MLDSA44PublicKey.PUBLIC_KEY_SIZE,
+}
 _SIZE_RE = re.compile(r"0|[1-9][0-9]{0,18}")
 # Go's unicode.IsSpace, which golang.org/x/mod/sumdb/note uses for key names.
 _GO_SPACES = frozenset("\t\n\v\f\r \x85\xa0")
-
-
-class Signer(Protocol):
-    """Anything that signs: a :mod:`pqpay.signatures` private key, an HSM handle, ..."""
-
-    def public_key(self) -> SignaturePublicKey: ...
-
-    def sign(self, data: bytes, context: bytes = b"") -> bytes: ...
-
-
-# ------------------------------------------------------------------------------------------------
-# Text rules shared by notes, names and checkpoints
 
 
 _CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f]")
@@ -141,21 +139,6 @@ def _check_name(name: Any) -> str:
             f"a key name must be non-empty, without spaces, '+' or control characters; got {name!r}"
         )
     return name
-
-
-def _b64decode_strict(text: str, what: str) -> bytes:
-    """Standard base64 with padding, in its one canonical form, or EncodingError."""
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError):
-        raise EncodingError(f"{what} is not valid base64") from None
-    if base64.b64encode(raw).decode("ascii") != text:
-        raise EncodingError(f"{what} is not canonical base64")
-    return raw
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def key_id(name: str, signature_type: int, public_key: bytes) -> bytes:
@@ -206,7 +189,7 @@ class Checkpoint:
 
     def body(self) -> bytes:
         """The note text: ``origin\\nsize\\nbase64(root)\\n`` then one line per extension."""
-        lines = [self.origin, str(self.size), _b64(self.root), *self.extensions]
+        lines = [self.origin, str(self.size), encode_std(self.root), *self.extensions]
         return "".join(line + "\n" for line in lines).encode()
 
     @classmethod
@@ -233,7 +216,7 @@ class Checkpoint:
         size = int(size_text)
         if size > MAX_TREE_SIZE:
             raise EncodingError("the tree size must be at most 2**63-1")
-        root = _b64decode_strict(root_text, "the root hash")
+        root = decode_std(root_text, "the root hash")
         if len(root) != 32:
             raise EncodingError(f"the root hash must be 32 bytes, got {len(root)}")
         return cls(origin, size, root, tuple(extensions))
@@ -316,7 +299,7 @@ class NoteSigner(abc.ABC):
     def vkey(self) -> str:
         """The verifier key ``<name>+<hex key ID>+<base64(type || public key)>``."""
         raw = bytes([self.SIGNATURE_TYPE]) + self._public_key
-        return f"{self._name}+{self._key_id.hex()}+{_b64(raw)}"
+        return f"{self._name}+{self._key_id.hex()}+{encode_std(raw)}"
 
     def verifier(self) -> NoteVerifier:
         """The matching :class:`NoteVerifier`."""
@@ -439,7 +422,7 @@ class NoteVerifier:
             raise EncodingError("a vkey is <name>+<key ID>+<base64 key>, with a valid key name")
         if not re.fullmatch(r"[0-9a-fA-F]{8}", hex_id):
             raise EncodingError("the vkey's key ID must be 8 hex digits")
-        raw = _b64decode_strict(key_b64, "the vkey's key")
+        raw = decode_std(key_b64, "the vkey's key")
         if not raw:
             raise EncodingError("the vkey's key is empty")
         signature_type, public = raw[0], raw[1:]
@@ -510,7 +493,7 @@ class NoteVerifier:
     def vkey(self) -> str:
         """The verifier key string (what :meth:`from_vkey` reads)."""
         raw = bytes([self._type]) + self._key.public_bytes_raw()
-        return f"{self._name}+{self._key_id.hex()}+{_b64(raw)}"
+        return f"{self._name}+{self._key_id.hex()}+{encode_std(raw)}"
 
     def _verifies(self, text: bytes, signature: bytes) -> bool:
         if self._type == SIGNATURE_TYPE_ED25519:
@@ -576,7 +559,7 @@ class NoteSignature:
 
     def line(self) -> bytes:
         """The encoded line ``— <name> <base64(key_id || signature)>\\n``."""
-        return _SIG_PREFIX + f"{self.name} {_b64(self.key_id + self.signature)}\n".encode()
+        return _SIG_PREFIX + f"{self.name} {encode_std(self.key_id + self.signature)}\n".encode()
 
 
 def cosignature_timestamp(signature: NoteSignature) -> int:
@@ -630,11 +613,29 @@ def parse_note(note: bytes) -> tuple[bytes, list[NoteSignature]]:
         name, _, b64 = line[len(_SIG_PREFIX) :].decode().partition(" ")
         if not _is_valid_name(name):
             raise EncodingError("a signature line has an invalid key name")
-        raw = _b64decode_strict(b64, "a signature")
+        raw = decode_std(b64, "a signature")
         if len(raw) < 5:
             raise EncodingError("a signature is a 4-byte key ID and at least one byte")
         signatures.append(NoteSignature(name, raw[:4], raw[4:]))
     return text, signatures
+
+
+VerifierKey: TypeAlias = NoteVerifier | str
+"""A :class:`NoteVerifier`, or a verifier key string (``name+hex+base64``)."""
+
+Require: TypeAlias = Literal["all", "any"] | int
+"""Which of the given verifiers must have signed a note: ``"all"`` (the default everywhere:
+every given key), ``"any"`` (at least one), or an int ``k`` (at least ``k`` of them)."""
+
+
+def note_verifiers(keys: Sequence[VerifierKey] | VerifierKey) -> list[NoteVerifier]:
+    """Normalises one verifier key, or a sequence of them, to a list of :class:`NoteVerifier`.
+
+    :raises EncodingError: a vkey string is malformed (see :meth:`NoteVerifier.from_vkey`).
+    """
+    if isinstance(keys, (str, NoteVerifier)):
+        keys = [keys]
+    return [NoteVerifier.from_vkey(k) if isinstance(k, str) else k for k in keys]
 
 
 def _verifier_map(verifiers: Sequence[NoteVerifier]) -> dict[tuple[str, bytes], NoteVerifier]:
@@ -649,10 +650,27 @@ def _verifier_map(verifiers: Sequence[NoteVerifier]) -> dict[tuple[str, bytes], 
     return known
 
 
+def _required_count(require: Require, known: int) -> int:
+    """How many distinct given verifiers must have signed, at least one."""
+    if require == "all":
+        return max(known, 1)
+    if require == "any":
+        return 1
+    if isinstance(require, bool) or not isinstance(require, int):
+        raise TypeError(f'require must be "all", "any" or an int, not {require!r}')
+    if not 1 <= require <= known:
+        raise ValueError(f"require={require} needs 1 <= k <= {known} (the verifiers given)")
+    return require
+
+
 def _verify_signatures(
-    text: bytes, signatures: list[NoteSignature], verifiers: Sequence[NoteVerifier]
+    text: bytes,
+    signatures: list[NoteSignature],
+    verifiers: Sequence[NoteVerifier],
+    require: Require,
 ) -> list[str]:
     known = _verifier_map(verifiers)
+    needed = _required_count(require, len(known))
     verified: list[NoteVerifier] = []
     for sig in signatures:
         verifier = known.get((sig.name, sig.key_id))
@@ -663,21 +681,30 @@ def _verify_signatures(
             raise InvalidSignature()
         if verifier not in verified:
             verified.append(verifier)
-    if not verified:
+    # "all" by default: with "any", a note stripped of its ML-DSA-44 cosignature would pass
+    # on the Ed25519 line alone (security review S-2).
+    if len(verified) < needed:
         raise InvalidSignature()
     return [v.name for v in verified]
 
 
-def open_note(note: bytes, verifiers: Sequence[NoteVerifier]) -> tuple[bytes, list[str]]:
+def open_note(
+    note: bytes, verifiers: Sequence[NoteVerifier], *, require: Require = "all"
+) -> tuple[bytes, list[str]]:
     """Verifies a signed note; returns its text and the names of the keys that signed it.
 
+    Signature lines of keys not among ``verifiers`` are ignored (c2sp.org/signed-note).
+
+    :param require: which given verifiers must have a valid signature line: ``"all"`` (the
+        default), ``"any"``, or an int ``k`` (k-of-n, ``1 <= k <= len(verifiers)``).
     :raises EncodingError: the note is malformed (see :func:`parse_note`).
-    :raises InvalidSignature: no signature from a given verifier is present, or one of them
-        does not verify.
-    :raises ValueError: two different verifiers share a name and key ID.
+    :raises InvalidSignature: fewer given verifiers signed than ``require`` asks (none at all
+        included), or one of their signatures does not verify.
+    :raises ValueError: two different verifiers share a name and key ID, or ``k`` is out of
+        range.
     """
     text, signatures = parse_note(note)
-    return text, _verify_signatures(text, signatures, verifiers)
+    return text, _verify_signatures(text, signatures, verifiers, require)
 
 
 def sign_note(text: bytes, signers: Sequence[NoteSigner]) -> bytes:
@@ -714,14 +741,17 @@ def sign_checkpoint(checkpoint: Checkpoint, signers: Sequence[NoteSigner]) -> by
     return sign_note(checkpoint.body(), signers)
 
 
-def verify_checkpoint(note: bytes, verifiers: Sequence[NoteVerifier]) -> Checkpoint:
+def verify_checkpoint(
+    note: bytes, verifiers: Sequence[NoteVerifier], *, require: Require = "all"
+) -> Checkpoint:
     """Verifies a signed checkpoint note; returns the checkpoint.
 
+    :param require: as for :func:`open_note` (default ``"all"``: every given key signed).
     :raises EncodingError: the note or its checkpoint text is malformed (checked first).
-    :raises InvalidSignature: no signature from a given verifier is present, or one of them
-        does not verify.
+    :raises InvalidSignature: fewer given verifiers signed than ``require`` asks, or one of
+        their signatures does not verify.
     """
     text, signatures = parse_note(note)
     checkpoint = Checkpoint.parse(text)
-    _verify_signatures(text, signatures, verifiers)
+    _verify_signatures(text, signatures, verifiers, require)
     return checkpoint

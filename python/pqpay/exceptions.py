@@ -23,6 +23,7 @@ __all__ = [
     "ReplayStoreFull",
     "SealedKeyError",
     "SelfTestFailure",
+    "TimestampError",
     "UnsupportedAlgorithm",
     "WebhookCertificateError",
     "WebhookError",
@@ -129,6 +130,13 @@ class KeyRetired(HSMError):
 # differently (e.g. acknowledge a replayed event, refuse a forged one); all share WebhookError.
 
 
+class TimestampError(PqpayError):
+    """A signed timestamp lies outside the accepted window (too old or too far ahead).
+
+    Raised by :func:`pqpay.replay.check_timestamp`; the webhook verifiers and request signing
+    raise its subclass :class:`WebhookTimestampError`."""
+
+
 class WebhookError(PqpayError):
     """A signed request (provider webhook or HMAC-signed API call) was rejected."""
 
@@ -141,7 +149,7 @@ class WebhookSignatureError(WebhookError, InvalidSignature):
     """No signature matched. Carries no detail, on purpose (also an ``InvalidSignature``)."""
 
 
-class WebhookTimestampError(WebhookError):
+class WebhookTimestampError(WebhookError, TimestampError):
     """The signed timestamp lies outside the accepted window (too old or too far ahead)."""
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from pqpay import _native
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError
 
 __all__ = [

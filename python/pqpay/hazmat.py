@@ -6,10 +6,11 @@ randomness destroys security.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pqpay import _native
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
+from pqpay.hpke import SenderContext, Suite
 from pqpay.kem import (
     KEMPrivateKey,
     KEMPublicKey,
@@ -17,9 +18,21 @@ from pqpay.kem import (
     MLKEM768PrivateKey,
     MLKEM1024PrivateKey,
 )
+from pqpay.signatures import (
+    MLDSA44PrivateKey,
+    MLDSA44PublicKey,
+    MLDSA65PrivateKey,
+    MLDSA65PublicKey,
+    MLDSA87PrivateKey,
+    MLDSA87PublicKey,
+    SignaturePrivateKey,
+    SignaturePublicKey,
+)
 
 __all__ = [
     "MLDSA_PREHASH_ALGORITHMS",
+    "aes256gcm_open",
+    "aes256gcm_seal",
     "encapsulate_derand",
     "hpke_setup_sender_derand",
     "mldsa_expanded_bytes",
@@ -41,19 +54,11 @@ __all__ = [
     "slhdsa_verify_prehash",
 ]
 
-if TYPE_CHECKING:
-    from pqpay.hpke import SenderContext, Suite
-    from pqpay.signatures import (
-        MLDSA44PrivateKey,
-        MLDSA65PrivateKey,
-        MLDSA87PrivateKey,
-        SignaturePrivateKey,
-        SignaturePublicKey,
-    )
+_MLDSA = TypeVar("_MLDSA", MLDSA44PrivateKey, MLDSA65PrivateKey, MLDSA87PrivateKey)
+_MLDSA_PRIVATE = (MLDSA44PrivateKey, MLDSA65PrivateKey, MLDSA87PrivateKey)
+_MLDSA_PUBLIC = (MLDSA44PublicKey, MLDSA65PublicKey, MLDSA87PublicKey)
 
-    _MLDSA = TypeVar("_MLDSA", MLDSA44PrivateKey, MLDSA65PrivateKey, MLDSA87PrivateKey)
-
-_SigKey = TypeVar("_SigKey", bound="SignaturePrivateKey[Any]")
+_SigKey = TypeVar("_SigKey", bound=SignaturePrivateKey[Any])
 
 _MLKEM = TypeVar("_MLKEM", MLKEM512PrivateKey, MLKEM768PrivateKey, MLKEM1024PrivateKey)
 
@@ -95,8 +100,6 @@ def hpke_setup_sender_derand(
     ``ikmE`` is ML-KEM's ``m``, X-Wing's ``eseed``, DHKEM's ``DeriveKeyPair`` input, and for
     MLKEM768-P256 / MLKEM1024-P384 ``m`` followed by the EC scalar seed (128 / 80 bytes).
     """
-    from pqpay.hpke import SenderContext
-
     if not isinstance(public_key, KEMPublicKey):
         raise TypeError(f"expected a KEM public key, got {type(public_key).__name__}")
     enc, ctx = suite._suite.setup_sender(
@@ -113,8 +116,6 @@ def sign_deterministic(
     For known-answer tests only: hedged signing (the default) resists fault and side-channel
     attacks that deterministic signing does not. Ed25519/Ed448 are deterministic anyway.
     """
-    from pqpay.signatures import SignaturePrivateKey
-
     if not isinstance(private_key, SignaturePrivateKey):
         raise TypeError(f"expected a signature private key, not {type(private_key).__name__}")
     return private_key._key.sign(
@@ -142,17 +143,13 @@ MLDSA_PREHASH_ALGORITHMS = (
 
 
 def _mldsa_private(private_key: Any) -> Any:
-    from pqpay.signatures import _MLDSAPrivateKey
-
-    if not isinstance(private_key, _MLDSAPrivateKey):
+    if not isinstance(private_key, _MLDSA_PRIVATE):
         raise TypeError(f"expected an ML-DSA private key, not {type(private_key).__name__}")
     return private_key._key
 
 
 def _mldsa_public(public_key: Any) -> Any:
-    from pqpay.signatures import _MLDSAPublicKey
-
-    if not isinstance(public_key, _MLDSAPublicKey):
+    if not isinstance(public_key, _MLDSA_PUBLIC):
         raise TypeError(f"expected an ML-DSA public key, not {type(public_key).__name__}")
     return public_key._key
 
@@ -340,3 +337,34 @@ def slhdsa_verify_prehash(
 
 def _opt_bytes(randomness: bytes | None) -> bytes | None:
     return None if randomness is None else as_bytes(randomness, "randomness")
+
+
+# --- bare AES-256-GCM -----------------------------------------------------------------------
+# What pqpay.hsm's software backend seals key seeds with (the core's AEAD, no HPKE around it).
+
+
+def aes256gcm_seal(key: bytes, nonce: bytes, aad: bytes, plaintext: bytes) -> bytes:
+    """AES-256-GCM encryption: the ciphertext with its 16-byte tag appended.
+
+    A nonce must never repeat under one key. :raises ValueError: key not 32 or nonce not 12 bytes.
+    """
+    return _native.aes256gcm_seal(
+        as_bytes(key, "key"),
+        as_bytes(nonce, "nonce"),
+        as_bytes(aad, "aad"),
+        as_bytes(plaintext, "plaintext"),
+    )
+
+
+def aes256gcm_open(key: bytes, nonce: bytes, aad: bytes, ciphertext: bytes) -> bytearray:
+    """AES-256-GCM decryption, into a ``bytearray`` the caller can wipe.
+
+    :raises InvalidTag: the ciphertext, nonce or additional data was altered, or the key differs.
+    :raises ValueError: key not 32 or nonce not 12 bytes.
+    """
+    return _native.aes256gcm_open(
+        as_bytes(key, "key"),
+        as_bytes(nonce, "nonce"),
+        as_bytes(aad, "aad"),
+        as_bytes(ciphertext, "ciphertext"),
+    )

@@ -15,11 +15,12 @@ Only base mode exists (no PSK or Auth modes). A failed open raises the opaque
 from __future__ import annotations
 
 import enum
-from typing import Any, Protocol
+from typing import Any
 
 from pqpay import _native
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import InvalidKey
+from pqpay.interfaces import DecapsulationKey
 from pqpay.kem import PRIVATE_KEY_CLASSES, KEMPrivateKey, KEMPublicKey
 
 __all__ = ["AEAD", "KDF", "KEM", "DecapsulationKey", "ReceiverContext", "SenderContext", "Suite"]
@@ -55,15 +56,6 @@ class AEAD(enum.IntEnum):
     AES_256_GCM = 0x0002
     CHACHA20_POLY1305 = 0x0003
     EXPORT_ONLY = 0xFFFF
-
-
-class DecapsulationKey(Protocol):
-    """Any decapsulation key: a :mod:`pqpay.kem` private key, or another object with these two
-    methods, such as a :class:`pqpay.hsm.DecapsulationHandle`."""
-
-    def public_key(self) -> KEMPublicKey: ...
-
-    def decapsulate(self, ciphertext: bytes) -> bytes: ...
 
 
 def _check_key(key: KEMPublicKey | KEMPrivateKey[Any], what: str) -> None:

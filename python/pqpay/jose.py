@@ -37,19 +37,21 @@ Extra members (``kid``, ``use``, ``key_ops``...) are accepted and ignored on inp
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pqpay import _cbor
+from pqpay._algorithms import AKP_ALGORITHMS, EDDSA_COSE, EDDSA_JOSE, OKP_CURVES
+from pqpay._b64 import decode_url, encode_url
 from pqpay.exceptions import EncodingError, InvalidKey, UnsupportedAlgorithm
-from pqpay.serialization import _SIG_PRIVATE, _SIG_PUBLIC
-from pqpay.signatures import SignaturePrivateKey, SignaturePublicKey
+from pqpay.signatures import (
+    PRIVATE_KEY_CLASSES,
+    PUBLIC_KEY_CLASSES,
+    SignaturePrivateKey,
+    SignaturePublicKey,
+)
 
 __all__ = [
     "cose_key_thumbprint",
@@ -61,44 +63,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class _Alg:
-    algorithm: str  # pqpay's name
-    jose: str
-    cose: int
-
-
-_AKP: tuple[_Alg, ...] = (
-    _Alg("ML-DSA-44", "ML-DSA-44", -48),
-    _Alg("ML-DSA-65", "ML-DSA-65", -49),
-    _Alg("ML-DSA-87", "ML-DSA-87", -50),
-    _Alg("SLH-DSA-SHA2-128s", "SLH-DSA-SHA2-128s", -51),
-    _Alg("SLH-DSA-SHAKE-128s", "SLH-DSA-SHAKE-128s", -52),
-    _Alg("SLH-DSA-SHA2-128f", "SLH-DSA-SHA2-128f", -53),
-    _Alg("MLDSA65-ECDSA-P256-SHA512", "ML-DSA-65-ES256", -55),
-    _Alg("MLDSA87-ECDSA-P384-SHA512", "ML-DSA-87-ES384", -56),
-    _Alg("MLDSA44-Ed25519-SHA512", "ML-DSA-44-Ed25519", -57),
-    _Alg("MLDSA65-Ed25519-SHA512", "ML-DSA-65-Ed25519", -58),
-    _Alg("MLDSA87-Ed448-SHAKE256", "ML-DSA-87-Ed448", -59),
-)
-_AKP_BY_NAME = {a.algorithm: a for a in _AKP}
-_AKP_BY_JOSE = {a.jose: a for a in _AKP}
-_AKP_BY_COSE = {a.cose: a for a in _AKP}
-
-
-@dataclass(frozen=True)
-class _Curve:
-    algorithm: str
-    crv: str
-    cose_crv: int
-    cose_alg: int  # RFC 9864 fully-specified value
-
-
-_OKP: tuple[_Curve, ...] = (_Curve("Ed25519", "Ed25519", 6, -19), _Curve("Ed448", "Ed448", 7, -53))
-_OKP_BY_NAME = {c.algorithm: c for c in _OKP}
-_OKP_BY_CRV = {c.crv: c for c in _OKP}
-_OKP_BY_COSE_CRV = {c.cose_crv: c for c in _OKP}
-_EDDSA_COSE = -8
+_AKP_BY_NAME = {a.algorithm: a for a in AKP_ALGORITHMS}
+_AKP_BY_JOSE = {a.jose: a for a in AKP_ALGORITHMS}
+_AKP_BY_COSE = {a.cose: a for a in AKP_ALGORITHMS}
+_OKP_BY_NAME = {c.algorithm: c for c in OKP_CURVES}
+_OKP_BY_CRV = {c.crv: c for c in OKP_CURVES}
+_OKP_BY_COSE_CRV = {c.cose_crv: c for c in OKP_CURVES}
 
 _COSE_KTY_OKP = 1
 _COSE_KTY_AKP = 7
@@ -110,36 +80,11 @@ _CRV, _X, _D = -1, -2, -4
 Key = SignaturePrivateKey[Any] | SignaturePublicKey
 
 
-# -- base64url ------------------------------------------------------------------------------
-
-_B64URL = re.compile(r"[A-Za-z0-9_-]*")
-
-
-def _b64e(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64d(value: object, member: str) -> bytes:
-    if not isinstance(value, str):
-        raise EncodingError(f'JWK member "{member}" must be a base64url string')
-    if "=" in value:
-        raise EncodingError(f'JWK member "{member}": base64url must be unpadded (RFC 7515 §2)')
-    if not _B64URL.fullmatch(value) or len(value) % 4 == 1:
-        raise EncodingError(f'JWK member "{member}" is not valid unpadded base64url')
-    try:
-        data = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except binascii.Error as e:  # pragma: no cover - the checks above catch every case
-        raise EncodingError(f'JWK member "{member}" is not valid base64url: {e}') from None
-    if _b64e(data) != value:
-        raise EncodingError(f'JWK member "{member}": non-canonical base64url (stray low bits)')
-    return data
-
-
 # -- key classes ----------------------------------------------------------------------------
 
 
 def _classes(algorithm: str) -> tuple[type[SignaturePrivateKey[Any]], type[SignaturePublicKey]]:
-    return _SIG_PRIVATE[algorithm], _SIG_PUBLIC[algorithm]
+    return PRIVATE_KEY_CLASSES[algorithm], PUBLIC_KEY_CLASSES[algorithm]
 
 
 def _split(key: Key) -> tuple[str, bytes, bytes | None]:
@@ -186,16 +131,16 @@ def to_jwk(key: Key) -> dict[str, str]:
     """
     algorithm, pub, priv = _split(key)
     if algorithm in _OKP_BY_NAME:
-        jwk = {"kty": "OKP", "crv": _OKP_BY_NAME[algorithm].crv, "x": _b64e(pub)}
+        jwk = {"kty": "OKP", "crv": _OKP_BY_NAME[algorithm].crv, "x": encode_url(pub)}
         if priv is not None:
-            jwk["d"] = _b64e(priv)
+            jwk["d"] = encode_url(priv)
         return jwk
     alg = _AKP_BY_NAME.get(algorithm)
     if alg is None:
         raise _no_identifier(algorithm)
-    jwk = {"kty": "AKP", "alg": alg.jose, "pub": _b64e(pub)}
+    jwk = {"kty": "AKP", "alg": alg.jose, "pub": encode_url(pub)}
     if priv is not None:
-        jwk["priv"] = _b64e(priv)
+        jwk["priv"] = encode_url(priv)
     return jwk
 
 
@@ -227,9 +172,9 @@ def from_jwk(jwk: Mapping[str, Any]) -> Key:
             raise UnsupportedAlgorithm(
                 f"unknown AKP JWK alg {name!r}; expected one of {', '.join(_AKP_BY_JOSE)}"
             )
-        pub = _b64d(_str_member(jwk, "pub", True), "pub")
+        pub = decode_url(_str_member(jwk, "pub", True), 'JWK member "pub"')
         priv_text = _str_member(jwk, "priv", False)
-        priv = None if priv_text is None else _b64d(priv_text, "priv")
+        priv = None if priv_text is None else decode_url(priv_text, 'JWK member "priv"')
         return _build(alg.algorithm, pub, priv, f"{alg.jose} JWK")
     if kty == "OKP":
         crv_name = _str_member(jwk, "crv", True)
@@ -239,11 +184,11 @@ def from_jwk(jwk: Mapping[str, Any]) -> Key:
                 f"unsupported OKP JWK crv {crv_name!r}; expected Ed25519 or Ed448"
             )
         alg_name = _str_member(jwk, "alg", False)
-        if alg_name is not None and alg_name not in ("EdDSA", curve.crv):
+        if alg_name is not None and alg_name not in (EDDSA_JOSE, curve.crv):
             raise EncodingError(f'OKP JWK alg {alg_name!r} does not match crv "{curve.crv}"')
-        pub = _b64d(_str_member(jwk, "x", True), "x")
+        pub = decode_url(_str_member(jwk, "x", True), 'JWK member "x"')
         d_text = _str_member(jwk, "d", False)
-        d = None if d_text is None else _b64d(d_text, "d")
+        d = None if d_text is None else decode_url(d_text, 'JWK member "d"')
         return _build(curve.algorithm, pub, d, f"{curve.crv} JWK")
     raise UnsupportedAlgorithm(f"unsupported JWK kty {kty!r}; expected AKP or OKP")
 
@@ -259,7 +204,7 @@ def jwk_thumbprint(key: Key | Mapping[str, Any]) -> str:
     members = ("alg", "kty", "pub") if jwk["kty"] == "AKP" else ("crv", "kty", "x")
     required = {m: jwk[m] for m in members}
     text = json.dumps(required, separators=(",", ":"), sort_keys=True, ensure_ascii=True)
-    return _b64e(hashlib.sha256(text.encode("ascii")).digest())
+    return encode_url(hashlib.sha256(text.encode("ascii")).digest())
 
 
 # -- CBOR: the strict subset in pqpay._cbor (shared with COSE_Sign1 in pqpay.payments) ------
@@ -351,7 +296,7 @@ def from_cose_key(data: bytes) -> Key:
                 f"unsupported OKP COSE crv {crv}; expected 6 (Ed25519) or 7 (Ed448)"
             )
         cose_alg = _member(m, _ALG, int, "alg", False)
-        if cose_alg is not None and cose_alg not in (_EDDSA_COSE, curve.cose_alg):
+        if cose_alg is not None and cose_alg not in (EDDSA_COSE, curve.cose_alg):
             raise EncodingError(f"OKP COSE_Key alg {cose_alg} does not match crv {curve.crv}")
         pub = _member(m, _X, bytes, "x", True)
         d = _member(m, _D, bytes, "d", False)

@@ -28,14 +28,12 @@ Decapsulating a wrong ciphertext of the right length returns the implicit-reject
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, Self, TypeVar
+from typing import Any, ClassVar, Generic, NoReturn, Self, TypeVar
 
-from pqpay import _native
-from pqpay._util import as_bytes
+from pqpay import _native, _serialization
+from pqpay._bytes import as_bytes
+from pqpay._serialization import Encoding, MLKEMPrivateKeyForm, PrivateFormat, PublicFormat
 from pqpay.exceptions import InvalidKey
-
-if TYPE_CHECKING:
-    from pqpay.serialization import Encoding, MLKEMPrivateKeyForm, PrivateFormat, PublicFormat
 
 __all__ = [
     "KEMPrivateKey",
@@ -94,9 +92,9 @@ class KEMPublicKey:
 
     def public_bytes(self, encoding: Encoding, format: PublicFormat) -> bytes:
         """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
-        from pqpay import serialization
-
-        return serialization.public_bytes(self, encoding, format)
+        if _serialization.is_raw_public(encoding, format):
+            return self.public_bytes_raw()
+        return _native.public_key_to_spki(self._key, encoding is Encoding.PEM)
 
     def encapsulate(self) -> tuple[bytes, bytes]:
         """Returns ``(shared_secret, ciphertext)`` with fresh randomness (pyca's order)."""
@@ -184,14 +182,11 @@ class KEMPrivateKey(Generic[_Pub]):
         ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
         not supported. ``mlkem_form`` picks the ML-KEM private-key CHOICE (default: seed).
         """
-        from pqpay import serialization
-
-        if encryption_algorithm is not None and type(encryption_algorithm).__name__ != (
-            "NoEncryption"
-        ):
-            raise ValueError("encrypted PKCS#8 is not supported; pass NoEncryption() or None")
-        form = serialization.MLKEMPrivateKeyForm.SEED if mlkem_form is None else mlkem_form
-        return serialization.private_bytes(self, encoding, format, form)
+        _serialization.check_no_encryption(encryption_algorithm)
+        if _serialization.is_raw_private(encoding, format):
+            return self.private_bytes_raw()
+        form = _serialization.mlkem_form_value(mlkem_form)
+        return _native.private_key_to_pkcs8(self._key, encoding is Encoding.PEM, form)
 
     def public_key(self) -> _Pub:
         """The matching public key."""

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, TypeAlias, final
 
 from pqpay import _native
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
 
 __all__ = [
     "EMPTY_ROOT",

@@ -30,9 +30,9 @@ import heapq
 import math
 import threading
 import time
-from typing import Protocol, runtime_checkable
 
-from pqpay.exceptions import ReplayStoreFull, WebhookTimestampError
+from pqpay.exceptions import ReplayStoreFull, TimestampError
+from pqpay.interfaces import SeenNonceStore
 
 __all__ = [
     "DEFAULT_MAX_ENTRIES",
@@ -44,22 +44,6 @@ __all__ = [
 
 #: Default capacity of :class:`MemoryNonceStore` (ids remembered at once).
 DEFAULT_MAX_ENTRIES = 100_000
-
-
-@runtime_checkable
-class SeenNonceStore(Protocol):
-    """Remembers which request ids were already accepted."""
-
-    def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
-        """Atomically checks ``key`` and remembers it.
-
-        Returns ``True`` when ``key`` is new (or its earlier entry expired by ``now``) and
-        records it until ``expires_at``; returns ``False``, changing nothing, when ``key`` is
-        remembered and unexpired. A key whose ``expires_at`` is not after ``now`` is reported
-        new and need not be stored. Implementations must make the check and the insert one
-        atomic step (a lock, ``SET NX``, ``INSERT ... ON CONFLICT DO NOTHING``).
-        """
-        ...
 
 
 class MemoryNonceStore:
@@ -143,8 +127,10 @@ def check_timestamp(
     tolerance: float,
     future_tolerance: float | None = None,
     what: str = "signed timestamp",
+    error: type[TimestampError] = TimestampError,
 ) -> None:
-    """Raises :class:`~pqpay.exceptions.WebhookTimestampError` unless
+    """Raises ``error`` (a :class:`~pqpay.exceptions.TimestampError`; the webhook verifiers
+    pass :class:`~pqpay.exceptions.WebhookTimestampError`) unless
     ``now - tolerance <= timestamp <= now + future_tolerance``.
 
     ``future_tolerance`` defaults to ``tolerance``: a timestamp too far ahead is as suspect
@@ -154,11 +140,9 @@ def check_timestamp(
     ahead = tolerance if future_tolerance is None else _window(future_tolerance, "future_tolerance")
     age = now - timestamp
     if age > tolerance:
-        raise WebhookTimestampError(
-            f"{what} is {age:.0f} s old; at most {tolerance:g} s is accepted"
-        )
+        raise error(f"{what} is {age:.0f} s old; at most {tolerance:g} s is accepted")
     if -age > ahead:
-        raise WebhookTimestampError(
+        raise error(
             f"{what} is {-age:.0f} s in the future; at most {ahead:g} s of clock skew is accepted"
         )
 

@@ -35,7 +35,6 @@ reordering). Failures raise the :class:`~pqpay.exceptions.WebhookError` classes
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import os
@@ -44,9 +43,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from pqpay._util import as_bytes
-from pqpay.exceptions import WebhookFormatError, WebhookReplayError, WebhookSignatureError
-from pqpay.replay import SeenNonceStore, check_timestamp, resolve_now
+from pqpay._b64 import encode_url
+from pqpay._bytes import as_bytes
+from pqpay.exceptions import (
+    WebhookFormatError,
+    WebhookReplayError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+)
+from pqpay.interfaces import SeenNonceStore
+from pqpay.replay import check_timestamp, resolve_now
 
 __all__ = [
     "ALGORITHM",
@@ -141,7 +147,7 @@ def sign_request(
     key = _secret(secret)
     timestamp = int(resolve_now(now))
     if nonce is None:
-        nonce = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
+        nonce = encode_url(os.urandom(16))
     digest = hashlib.sha256(body).hexdigest()
     canonical = canonical_request(method, target, digest, timestamp, nonce, key_id)
     signature = hmac.new(key, canonical, hashlib.sha256).hexdigest()
@@ -204,7 +210,13 @@ def verify_request(
     if key is None or not (signature_ok and body_ok):
         raise WebhookSignatureError()
 
-    check_timestamp(timestamp, now=now, tolerance=tolerance, what=HEADER_TIMESTAMP)
+    check_timestamp(
+        timestamp,
+        now=now,
+        tolerance=tolerance,
+        what=HEADER_TIMESTAMP,
+        error=WebhookTimestampError,
+    )
     replay_key = f"request:{key_id}:{nonce}"
     if store is not None and not store.check_and_remember(replay_key, timestamp + tolerance, now):
         raise WebhookReplayError(f"nonce already used: {replay_key}", replay_key)

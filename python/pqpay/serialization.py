@@ -16,12 +16,20 @@ Encrypted PKCS#8 is not supported.
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 
-from pqpay import _native, signatures
-from pqpay._util import as_bytes
+from pqpay import _native
+from pqpay._bytes import as_bytes
+from pqpay._serialization import (
+    Encoding,
+    MLDSAPrivateKeyForm,
+    MLKEMPrivateKeyForm,
+    PrivateFormat,
+    PublicFormat,
+)
 from pqpay.kem import PRIVATE_KEY_CLASSES, PUBLIC_KEY_CLASSES, KEMPrivateKey, KEMPublicKey
+from pqpay.signatures import PRIVATE_KEY_CLASSES as SIG_PRIVATE_KEY_CLASSES
+from pqpay.signatures import PUBLIC_KEY_CLASSES as SIG_PUBLIC_KEY_CLASSES
 from pqpay.signatures import SignaturePrivateKey, SignaturePublicKey
 
 __all__ = [
@@ -36,61 +44,6 @@ __all__ = [
     "load_pem_public_key",
 ]
 
-
-class Encoding(enum.Enum):
-    """Outer encoding."""
-
-    DER = "DER"
-    PEM = "PEM"
-    Raw = "Raw"
-
-
-class PrivateFormat(enum.Enum):
-    """Private-key container."""
-
-    PKCS8 = "PKCS8"
-    Raw = "Raw"
-
-
-class PublicFormat(enum.Enum):
-    """Public-key container."""
-
-    SubjectPublicKeyInfo = "SubjectPublicKeyInfo"
-    Raw = "Raw"
-
-
-class MLKEMPrivateKeyForm(enum.Enum):
-    """Which CHOICE of the ML-KEM private key to write (draft-ietf-lamps-kyber-certificates)."""
-
-    SEED = "seed"
-    EXPANDED = "expanded"
-    BOTH = "both"
-
-
-class MLDSAPrivateKeyForm(enum.Enum):
-    """Which CHOICE of the ML-DSA private key to write (RFC 9881)."""
-
-    SEED = "seed"
-    EXPANDED = "expanded"
-    BOTH = "both"
-
-
-def _signature_classes() -> tuple[
-    dict[str, type[SignaturePrivateKey[Any]]], dict[str, type[SignaturePublicKey]]
-]:
-    private: dict[str, type[SignaturePrivateKey[Any]]] = {}
-    public: dict[str, type[SignaturePublicKey]] = {}
-    for obj in vars(signatures).values():
-        if isinstance(obj, type) and "ALGORITHM" in vars(obj):
-            if issubclass(obj, SignaturePrivateKey):
-                private[obj.ALGORITHM] = obj
-            elif issubclass(obj, SignaturePublicKey):
-                public[obj.ALGORITHM] = obj
-    return private, public
-
-
-_SIG_PRIVATE, _SIG_PUBLIC = _signature_classes()
-
 PrivateKey = KEMPrivateKey[Any] | SignaturePrivateKey[Any]
 """Any private key the loaders return."""
 PublicKey = KEMPublicKey | SignaturePublicKey
@@ -99,14 +52,14 @@ PublicKey = KEMPublicKey | SignaturePublicKey
 
 def _private(native: _native.KemPrivateKey | _native.SigPrivateKey) -> PrivateKey:
     if isinstance(native, _native.SigPrivateKey):
-        return _SIG_PRIVATE[native.algorithm]._wrap(native)
+        return SIG_PRIVATE_KEY_CLASSES[native.algorithm]._wrap(native)
     key: KEMPrivateKey[Any] = PRIVATE_KEY_CLASSES[native.algorithm]._wrap(native)
     return key
 
 
 def _public(native: _native.KemPublicKey | _native.SigPublicKey) -> PublicKey:
     if isinstance(native, _native.SigPublicKey):
-        return _SIG_PUBLIC[native.algorithm]._wrap(native)
+        return SIG_PUBLIC_KEY_CLASSES[native.algorithm]._wrap(native)
     key: KEMPublicKey = PUBLIC_KEY_CLASSES[native.algorithm]._wrap(native)
     return key
 
@@ -147,34 +100,14 @@ def private_bytes(
 
     ``form`` picks the ML-KEM (:class:`MLKEMPrivateKeyForm`) or ML-DSA
     (:class:`MLDSAPrivateKeyForm`) private-key CHOICE; the default is the seed form, and other
-    algorithms ignore it.
+    algorithms ignore it. The key's own ``private_bytes()`` does the work.
     """
-    if encoding is Encoding.Raw or format is PrivateFormat.Raw:
-        if encoding is not Encoding.Raw or format is not PrivateFormat.Raw:
-            raise ValueError("Raw encoding goes only with Raw format")
-        return key.private_bytes_raw()
-    if format is not PrivateFormat.PKCS8:
-        raise ValueError(f"unsupported private format {format!r}")
-    pem = encoding is Encoding.PEM
     if isinstance(key, SignaturePrivateKey):
-        if isinstance(form, MLKEMPrivateKeyForm):
-            raise TypeError("a signature key takes an MLDSAPrivateKeyForm, not MLKEMPrivateKeyForm")
-        value = MLDSAPrivateKeyForm.SEED.value if form is None else MLDSAPrivateKeyForm(form).value
-        return _native.sig_private_key_to_pkcs8(key._key, pem, value)
-    if isinstance(form, MLDSAPrivateKeyForm):
-        raise TypeError("a KEM key takes an MLKEMPrivateKeyForm, not MLDSAPrivateKeyForm")
-    value = MLKEMPrivateKeyForm.SEED.value if form is None else MLKEMPrivateKeyForm(form).value
-    return _native.private_key_to_pkcs8(key._key, pem, value)
+        return key.private_bytes(encoding, format, mldsa_form=form)  # type: ignore[arg-type]
+    return key.private_bytes(encoding, format, mlkem_form=form)  # type: ignore[arg-type]
 
 
 def public_bytes(key: PublicKey, encoding: Encoding, format: PublicFormat) -> bytes:
-    """Serializes a public key; ``Raw``/``Raw`` is the encoded key."""
-    if encoding is Encoding.Raw or format is PublicFormat.Raw:
-        if encoding is not Encoding.Raw or format is not PublicFormat.Raw:
-            raise ValueError("Raw encoding goes only with Raw format")
-        return key.public_bytes_raw()
-    if format is not PublicFormat.SubjectPublicKeyInfo:
-        raise ValueError(f"unsupported public format {format!r}")
-    if isinstance(key, SignaturePublicKey):
-        return _native.sig_public_key_to_spki(key._key, encoding is Encoding.PEM)
-    return _native.public_key_to_spki(key._key, encoding is Encoding.PEM)
+    """Serializes a public key; ``Raw``/``Raw`` is the encoded key (the key's own
+    ``public_bytes()``)."""
+    return key.public_bytes(encoding, format)

@@ -39,13 +39,11 @@ MLDSA87-ECDSA-P384-SHA512   96           2689        <= 4731
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, Self, TypeVar
+from typing import Any, ClassVar, Generic, NoReturn, Self, TypeVar
 
-from pqpay import _native
-from pqpay._util import as_bytes
-
-if TYPE_CHECKING:
-    from pqpay.serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
+from pqpay import _native, _serialization
+from pqpay._bytes import as_bytes
+from pqpay._serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
 
 __all__ = [
     "PRIVATE_KEY_CLASSES",
@@ -133,9 +131,9 @@ class SignaturePublicKey:
 
     def public_bytes(self, encoding: Encoding, format: PublicFormat) -> bytes:
         """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
-        from pqpay import serialization
-
-        return serialization.public_bytes(self, encoding, format)
+        if _serialization.is_raw_public(encoding, format):
+            return self.public_bytes_raw()
+        return _native.sig_public_key_to_spki(self._key, encoding is Encoding.PEM)
 
     def verify(self, signature: bytes, data: bytes, context: bytes = b"") -> None:
         """Verifies ``signature`` over ``data`` under ``context``.
@@ -224,13 +222,11 @@ class SignaturePrivateKey(Generic[_Pub]):
         ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
         not supported. ``mldsa_form`` picks the ML-DSA private-key CHOICE (default: seed).
         """
-        from pqpay import serialization
-
-        if encryption_algorithm is not None and type(encryption_algorithm).__name__ != (
-            "NoEncryption"
-        ):
-            raise ValueError("encrypted PKCS#8 is not supported; pass NoEncryption() or None")
-        return serialization.private_bytes(self, encoding, format, mldsa_form)
+        _serialization.check_no_encryption(encryption_algorithm)
+        if _serialization.is_raw_private(encoding, format):
+            return self.private_bytes_raw()
+        form = _serialization.mldsa_form_value(mldsa_form)
+        return _native.sig_private_key_to_pkcs8(self._key, encoding is Encoding.PEM, form)
 
     def public_key(self) -> _Pub:
         """The matching public key."""
@@ -423,11 +419,99 @@ class Ed448PrivateKey(SignaturePrivateKey[Ed448PublicKey]):
     _PUBLIC = Ed448PublicKey
 
 
-class MLDSA44Ed25519PublicKey(SignaturePublicKey):
+# --- composite split signing ----------------------------------------------------------------
+# For a signer that holds the two halves of a composite key apart (an HSM signs the traditional
+# half in the token, the ML-DSA half from a sealed seed): the Label, M' and the byte layouts come
+# from the core and the component classes, so no caller rebuilds the composite by hand.
+
+
+class _CompositePublicKey(SignaturePublicKey):
+    """Composite ML-DSA public keys (``mldsa_pk || traditional_pk``), with the split-signing API.
+
+    Split signing, byte-compatible with :meth:`verify`::
+
+        m_prime = cls.message_representative(data, context)
+        signature = cls.combine(mldsa_key.sign(m_prime, context=cls.LABEL),
+                                traditional_key.sign(m_prime))
+    """
+
+    __slots__ = ()
+    #: The ML-DSA component's public-key class.
+    MLDSA: ClassVar[type[_MLDSAPublicKey]]
+    #: The composite Label: the FIPS 204 context the ML-DSA half signs M' under (from the core).
+    LABEL: ClassVar[bytes]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.LABEL = _native.composite_label(cls.ALGORITHM)
+
+    @classmethod
+    def message_representative(cls, data: bytes, context: bytes = b"") -> bytes:
+        """``M' = Prefix || Label || len(ctx) || ctx || PH(data)``, what both halves sign.
+
+        :raises ValueError: ``context`` is longer than 255 bytes.
+        """
+        return _native.composite_message_representative(
+            cls.ALGORITHM, as_bytes(data, "data"), as_bytes(context, "context")
+        )
+
+    @classmethod
+    def split_public_key(cls, data: bytes) -> tuple[bytes, bytes]:
+        """``(mldsa_public_key, traditional_public_key)`` of an encoded composite public key.
+
+        :raises ValueError: wrong length.
+        """
+        data = as_bytes(data, "data")
+        if len(data) != cls.PUBLIC_KEY_SIZE:
+            raise ValueError(
+                f"{cls.ALGORITHM} public key must be {cls.PUBLIC_KEY_SIZE} bytes, got {len(data)}"
+            )
+        cut = cls.MLDSA.PUBLIC_KEY_SIZE
+        return data[:cut], data[cut:]
+
+    @classmethod
+    def join_public_key(cls, mldsa_public_key: bytes, traditional_public_key: bytes) -> bytes:
+        """The encoded composite public key of its two components (lengths checked only).
+
+        :raises ValueError: a component has the wrong length.
+        """
+        mldsa = as_bytes(mldsa_public_key, "mldsa_public_key")
+        trad = as_bytes(traditional_public_key, "traditional_public_key")
+        want = cls.MLDSA.PUBLIC_KEY_SIZE
+        if len(mldsa) != want or len(mldsa) + len(trad) != cls.PUBLIC_KEY_SIZE:
+            raise ValueError(
+                f"{cls.ALGORITHM} components must be {want} + {cls.PUBLIC_KEY_SIZE - want} bytes,"
+                f" got {len(mldsa)} + {len(trad)}"
+            )
+        return mldsa + trad
+
+    @classmethod
+    def combine(cls, mldsa_signature: bytes, traditional_signature: bytes) -> bytes:
+        """The composite signature ``mldsa_sig || traditional_sig`` (lengths checked only; the
+        result is checked by :meth:`verify`).
+
+        :raises ValueError: a component has an impossible length.
+        """
+        mldsa = as_bytes(mldsa_signature, "mldsa_signature")
+        trad = as_bytes(traditional_signature, "traditional_signature")
+        want = cls.MLDSA.SIGNATURE_SIZE
+        if len(mldsa) != want or not trad or len(mldsa) + len(trad) > cls.SIGNATURE_SIZE:
+            raise ValueError(
+                f"{cls.ALGORITHM} signature halves must be {want} + at most "
+                f"{cls.SIGNATURE_SIZE - want} bytes, got {len(mldsa)} + {len(trad)}"
+            )
+        return mldsa + trad
+
+
+# --- end of composite split signing ---------------------------------------------------------
+
+
+class MLDSA44Ed25519PublicKey(_CompositePublicKey):
     """An id-MLDSA44-Ed25519-SHA512 composite public key (ML-DSA-44 key || Ed25519 key)."""
 
     __slots__ = ()
     ALGORITHM = "MLDSA44-Ed25519-SHA512"
+    MLDSA = MLDSA44PublicKey
     PUBLIC_KEY_SIZE = 1344
     SIGNATURE_SIZE = 2484
 
@@ -441,11 +525,12 @@ class MLDSA44Ed25519PrivateKey(SignaturePrivateKey[MLDSA44Ed25519PublicKey]):
     _PUBLIC = MLDSA44Ed25519PublicKey
 
 
-class MLDSA65Ed25519PublicKey(SignaturePublicKey):
+class MLDSA65Ed25519PublicKey(_CompositePublicKey):
     """An id-MLDSA65-Ed25519-SHA512 composite public key."""
 
     __slots__ = ()
     ALGORITHM = "MLDSA65-Ed25519-SHA512"
+    MLDSA = MLDSA65PublicKey
     PUBLIC_KEY_SIZE = 1984
     SIGNATURE_SIZE = 3373
 
@@ -459,11 +544,12 @@ class MLDSA65Ed25519PrivateKey(SignaturePrivateKey[MLDSA65Ed25519PublicKey]):
     _PUBLIC = MLDSA65Ed25519PublicKey
 
 
-class MLDSA87Ed448PublicKey(SignaturePublicKey):
+class MLDSA87Ed448PublicKey(_CompositePublicKey):
     """An id-MLDSA87-Ed448-SHAKE256 composite public key."""
 
     __slots__ = ()
     ALGORITHM = "MLDSA87-Ed448-SHAKE256"
+    MLDSA = MLDSA87PublicKey
     PUBLIC_KEY_SIZE = 2649
     SIGNATURE_SIZE = 4741
 
@@ -477,11 +563,12 @@ class MLDSA87Ed448PrivateKey(SignaturePrivateKey[MLDSA87Ed448PublicKey]):
     _PUBLIC = MLDSA87Ed448PublicKey
 
 
-class MLDSA65P256PublicKey(SignaturePublicKey):
+class MLDSA65P256PublicKey(_CompositePublicKey):
     """An id-MLDSA65-ECDSA-P256-SHA512 composite public key (ECDSA point uncompressed)."""
 
     __slots__ = ()
     ALGORITHM = "MLDSA65-ECDSA-P256-SHA512"
+    MLDSA = MLDSA65PublicKey
     PUBLIC_KEY_SIZE = 2017
     SIGNATURE_SIZE = 3381  # the maximum: the ECDSA part is DER
 
@@ -495,11 +582,12 @@ class MLDSA65P256PrivateKey(SignaturePrivateKey[MLDSA65P256PublicKey]):
     _PUBLIC = MLDSA65P256PublicKey
 
 
-class MLDSA87P384PublicKey(SignaturePublicKey):
+class MLDSA87P384PublicKey(_CompositePublicKey):
     """An id-MLDSA87-ECDSA-P384-SHA512 composite public key."""
 
     __slots__ = ()
     ALGORITHM = "MLDSA87-ECDSA-P384-SHA512"
+    MLDSA = MLDSA87PublicKey
     PUBLIC_KEY_SIZE = 2689
     SIGNATURE_SIZE = 4731  # the maximum: the ECDSA part is DER
 

@@ -10,18 +10,16 @@ same one afterwards. Without python-pkcs11 or SoftHSM the callers skip, except u
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
-import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
-from pqpay.hsm import KeyStore, PKCS11Backend, SoftwareBackend, find_softhsm_module
-from tests._support import vector_sources
+from pqpay.hsm import KeyStore, PKCS11Backend, SoftwareBackend, testing
+from pqpay.hsm.testing import Token
+from tests._support import vector_sources as vectors
 
 TOKEN_LABEL = "pqpay-test"
 USER_PIN = "4321-pqpay"
@@ -29,22 +27,14 @@ SO_PIN = "87654321"
 BACKENDS = ["softhsm", "software"]
 
 
-@dataclass(frozen=True)
-class Token:
-    module: str
-    label: str
-    pin: str
-    conf: Path
-
-
 _TOKEN: Token | None = None
 
 
-def hsm_missing(what: str) -> NoReturn:
-    """Skips (locally) or fails (under CI=true) because ``what`` is missing."""
-    if vector_sources.vectors_required():
-        pytest.fail(f"{what} is missing and CI=true requires the SoftHSM tests", pytrace=False)
-    pytest.skip(f"{what} is missing (apt-get install softhsm2; pip install pqpay[hsm])")
+def hsm_missing(why: str) -> NoReturn:
+    """Skips (locally) or fails (under CI=true) because of ``why`` (what is missing)."""
+    if vectors.vectors_required():
+        pytest.fail(f"{why}, and CI=true requires the SoftHSM tests", pytrace=False)
+    pytest.skip(why)
 
 
 def softhsm_token() -> Token:
@@ -52,34 +42,12 @@ def softhsm_token() -> Token:
     global _TOKEN
     if _TOKEN is not None:
         return _TOKEN
-    try:
-        import pkcs11
-    except ImportError:
-        hsm_missing("python-pkcs11")
-    module = find_softhsm_module()
-    util = shutil.which("softhsm2-util")
-    if module is None or not os.path.exists(module) or util is None:
-        hsm_missing("SoftHSM2 (libsofthsm2.so and softhsm2-util)")
+    reason = testing.softhsm_missing()
+    if reason is not None:
+        hsm_missing(reason)
     root = Path(tempfile.mkdtemp(prefix="pqpay-softhsm-"))
     atexit.register(shutil.rmtree, root, ignore_errors=True)
-    (root / "tokens").mkdir()
-    conf = root / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {root / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
-    )
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    init = ["--init-token", "--free", "--label", TOKEN_LABEL, "--so-pin", SO_PIN]
-    subprocess.run(
-        [util, *init, "--pin", USER_PIN],
-        check=True,
-        capture_output=True,
-        env=os.environ,
-    )
-    lib = pkcs11.lib(module)
-    # Loaded before this function set SOFTHSM2_CONF: make SoftHSM read the new configuration.
-    if not any(t.label == TOKEN_LABEL for t in lib.get_tokens()):
-        lib.reinitialize()
-    _TOKEN = Token(module, TOKEN_LABEL, USER_PIN, conf)
+    _TOKEN = testing.create_token(root, label=TOKEN_LABEL, user_pin=USER_PIN, so_pin=SO_PIN)
     return _TOKEN
 
 

@@ -182,8 +182,13 @@ def test_go_open() -> None:
         open_note(note, [])  # no known key at all
     with pytest.raises(InvalidSignature):
         open_note(GO_TEXT + b"\n" + GO_PETER_SIG, [enoch])
-    # Identical verifiers given twice count once (TestOpen's "unused duplicated verifier").
-    assert open_note(GO_TEXT + b"\n" + GO_PETER_SIG, [enoch, peter, enoch])[1] == ["PeterNeumann"]
+    # Identical verifiers given twice count once (TestOpen's "unused duplicated verifier");
+    # Go's note.Open accepts any one known key, here require="any" (the default is "all").
+    assert open_note(GO_TEXT + b"\n" + GO_PETER_SIG, [enoch, peter, enoch], require="any")[1] == [
+        "PeterNeumann"
+    ]
+    with pytest.raises(InvalidSignature):
+        open_note(GO_TEXT + b"\n" + GO_PETER_SIG, [enoch, peter, enoch])
 
 
 def test_go_signature_count_limit() -> None:
@@ -500,6 +505,45 @@ def test_wrong_key_is_rejected(ed_signer: Ed25519NoteSigner) -> None:
     with pytest.raises(InvalidSignature):
         verify_checkpoint(note + fake, [ed_signer.verifier(), other.verifier()])
     assert verify_checkpoint(note + fake, [ed_signer.verifier()]) == c  # unknown there: ignored
+
+
+def test_require_policy_refuses_a_stripped_cosignature(
+    ed_signer: Ed25519NoteSigner, pq_signer: MLDSA44Cosigner
+) -> None:
+    # Security review S-2: a note carrying only the Ed25519 line, both keys given.
+    c = Checkpoint("example.com/log", 12345, _root())
+    ed_only = sign_checkpoint(c, [ed_signer])
+    both = [ed_signer.vkey, pq_signer.vkey]
+    verifiers = cp.note_verifiers(both)
+    with pytest.raises(InvalidSignature):
+        verify_checkpoint(ed_only, verifiers)
+    with pytest.raises(InvalidSignature):
+        open_note(ed_only, verifiers, require="all")
+    with pytest.raises(InvalidSignature):
+        verify_checkpoint(ed_only, verifiers, require=2)
+    assert verify_checkpoint(ed_only, verifiers, require="any") == c
+    assert verify_checkpoint(ed_only, verifiers, require=1) == c
+    full = sign_checkpoint(c, [ed_signer, pq_signer])
+    for require in ("all", "any", 1, 2):
+        assert verify_checkpoint(full, verifiers, require=require) == c
+    with pytest.raises(ValueError, match="require=3"):
+        verify_checkpoint(full, verifiers, require=3)
+    with pytest.raises(ValueError, match="require=0"):
+        verify_checkpoint(full, verifiers, require=0)
+    with pytest.raises(TypeError, match="require"):
+        verify_checkpoint(full, verifiers, require="most")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="require"):
+        verify_checkpoint(full, verifiers, require=True)
+
+
+def test_note_verifiers_normalises_keys(ed_signer: Ed25519NoteSigner) -> None:
+    v = ed_signer.verifier()
+    assert cp.note_verifiers(ed_signer.vkey) == [v]
+    assert cp.note_verifiers(v) == [v]
+    assert cp.note_verifiers([ed_signer.vkey, v]) == [v, v]
+    assert cp.note_verifiers([]) == []
+    with pytest.raises(EncodingError):
+        cp.note_verifiers("not a vkey")
 
 
 def test_unknown_keys_are_ignored(ed_signer: Ed25519NoteSigner) -> None:

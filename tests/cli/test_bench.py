@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from pqpay import _cli_bench, merkle
+from pqpay import merkle
+from pqpay.cli import bench as _cli_bench
 from pqpay.cli import main
 from tests._support.liboqs_peer import INSTALL_ENV, liboqs
 

@@ -107,10 +107,37 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_demo_ledger_part(capsys: pytest.CaptureFixture[str]) -> None:
-    from pqpay import _cli_ledger
+    from pqpay.cli import demo
 
-    _cli_ledger.demo()
+    demo.ledger_part()
     out = capsys.readouterr().out
     assert "appended 20000 receipts" in out
     assert "verified offline against the size-20001 checkpoint" in out
     assert out.rstrip().endswith("storage consistent")
+
+
+def test_cli_verify_require(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A checkpoint signed by Ed25519 alone, verified with both public keys: refused by default
+    (every given key must have signed), accepted with --require any or 1."""
+    keys = _keys(tmp_path)
+    base = ["--db", str(tmp_path / "log.db"), "--origin", ORIGIN]
+    entries = tmp_path / "entries.txt"
+    entries.write_bytes(b"".join(b"payment %d\n" % i for i in range(10)))
+    assert main(["ledger", "append", *base, "-q", str(entries)]) == 0
+    note = tmp_path / "ed-only.note"
+    assert main(["ledger", "checkpoint", *base, "--key", keys["ed"], "-o", str(note)]) == 0
+    proof = tmp_path / "incl.json"
+    assert main(["ledger", "prove", *base, "3", "-o", str(proof)]) == 0
+    capsys.readouterr()
+    verify = ["ledger", "verify", "--public-key", keys["ed_pub"]]
+    verify += ["--cosign-public-key", keys["ml_pub"], "--name", ORIGIN]
+    verify += ["--checkpoint", str(note), "--proof", str(proof)]
+    assert main(verify) == 1
+    assert "not validly signed" in capsys.readouterr().err
+    for policy in ("any", "1"):
+        assert main([*verify, "--require", policy]) == 0
+        assert "OK: entry 3" in capsys.readouterr().out
+    assert main([*verify, "--require", "3"]) == 2
+    assert "require=3" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*verify, "--require", "some"])

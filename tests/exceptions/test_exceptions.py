@@ -26,6 +26,7 @@ from pqpay.exceptions import (
     ReplayStoreFull,
     SealedKeyError,
     SelfTestFailure,
+    TimestampError,
     UnsupportedAlgorithm,
     WebhookCertificateError,
     WebhookError,
@@ -65,6 +66,7 @@ NOT_VALUE_ERRORS = [
     WebhookReplayError,
     WebhookCertificateError,
     ReplayStoreFull,
+    TimestampError,
 ]
 
 
@@ -142,5 +144,7 @@ def test_webhook_errors_share_a_base_and_signature_failures_are_invalid_signatur
     ):
         assert issubclass(exc, WebhookError)
     assert issubclass(WebhookSignatureError, InvalidSignature)
+    assert issubclass(WebhookTimestampError, TimestampError)  # replay's neutral error
+    assert not issubclass(TimestampError, WebhookError)
     assert not issubclass(ReplayStoreFull, WebhookError)
     assert WebhookReplayError("seen", key="stripe:event:1").key == "stripe:event:1"

@@ -331,11 +331,12 @@ def test_bls12_381_snarkjs_vectors_match_py_arkworks() -> None:
 
 
 def test_demo_proof_is_the_vector(capsys: pytest.CaptureFixture[str]) -> None:
-    from pqpay import _cli_groth16
+    from pqpay.cli import demo
 
-    assert (OWN / "bn128" / "verification_key.bin").read_bytes() == _cli_groth16._DEMO_VK
-    assert (OWN / "bn128" / "proof.bin").read_bytes() == _cli_groth16._DEMO_PROOF
-    assert list(_cli_groth16._DEMO_PUBLIC) == PUBLIC
-    _cli_groth16.demo()
+    demo_vk, demo_proof, demo_public = demo.groth16_demo_data()
+    assert (OWN / "bn128" / "verification_key.bin").read_bytes() == demo_vk
+    assert (OWN / "bn128" / "proof.bin").read_bytes() == demo_proof
+    assert list(demo_public) == PUBLIC
+    demo.groth16_part()
     out = capsys.readouterr().out
     assert "the proof verifies" in out and "failed items: [5]" in out

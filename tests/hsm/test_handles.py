@@ -425,7 +425,7 @@ def test_failed_create_leaves_no_key_behind(
     def refuse(handle_id: bytes, record: bytes) -> None:
         raise HSMError("token full")
 
-    monkeypatch.setattr(store.backend, "_store_record", refuse)
+    monkeypatch.setattr(store.backend, "store_record", refuse)
     label = fresh_label()
     with pytest.raises(HSMError, match="token full"):
         store.create(label, Algorithm.MLDSA65_ED25519)
@@ -441,14 +441,14 @@ def test_opened_seeds_are_wiped_after_use(
 ) -> None:
     handle = store.create(fresh_label(), alg)
     opened: list[bytearray] = []
-    real = store.backend._unseal
+    real = store.backend.unseal
 
     def spy(*args: bytes) -> bytearray:
         seed = real(*args)
         opened.append(seed)
         return seed
 
-    monkeypatch.setattr(store.backend, "_unseal", spy)
+    monkeypatch.setattr(store.backend, "unseal", spy)
     if isinstance(handle, SigningHandle):
         handle.public_key().verify(handle.sign(b"m"), b"m")
     else:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from pqpay import _native
-from pqpay.exceptions import InvalidTag, UnsupportedAlgorithm
+from pqpay import _native, hazmat, signatures
+from pqpay.exceptions import InvalidSignature, InvalidTag, UnsupportedAlgorithm
 
 PREFIX = b"CompositeAlgorithmSignatures2025"
 
@@ -69,3 +70,72 @@ def test_aes256gcm_rejects() -> None:
         _native.aes256gcm_seal(key[:16], nonce, b"", b"x")
     with pytest.raises(ValueError, match="nonce must be 12 bytes long, got 16"):
         _native.aes256gcm_open(key, os.urandom(16), b"", ct)
+
+
+# --- the public APIs over these helpers: composite split signing, hazmat AES-256-GCM ---------
+
+COMPOSITES = [
+    (signatures.MLDSA44Ed25519PrivateKey, signatures.MLDSA44PrivateKey, None),
+    (
+        signatures.MLDSA65Ed25519PrivateKey,
+        signatures.MLDSA65PrivateKey,
+        signatures.Ed25519PrivateKey,
+    ),
+    (signatures.MLDSA87Ed448PrivateKey, signatures.MLDSA87PrivateKey, signatures.Ed448PrivateKey),
+    (signatures.MLDSA65P256PrivateKey, signatures.MLDSA65PrivateKey, None),
+    (signatures.MLDSA87P384PrivateKey, signatures.MLDSA87PrivateKey, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("composite", "mldsa", "trad"), COMPOSITES, ids=[c[0].ALGORITHM for c in COMPOSITES]
+)
+def test_split_signing_api(composite: Any, mldsa: Any, trad: Any) -> None:
+    """LABEL, M' and the layouts come from the core; split signing verifies as the composite."""
+    pub_cls: Any = signatures.PUBLIC_KEY_CLASSES[composite.ALGORITHM]
+    assert _native.composite_label(pub_cls.ALGORITHM) == pub_cls.LABEL
+    assert pub_cls.MLDSA is signatures.PUBLIC_KEY_CLASSES[mldsa.ALGORITHM]
+    data, ctx = os.urandom(77), b"gateway-v1"
+    m_prime = pub_cls.message_representative(data, ctx)
+    assert m_prime == _native.composite_message_representative(pub_cls.ALGORITHM, data, ctx)
+    with pytest.raises(ValueError, match="255"):
+        pub_cls.message_representative(data, bytes(256))
+    whole = composite.generate().public_key().public_bytes_raw()
+    ml_pk, trad_pk = pub_cls.split_public_key(whole)
+    assert len(ml_pk) == pub_cls.MLDSA.PUBLIC_KEY_SIZE and ml_pk + trad_pk == whole
+    assert pub_cls.join_public_key(ml_pk, trad_pk) == whole
+    for bad in (whole[:-1], whole + b"\x00"):
+        with pytest.raises(ValueError, match="public key must be"):
+            pub_cls.split_public_key(bad)
+    with pytest.raises(ValueError, match="components must be"):
+        pub_cls.join_public_key(ml_pk[:-1], trad_pk)
+    if trad is None:
+        return  # no standalone class for the ECDSA half: its split signing is not offered
+    ml_key, trad_key = mldsa.generate(), trad.generate()
+    mldsa_sig = ml_key.sign(m_prime, context=pub_cls.LABEL)
+    signature = pub_cls.combine(mldsa_sig, trad_key.sign(m_prime))
+    public = pub_cls.from_public_bytes(
+        pub_cls.join_public_key(
+            ml_key.public_key().public_bytes_raw(), trad_key.public_key().public_bytes_raw()
+        )
+    )
+    public.verify(signature, data, ctx)
+    with pytest.raises(InvalidSignature):
+        public.verify(signature, data, b"other")
+    with pytest.raises(ValueError, match="halves"):
+        pub_cls.combine(mldsa_sig[:-1], trad_key.sign(m_prime))
+    with pytest.raises(ValueError, match="halves"):
+        pub_cls.combine(mldsa_sig, b"")
+
+
+def test_hazmat_aes256gcm() -> None:
+    key, nonce, aad = os.urandom(32), os.urandom(12), b"aad"
+    pt = os.urandom(32)
+    ct = hazmat.aes256gcm_seal(key, nonce, aad, pt)
+    assert ct == AESGCM(key).encrypt(nonce, pt, aad)
+    opened = hazmat.aes256gcm_open(key, nonce, aad, bytearray(ct))
+    assert isinstance(opened, bytearray) and opened == pt
+    with pytest.raises(InvalidTag):
+        hazmat.aes256gcm_open(key, nonce, b"other", ct)
+    with pytest.raises(TypeError):
+        hazmat.aes256gcm_seal(key, nonce, aad, "text")  # type: ignore[arg-type]

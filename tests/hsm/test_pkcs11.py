@@ -123,7 +123,7 @@ def test_one_kek_per_token(backend: PKCS11Backend) -> None:
     store = KeyStore(backend)
     a = store.create(f"kek-{uuid.uuid4().hex[:8]}", Algorithm.MLKEM768)
     b = store.create(f"kek-{uuid.uuid4().hex[:8]}", Algorithm.MLDSA65_ED25519)
-    assert a._record.kek_id == b._record.kek_id == backend._kek_id()
+    assert a._record.kek_id == b._record.kek_id == backend.kek_id()
 
 
 def test_concurrent_token_signing_from_fresh_backends() -> None:

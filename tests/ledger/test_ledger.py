@@ -313,6 +313,18 @@ def test_offline_verification_failures(backend: Backend) -> None:
     forged = b"\n".join([lines[0], b"41", *lines[2:]])
     with pytest.raises(InvalidSignature):
         ledger.verify_inclusion(entries[7], 7, proof, forged, VKEYS)
+    # Security review S-2: the ML-DSA-44 cosignature stripped, both keys given: refused by
+    # default, accepted only when the caller asks for any one key.
+    ed_only = checkpoint.sign_checkpoint(
+        checkpoint.Checkpoint.parse(checkpoint.parse_note(note)[0]), SIGNERS[:1]
+    )
+    with pytest.raises(InvalidSignature):
+        ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS)
+    with pytest.raises(InvalidSignature):
+        ledger.verify_consistency(old, ed_only, cproof, VKEYS)
+    ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS, require="any")
+    ledger.verify_consistency(old, ed_only, cproof, VKEYS, require="any")
+    ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS[:1])
     # A checkpoint of another log with the same keys is not consistent with this one.
     other_note = checkpoint.sign_checkpoint(
         checkpoint.Checkpoint("other.example/log", 40, log.root()), SIGNERS

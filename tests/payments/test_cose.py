@@ -426,7 +426,8 @@ COSE_WG_ML_DSA_44_TBS = (
 
 
 def test_cose_wg_ml_dsa_44_example() -> None:
-    from pqpay import _cose, jose
+    from pqpay import jose
+    from pqpay.payments import cose as _cose
 
     data = bytes.fromhex(COSE_WG_ML_DSA_44_SIGN1)
     pk = signatures.MLDSA44PrivateKey.from_seed_bytes(bytes(32)).public_key()

@@ -399,14 +399,14 @@ def test_receipts_from_hsm_handles(tmp_path: Path, backend: str) -> None:
 # --- re-exports -------------------------------------------------------------------------------
 
 
-def test_request_signing_reexported() -> None:
-    assert payments.sign_request is request_signing.sign_request
-    assert payments.verify_request is request_signing.verify_request
-    assert payments.canonical_request is request_signing.canonical_request
-    assert payments.VerifiedRequest is request_signing.VerifiedRequest
+def test_request_signing_lives_in_its_own_module() -> None:
+    # Issue 11's one deliberate API change: pqpay.payments no longer re-exports request signing.
+    for name in ("sign_request", "verify_request", "canonical_request", "VerifiedRequest"):
+        assert not hasattr(payments, name)
+        assert name in request_signing.__all__
     secret = b"s" * 32
-    headers = payments.sign_request("POST", "/v1/pay", b"{}", secret, key_id="k")
-    verified = payments.verify_request("POST", "/v1/pay", b"{}", headers, {"k": secret})
+    headers = request_signing.sign_request("POST", "/v1/pay", b"{}", secret, key_id="k")
+    verified = request_signing.verify_request("POST", "/v1/pay", b"{}", headers, {"k": secret})
     assert verified.key_id == "k"
 
 
@@ -518,10 +518,10 @@ def test_demo_software_fallback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Without SoftHSM the payments demo runs on the software backend and says so."""
-    from pqpay import _cli_receipt
+    from pqpay.cli import demo
 
-    monkeypatch.setattr(_cli_receipt, "_softhsm_missing", lambda: "SoftHSM2 is not installed")
-    _cli_receipt.demo(20)
+    monkeypatch.setattr(demo, "softhsm_missing", lambda: "SoftHSM2 is not installed")
+    demo.payments_part(20)
     out = capsys.readouterr().out
     assert "keys: software backend (SoftHSM2 is not installed)" in out
     assert "(software)>" in out and "all 20 receipts verified" in out
@@ -545,5 +545,6 @@ def test_every_given_note_key_must_have_signed(issued: list[Receipt]) -> None:
     payments.verify_receipt(stripped, PUBLIC, VKEYS[0])  # Ed25519 alone was asked for
     with pytest.raises(InvalidSignature):  # the ML-DSA-44 cosignature was asked for too
         payments.verify_receipt(stripped, PUBLIC, VKEYS)
+    payments.verify_receipt(stripped, PUBLIC, VKEYS, require="any")  # an explicit weaker policy
     with pytest.raises(ValueError, match="at least one note verifier"):
         payments.verify_receipt(receipt, PUBLIC, [])

@@ -6,7 +6,13 @@ import threading
 
 import pytest
 
-from pqpay.exceptions import PqpayError, ReplayStoreFull, WebhookError, WebhookTimestampError
+from pqpay.exceptions import (
+    PqpayError,
+    ReplayStoreFull,
+    TimestampError,
+    WebhookError,
+    WebhookTimestampError,
+)
 from pqpay.replay import MemoryNonceStore, SeenNonceStore, check_timestamp, resolve_now
 
 NOW = 1_800_000_000.0
@@ -157,14 +163,21 @@ def test_check_timestamp_window_bounds() -> None:
     check_timestamp(NOW - 300, now=NOW, tolerance=300)
     check_timestamp(NOW + 300, now=NOW, tolerance=300)
     check_timestamp(NOW, now=NOW, tolerance=0)
-    with pytest.raises(WebhookTimestampError, match="301 s old; at most 300 s"):
+    with pytest.raises(TimestampError, match="301 s old; at most 300 s"):
         check_timestamp(NOW - 301, now=NOW, tolerance=300)
-    with pytest.raises(WebhookTimestampError, match="301 s in the future"):
+    with pytest.raises(TimestampError, match="301 s in the future"):
         check_timestamp(NOW + 301, now=NOW, tolerance=300)
-    with pytest.raises(WebhookTimestampError, match="in the future"):
+    with pytest.raises(TimestampError, match="in the future"):
         check_timestamp(NOW + 31, now=NOW, tolerance=300, future_tolerance=30)
     check_timestamp(NOW - 299, now=NOW, tolerance=300, future_tolerance=30)
     assert issubclass(WebhookTimestampError, WebhookError)
+    # The neutral error by default; the webhook verifiers and request signing ask for theirs.
+    assert issubclass(WebhookTimestampError, TimestampError)
+    with pytest.raises(TimestampError) as info:
+        check_timestamp(NOW - 301, now=NOW, tolerance=300)
+    assert not isinstance(info.value, WebhookError)
+    with pytest.raises(WebhookTimestampError, match="301 s old"):
+        check_timestamp(NOW - 301, now=NOW, tolerance=300, error=WebhookTimestampError)
 
 
 def test_check_timestamp_rejects_bad_windows() -> None:

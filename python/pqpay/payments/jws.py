@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from pqpay import _jcs
-from pqpay._envelope import Signer, algorithm_for, public_key_of, sign_all
-from pqpay._util import as_bytes
+from pqpay._b64 import decode_url, encode_url
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError, InvalidSignature
+from pqpay.interfaces import Signer
+from pqpay.payments.envelope import algorithm_for, public_key_of, sign_all
 from pqpay.signatures import SignaturePublicKey
-
-_B64URL = re.compile(r"[A-Za-z0-9_-]*")
-
-
-def b64e(data: bytes) -> str:
-    """Unpadded base64url (RFC 7515 §2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64d(segment: str, what: str) -> bytes:
-    """Strict unpadded base64url: the alphabet only, no padding, no stray low bits."""
-    if not _B64URL.fullmatch(segment) or len(segment) % 4 == 1:
-        raise EncodingError(f"JWS {what} is not unpadded base64url (RFC 7515 §2)")
-    try:
-        data = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except binascii.Error:  # pragma: no cover - the checks above catch every case
-        raise EncodingError(f"JWS {what} is not valid base64url") from None
-    if b64e(data) != segment:
-        raise EncodingError(f"JWS {what}: non-canonical base64url (stray low bits)")
-    return data
 
 
 def _protected_header(signer: Signer, kid: str | None, typ: str | None) -> str:
@@ -43,7 +22,7 @@ def _protected_header(signer: Signer, kid: str | None, typ: str | None) -> str:
             if not isinstance(value, str):
                 raise TypeError(f"{name} must be str, not {type(value).__name__}")
             header[name] = value
-    return b64e(_jcs.canonicalize(header))
+    return encode_url(_jcs.canonicalize(header))
 
 
 def sign(signer: Signer, payload: bytes, *, kid: str | None = None, typ: str | None = None) -> str:
@@ -66,8 +45,8 @@ def sign_many(
 ) -> list[str]:
     """:func:`sign` for many payloads under one key, in one batch when the signer allows."""
     header = _protected_header(signer, kid, typ)
-    inputs = [f"{header}.{b64e(as_bytes(p, 'payload'))}".encode("ascii") for p in payloads]
-    return [f"{header}..{b64e(sig)}" for sig in sign_all(signer, inputs)]
+    inputs = [f"{header}.{encode_url(as_bytes(p, 'payload'))}".encode("ascii") for p in payloads]
+    return [f"{header}..{encode_url(sig)}" for sig in sign_all(signer, inputs)]
 
 
 def _split(jws: str | bytes) -> tuple[str, str, str]:
@@ -92,7 +71,7 @@ def _split(jws: str | bytes) -> tuple[str, str, str]:
 
 
 def _header(segment: str) -> dict[str, Any]:
-    raw = b64d(segment, "protected header")
+    raw = decode_url(segment, "JWS protected header")
     header = _jcs.parse(raw)
     if not isinstance(header, dict):
         raise EncodingError("the JWS protected header must be a JSON object")
@@ -127,9 +106,9 @@ def verify(public_key: SignaturePublicKey, jws: str | bytes, payload: bytes) -> 
     body = as_bytes(payload, "payload")
     header_segment, _, signature_segment = _split(jws)
     parsed = _header(header_segment)
-    signature = b64d(signature_segment, "signature")
+    signature = decode_url(signature_segment, "JWS signature")
     if parsed["alg"] not in expected.jose_accepted:
         raise InvalidSignature()
-    signing_input = f"{header_segment}.{b64e(body)}".encode("ascii")
+    signing_input = f"{header_segment}.{encode_url(body)}".encode("ascii")
     public_key.verify(signature, signing_input, b"")
     return parsed

@@ -13,49 +13,25 @@ import argparse
 import base64
 import json
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pqpay import checkpoint, ledger, serialization, signatures
-from pqpay.exceptions import InvalidProof, InvalidSignature, LedgerCorrupted, PqpayError
-
-
-class _Progress:
-    """Progress on stderr, at most a few lines a second (long appends and audits)."""
-
-    def __init__(self, what: str, quiet: bool) -> None:
-        self.what, self.quiet, self.last = what, quiet, 0.0
-
-    def __call__(self, done: int, total: int | None = None) -> None:
-        now = time.monotonic()
-        final = total is not None and done >= total
-        if self.quiet or (now - self.last < 0.5 and not final):
-            return
-        self.last = now
-        of = f"/{total}" if total is not None else ""
-        print(f"\r{self.what}: {done}{of}", end="\n" if final else "", file=sys.stderr, flush=True)
+from pqpay import checkpoint, ledger, signatures
+from pqpay.cli._common import (
+    REQUIRE_HELP,
+    Progress,
+    note_signers,
+    public_key,
+    require_policy,
+    run,
+    write,
+)
+from pqpay.exceptions import InvalidProof, InvalidSignature, LedgerCorrupted
 
 
 def _open(args: argparse.Namespace, signers: list[checkpoint.NoteSigner] | None = None) -> Any:
     return ledger.Ledger(ledger.open_storage(args.db), args.origin, signers or ())
-
-
-def _private_key(path: str, cls: type[Any], what: str) -> Any:
-    """Loads a PEM private key of class ``cls``; ``what`` names it ("an Ed25519")."""
-    key = serialization.load_pem_private_key(Path(path).read_bytes())
-    if not isinstance(key, cls):
-        raise SystemExit(f"{path}: expected {what} private key, got {type(key).__name__}")
-    return key
-
-
-def _public_key(path: str, cls: type[Any], what: str) -> Any:
-    """Loads a PEM public key of class ``cls``; ``what`` names it ("an Ed25519")."""
-    key = serialization.load_pem_public_key(Path(path).read_bytes())
-    if not isinstance(key, cls):
-        raise SystemExit(f"{path}: expected {what} public key, got {type(key).__name__}")
-    return key
 
 
 def _read_entries(paths: list[str]) -> Iterator[bytes]:
@@ -71,7 +47,7 @@ def _read_entries(paths: list[str]) -> Iterator[bytes]:
 
 
 def _append(args: argparse.Namespace) -> int:
-    progress = _Progress("appended", args.quiet)
+    progress = Progress("appended", args.quiet)
     first = last = None
     count = 0
     with _open(args) as log:
@@ -97,35 +73,14 @@ def _append(args: argparse.Namespace) -> int:
     return 0
 
 
-def _note_signers(args: argparse.Namespace) -> list[checkpoint.NoteSigner]:
-    signers: list[checkpoint.NoteSigner] = []
-    if args.key:
-        key = _private_key(args.key, signatures.Ed25519PrivateKey, "an Ed25519")
-        signers.append(checkpoint.Ed25519NoteSigner(args.key_name or args.origin, key))
-    if args.cosign_key:
-        key = _private_key(args.cosign_key, signatures.MLDSA44PrivateKey, "an ML-DSA-44")
-        signers.append(checkpoint.MLDSA44Cosigner(args.cosigner_name or args.origin, key))
-    if not signers:
-        raise SystemExit("checkpoint needs --key (Ed25519) and/or --cosign-key (ML-DSA-44)")
-    return signers
-
-
 def _checkpoint(args: argparse.Namespace) -> int:
-    signers = _note_signers(args)
+    signers = note_signers(args)
     with _open(args, signers) as log:
         note = log.checkpoint()
-    _write(args.out, note)
+    write(args.out, note)
     for signer in signers:
         print(f"verifier key: {signer.vkey}", file=sys.stderr)
     return 0
-
-
-def _write(path: str | None, data: bytes) -> None:
-    if path and path != "-":
-        Path(path).write_bytes(data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
 
 
 def _b64(items: list[bytes]) -> list[str]:
@@ -163,7 +118,7 @@ def _prove(args: argparse.Namespace) -> int:
                 "entry": base64.b64encode(log.entry(args.index)).decode(),
                 "proof": _b64(proof),
             }
-    _write(args.out, (json.dumps(doc, indent=1) + "\n").encode())
+    write(args.out, (json.dumps(doc, indent=1) + "\n").encode())
     return 0
 
 
@@ -175,13 +130,13 @@ def _verifier_keys(args: argparse.Namespace) -> list[ledger.VerifierKey]:
             raise SystemExit(
                 "--public-key needs --name (the key name in the notes, often the origin)"
             )
-        pk = _public_key(args.public_key, signatures.Ed25519PublicKey, "an Ed25519")
+        pk = public_key(args.public_key, signatures.Ed25519PublicKey, "an Ed25519")
         keys.append(checkpoint.NoteVerifier.from_public_key(name, pk))
     if args.cosign_public_key:
         cname = args.cosigner_name or name
         if not cname:
             raise SystemExit("--cosign-public-key needs --cosigner-name or --name")
-        pk = _public_key(args.cosign_public_key, signatures.MLDSA44PublicKey, "an ML-DSA-44")
+        pk = public_key(args.cosign_public_key, signatures.MLDSA44PublicKey, "an ML-DSA-44")
         keys.append(checkpoint.NoteVerifier.from_public_key(cname, pk))
     if not keys:
         raise SystemExit("verify needs verifier keys: --vkey, --public-key or --cosign-public-key")
@@ -208,7 +163,7 @@ def _verify(args: argparse.Namespace) -> int:
             if not args.old_checkpoint:
                 raise SystemExit("a consistency proof needs --old-checkpoint")
             old_note = Path(args.old_checkpoint).read_bytes()
-            old, new = ledger.verify_consistency(old_note, note, proof, keys)
+            old, new = ledger.verify_consistency(old_note, note, proof, keys, require=args.require)
             print(f"OK: {new.origin} at size {new.size} extends its checkpoint of size {old.size}")
         elif doc.get("type") == "inclusion":
             entry = (
@@ -216,7 +171,9 @@ def _verify(args: argparse.Namespace) -> int:
                 if args.entry
                 else base64.b64decode(doc["entry"], validate=True)
             )
-            cp = ledger.verify_inclusion(entry, int(doc["index"]), proof, note, keys)
+            cp = ledger.verify_inclusion(
+                entry, int(doc["index"]), proof, note, keys, require=args.require
+            )
             print(f"OK: entry {doc['index']} is in {cp.origin} at size {cp.size}")
         else:
             raise SystemExit(f"unknown proof type {doc.get('type')!r}")
@@ -230,7 +187,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    progress = _Progress("audited", args.quiet)
+    progress = Progress("audited", args.quiet)
     with _open(args) as log:
         try:
             log.audit(progress=progress)
@@ -239,20 +196,6 @@ def _audit(args: argparse.Namespace) -> int:
             return 1
         print(f"OK: {log.size} entries, {len(log.checkpoints())} checkpoints consistent")
     return 0
-
-
-def _run(func: Any, command: str = "ledger") -> Any:
-    """Wraps a subcommand: usage and key-file errors print one line and exit 2."""
-
-    def wrapped(args: argparse.Namespace) -> int:
-        try:
-            code: int = func(args)
-        except (PqpayError, ValueError, OSError) as exc:
-            print(f"pqpay {command}: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 2
-        return code
-
-    return wrapped
 
 
 def register(subparsers: Any) -> None:
@@ -269,7 +212,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="*", help="input files (default: stdin), one entry per line")
     p.add_argument("--batch", type=int, default=10000, help="entries per durable transaction")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    p.set_defaults(func=_run(_append))
+    p.set_defaults(func=run(_append, "ledger"))
 
     p = with_db(sub.add_parser("checkpoint", help="sign a checkpoint of the current tree"))
     p.add_argument("--key", help="Ed25519 private key (PEM) for the note signature")
@@ -277,7 +220,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--cosign-key", help="ML-DSA-44 private key (PEM) for the cosignature")
     p.add_argument("--cosigner-name", help="the cosigner's name (default: the origin)")
     p.add_argument("-o", "--out", help="write the note here (default: stdout)")
-    p.set_defaults(func=_run(_checkpoint))
+    p.set_defaults(func=run(_checkpoint, "ledger"))
 
     p = with_db(sub.add_parser("prove", help="write an inclusion or consistency proof (JSON)"))
     p.add_argument("index", nargs="?", type=int, help="entry index (inclusion proof)")
@@ -287,7 +230,7 @@ def register(subparsers: Any) -> None:
         "--consistency", nargs=2, metavar=("OLD_NOTE", "NEW_NOTE"), help="consistency proof"
     )
     p.add_argument("-o", "--out", help="write the proof here (default: stdout)")
-    p.set_defaults(func=_run(_prove))
+    p.set_defaults(func=run(_prove, "ledger"))
 
     p = sub.add_parser("verify", help="verify a proof offline (no ledger needed)")
     p.add_argument("--checkpoint", required=True, help="the signed checkpoint note")
@@ -299,45 +242,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--cosign-public-key", help="ML-DSA-44 public key (PEM) of the cosigner")
     p.add_argument("--name", help="the key name used in the notes (usually the origin)")
     p.add_argument("--cosigner-name", help="the cosigner's name (default: --name)")
-    p.set_defaults(func=_run(_verify))
+    p.add_argument("--require", type=require_policy, default="all", help=REQUIRE_HELP)
+    p.set_defaults(func=run(_verify, "ledger"))
 
     p = with_db(sub.add_parser("audit", help="recompute the tree and check the storage"))
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
-    p.set_defaults(func=_run(_audit))
-
-
-def demo() -> None:
-    """The ``pqpay demo`` ledger part: append, checkpoint, prove and verify, in a temp file."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        origin = "demo.pqpay/log"
-        signers = [
-            checkpoint.Ed25519NoteSigner(origin, signatures.Ed25519PrivateKey.generate()),
-            checkpoint.MLDSA44Cosigner(origin, signatures.MLDSA44PrivateKey.generate()),
-        ]
-        vkeys = [s.vkey for s in signers]
-        print("\nAudit ledger: durable appends, signed checkpoints, offline proofs (SQLite)")
-        with ledger.Ledger(Path(tmp) / "demo.db", origin, signers) as log:
-            receipts = [b'{"order":%d,"amount_minor":%d}' % (i, 100 + i) for i in range(20_000)]
-            start = time.perf_counter()
-            log.append_many(receipts[:10_000])
-            log.append_many(receipts[10_000:])
-            took = time.perf_counter() - start
-            print(f"appended {log.size} receipts in 2 durable batches: {log.size / took:,.0f}/s")
-            old = log.checkpoint()
-            index = log.append(b'{"order":"refund-7","amount_minor":-107}')
-            note = log.checkpoint()
-            print(note.decode().split("\n\n")[0])
-            start = time.perf_counter()
-            proof = log.inclusion_proof(index)
-            served = (time.perf_counter() - start) * 1e6
-            cp = ledger.verify_inclusion(log.entry(index), index, proof, note, vkeys)
-            print(
-                f"inclusion proof of entry {index}: {len(proof)} hashes, served in "
-                f"{served:.0f} us, verified offline against the size-{cp.size} checkpoint"
-            )
-            ledger.verify_consistency(old, note, log.consistency_proof(20_000), vkeys)
-            print("consistency proof 20000 -> 20001 verified; audit: ", end="")
-            log.audit()
-            print("storage consistent")
+    p.set_defaults(func=run(_audit, "ledger"))

@@ -1,21 +1,34 @@
 """Payment receipts: a signed payment message, its ledger inclusion proof and the signed
-checkpoint covering it, verifiable offline (re-exported by :mod:`pqpay.payments`)."""
+checkpoint covering it, verifiable offline (re-exported by :mod:`pqpay.payments`).
+
+Pure: this module reads and verifies receipts and imports no storage; issuing them against a
+:class:`pqpay.ledger.Ledger` is :mod:`pqpay.payments.issue`."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pqpay import _jcs
-from pqpay._envelope import Signer
-from pqpay._util import as_bytes
-from pqpay.checkpoint import Checkpoint, NoteVerifier, parse_note
-from pqpay.exceptions import EncodingError, InvalidProof, InvalidSignature
-from pqpay.ledger import Ledger, VerifierKey, verify_inclusion
+from pqpay._b64 import decode_std, encode_std
+from pqpay._bytes import as_bytes
+from pqpay.checkpoint import Checkpoint, Require, VerifierKey
+from pqpay.checkpoint import note_verifiers as to_note_verifiers  # the parameter has its name
+from pqpay.exceptions import EncodingError, InvalidProof
+from pqpay.ledger import verify_inclusion  # the offline verifier (no storage)
+from pqpay.payments.message import verify_payment_cose
 from pqpay.signatures import SignaturePublicKey
+
+__all__ = [
+    "MAX_PROOF_HASHES",
+    "MAX_RECEIPT_BYTES",
+    "RECEIPT_FORMAT",
+    "RECEIPT_VERSION",
+    "Receipt",
+    "VerifiedReceipt",
+    "verify_receipt",
+]
 
 #: The ``format`` member of a serialized receipt.
 RECEIPT_FORMAT = "pqpay-receipt"
@@ -83,11 +96,11 @@ class Receipt:
         doc = {
             "format": RECEIPT_FORMAT,
             "version": RECEIPT_VERSION,
-            "envelope": _b64(self.envelope),
+            "envelope": encode_std(self.envelope),
             "index": self.index,
             "tree_size": self.tree_size,
-            "proof": [_b64(p) for p in self.proof],
-            "checkpoint": _b64(self.checkpoint),
+            "proof": [encode_std(p) for p in self.proof],
+            "checkpoint": encode_std(self.checkpoint),
         }
         return _jcs.canonicalize(doc)
 
@@ -130,18 +143,18 @@ class Receipt:
             )
         proof = []
         for i, item in enumerate(proof_items):
-            digest = _unb64(item, f"proof hash {i}")
+            digest = decode_std(item, f"receipt proof hash {i}")
             if len(digest) != _HASH_SIZE:
                 raise EncodingError(
                     f"receipt proof hash {i} must be {_HASH_SIZE} bytes, got {len(digest)}"
                 )
             proof.append(digest)
         return cls(
-            envelope=_unb64(doc["envelope"], "envelope"),
+            envelope=decode_std(doc["envelope"], "receipt envelope"),
             index=index,
             tree_size=tree_size,
             proof=tuple(proof),
-            checkpoint=_unb64(doc["checkpoint"], "checkpoint"),
+            checkpoint=decode_std(doc["checkpoint"], "receipt checkpoint"),
         )
 
 
@@ -155,108 +168,10 @@ class VerifiedReceipt:
     checkpoint: Checkpoint
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(value: Any, what: str) -> bytes:
-    if not isinstance(value, str):
-        raise EncodingError(f"receipt {what} must be a base64 string")
-    try:
-        raw = base64.b64decode(value.encode("ascii"), validate=True)
-    except (UnicodeEncodeError, binascii.Error):
-        raise EncodingError(f"receipt {what} is not valid padded base64") from None
-    if _b64(raw) != value:  # one encoding per value: no stray bits in the last character
-        raise EncodingError(f"receipt {what} is not canonical base64")
-    return raw
-
-
 def _count(value: Any, what: str) -> int:
     if type(value) is not int or not 0 <= value <= _MAX_SIZE:
         raise EncodingError(f"receipt {what} must be an integer in [0, 2**53 - 1]")
     return value
-
-
-def _note_verifiers(keys: Sequence[VerifierKey] | VerifierKey) -> list[NoteVerifier]:
-    if isinstance(keys, (str, NoteVerifier)):
-        keys = [keys]
-    verifiers = [NoteVerifier.from_vkey(k) if isinstance(k, str) else k for k in keys]
-    if not verifiers:
-        raise ValueError("verify_receipt needs at least one note verifier key")
-    return verifiers
-
-
-def _note_size(note: bytes) -> int:
-    text, _ = parse_note(note)
-    return Checkpoint.parse(text).size
-
-
-def receipts_at_checkpoint(
-    ledger: Ledger, envelopes: Sequence[bytes], indices: Sequence[int], note: bytes
-) -> list[Receipt]:
-    """Receipts for envelopes already in ``ledger`` at ``indices``, with proofs against the
-    tree of the signed checkpoint ``note`` (one the ledger issued after appending them).
-
-    For gateways that append as messages arrive and checkpoint on a timer. The receipts
-    verify only if each envelope is the entry at its index.
-
-    :raises ValueError: lengths differ, or an index is not below the checkpoint's size.
-    """
-    if len(envelopes) != len(indices):
-        raise ValueError(f"{len(envelopes)} envelopes but {len(indices)} indices")
-    note = as_bytes(note, "note")
-    size = _note_size(note)
-    return [
-        Receipt(envelope, index, size, tuple(ledger.inclusion_proof(index, size)), note)
-        for envelope, index in zip(envelopes, indices, strict=True)
-    ]
-
-
-def receipts_for_envelopes(ledger: Ledger, envelopes: Iterable[bytes]) -> list[Receipt]:
-    """Appends signed envelopes to ``ledger`` in one durable transaction, signs one checkpoint
-    and returns a receipt for each, with proofs against that checkpoint's tree.
-
-    The checkpoint may cover entries other writers appended meanwhile; the proofs are for
-    its size, whatever it is. No envelopes: no checkpoint, no receipts.
-
-    :raises ValueError: the ledger has no checkpoint signers.
-    """
-    data = [as_bytes(e, "envelope") for e in envelopes]
-    if not ledger.signers:
-        raise ValueError("the ledger has no signers; receipts need a signed checkpoint")
-    if not data:
-        return []
-    indices = ledger.append_many(data)
-    return receipts_at_checkpoint(ledger, data, indices, ledger.checkpoint())
-
-
-def issue_receipts(
-    ledger: Ledger,
-    signer: Signer,
-    messages: Iterable[Mapping[str, Any]],
-    *,
-    kid: bytes | None = None,
-) -> list[Receipt]:
-    """Signs payment messages as COSE_Sign1 (one batch for pqpay keys), appends the envelopes
-    to ``ledger`` in one transaction, signs one checkpoint and returns one receipt per message,
-    in order.
-
-    :param signer: any signer (pqpay private key, HSM handle).
-    :raises ValueError: the ledger has no checkpoint signers.
-    :raises FloatNotAllowed: a float in a message (nothing is appended then).
-    """
-    from pqpay.payments import sign_payments_cose
-
-    if not ledger.signers:
-        raise ValueError("the ledger has no signers; receipts need a signed checkpoint")
-    return receipts_for_envelopes(ledger, sign_payments_cose(signer, messages, kid=kid))
-
-
-def issue_receipt(
-    ledger: Ledger, signer: Signer, message: Mapping[str, Any], *, kid: bytes | None = None
-) -> Receipt:
-    """:func:`issue_receipts` for one message (one append, one checkpoint)."""
-    return issue_receipts(ledger, signer, [message], kid=kid)[0]
 
 
 def verify_receipt(
@@ -265,34 +180,39 @@ def verify_receipt(
     note_verifiers: Sequence[VerifierKey] | VerifierKey,
     *,
     origin: str | None = None,
+    require: Require = "all",
 ) -> VerifiedReceipt:
     """Verifies a receipt without the ledger: the envelope's signature under
     ``signer_public_key``, the checkpoint's signatures under every key in ``note_verifiers``
-    (:class:`~pqpay.checkpoint.NoteVerifier` objects or vkey strings; each must have signed,
-    other signatures are ignored), the receipt's tree size
+    (:class:`~pqpay.checkpoint.NoteVerifier` objects or vkey strings; by default each must have
+    signed, other signatures are ignored), the receipt's tree size
     against the checkpoint's, and the inclusion of the envelope's leaf hash at ``index``.
 
     :param receipt: a :class:`Receipt`, or its JSON (parsed with :meth:`Receipt.from_json`).
     :param origin: if given, the checkpoint must name this log.
+    :param require: which of ``note_verifiers`` must have signed the checkpoint
+        (:func:`pqpay.checkpoint.open_note`): ``"all"`` (default), ``"any"`` or an int k.
     :raises InvalidSignature: the envelope or the checkpoint is not validly signed.
+    :raises ValueError: no note verifier key is given.
     :raises InvalidProof: the inclusion proof, index or tree size does not match the checkpoint.
     :raises EncodingError: malformed receipt JSON, envelope or payment message.
     :raises ValueError: a detached envelope (a receipt's envelope carries its message).
     """
-    from pqpay.payments import verify_payment_cose
-
     if not isinstance(receipt, Receipt):
         receipt = Receipt.from_json(receipt)
     message = verify_payment_cose(signer_public_key, receipt.envelope)
-    verifiers = _note_verifiers(note_verifiers)
+    verifiers = to_note_verifiers(note_verifiers)
+    if not verifiers:
+        raise ValueError("verify_receipt needs at least one note verifier key")
     cp = verify_inclusion(
-        receipt.envelope, receipt.index, receipt.proof, receipt.checkpoint, verifiers, origin=origin
+        receipt.envelope,
+        receipt.index,
+        receipt.proof,
+        receipt.checkpoint,
+        verifiers,
+        origin=origin,
+        require=require,
     )
-    # verify_inclusion needs one known signature and checks every known one present; a receipt
-    # needs all of them, or stripping the ML-DSA-44 cosignature would leave Ed25519 alone.
-    present = {(sig.name, sig.key_id) for sig in parse_note(receipt.checkpoint)[1]}
-    if any((v.name, v.key_id) not in present for v in verifiers):
-        raise InvalidSignature()
     if cp.size != receipt.tree_size:
         raise InvalidProof()
     return VerifiedReceipt(message, receipt.index, cp)

@@ -1,4 +1,4 @@
-"""Small helpers shared by the public modules."""
+"""Bytes-like argument checking shared by every module (foundation layer)."""
 
 from __future__ import annotations
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pqpay import _cbor
-from pqpay._envelope import Signer, algorithm_for, public_key_of, sign_all
-from pqpay._util import as_bytes
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError, InvalidSignature
+from pqpay.interfaces import Signer
+from pqpay.payments.envelope import algorithm_for, public_key_of, sign_all
 from pqpay.signatures import SignaturePublicKey
 
 TAG_COSE_SIGN1 = 18

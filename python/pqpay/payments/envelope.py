@@ -1,6 +1,7 @@
 """What COSE_Sign1 and JWS share: the signer protocol and the algorithm identifiers.
 
-Identifiers (standards.md §4; ML-DSA and composites as ``pqpay.jose`` registers them for keys):
+Identifiers (the table in ``pqpay._algorithms``; ML-DSA and composites as ``pqpay.jose``
+registers them for keys):
 
 ===========================  ===================  =====  ===============================
 pqpay algorithm              JOSE ``alg``         COSE   also accepted on verification
@@ -25,64 +26,16 @@ algorithm fails verification.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Protocol, runtime_checkable
 
+from pqpay._algorithms import ENVELOPE_ALGORITHMS, EnvelopeAlg
 from pqpay.exceptions import UnsupportedAlgorithm
-from pqpay.jose import _AKP_BY_NAME
+from pqpay.interfaces import Signer
 from pqpay.signatures import SignaturePublicKey
 
-
-@runtime_checkable
-class Signer(Protocol):
-    """Anything that signs for a pqpay public key: pqpay private keys, HSM handles."""
-
-    def public_key(self) -> SignaturePublicKey: ...
-
-    def sign(self, data: bytes, context: bytes = b"") -> bytes: ...
+__all__ = ["ALGORITHMS", "EnvelopeAlg", "Signer", "algorithm_for", "public_key_of", "sign_all"]
 
 
-@dataclass(frozen=True)
-class EnvelopeAlg:
-    algorithm: str  # pqpay's name (SignaturePublicKey.ALGORITHM)
-    jose: str  # written when signing
-    cose: int
-    jose_accepted: frozenset[str]
-    cose_accepted: frozenset[int]
-
-
-_EDDSA_COSE = -8
-_ENVELOPE_ALGORITHMS = (
-    "ML-DSA-44",
-    "ML-DSA-65",
-    "ML-DSA-87",
-    "MLDSA44-Ed25519-SHA512",
-    "MLDSA65-Ed25519-SHA512",
-    "MLDSA87-Ed448-SHAKE256",
-    "MLDSA65-ECDSA-P256-SHA512",
-    "MLDSA87-ECDSA-P384-SHA512",
-)
-
-
-def _table() -> dict[str, EnvelopeAlg]:
-    table: dict[str, EnvelopeAlg] = {}
-    for name in _ENVELOPE_ALGORITHMS:
-        akp = _AKP_BY_NAME[name]
-        table[name] = EnvelopeAlg(
-            name, akp.jose, akp.cose, frozenset({akp.jose}), frozenset({akp.cose})
-        )
-    # EdDSA (RFC 8037, RFC 9053) plus the fully-specified RFC 9864 identifiers.
-    table["Ed25519"] = EnvelopeAlg(
-        "Ed25519", "EdDSA", _EDDSA_COSE, frozenset({"EdDSA", "Ed25519"}), frozenset({-8, -19})
-    )
-    table["Ed448"] = EnvelopeAlg(
-        "Ed448", "EdDSA", _EDDSA_COSE, frozenset({"EdDSA", "Ed448"}), frozenset({-8, -53})
-    )
-    return table
-
-
-ALGORITHMS: Mapping[str, EnvelopeAlg] = MappingProxyType(_table())
+ALGORITHMS: Mapping[str, EnvelopeAlg] = ENVELOPE_ALGORITHMS
 """The envelope identifiers by pqpay algorithm name (read-only)."""
 
 

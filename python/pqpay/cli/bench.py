@@ -41,6 +41,7 @@ from typing import Any, TextIO, TypeVar
 
 import pqpay
 from pqpay import checkpoint, groth16, hpke, kem, ledger, merkle, payments, signatures
+from pqpay.cli.demo import groth16_demo_data
 
 FAMILIES = ("kem", "hpke", "sig", "merkle", "groth16", "payment")
 JSON_SCHEMA = "pqpay-bench/1"
@@ -606,17 +607,16 @@ def merkle_cases(peers: dict[str, Peer]) -> list[Case]:
 
 
 def groth16_cases(peers: dict[str, Peer]) -> list[Case]:
-    # The demo proof the CLI bundles (pqpay groth16 / pqpay demo): BN254, two public inputs.
-    from pqpay._cli_groth16 import _DEMO_PROOF, _DEMO_PUBLIC, _DEMO_VK
-
-    vk = groth16.VerifyingKey.from_bytes(_DEMO_VK, groth16.Curve.BN254)
-    proof = groth16.Proof.from_bytes(_DEMO_PROOF, groth16.Curve.BN254)
-    groth16.verify(vk, proof, _DEMO_PUBLIC)
+    # The demo proof the CLI bundles (pqpay demo, package data): BN254, two public inputs.
+    vk_bytes, proof_bytes, public = groth16_demo_data()
+    vk = groth16.VerifyingKey.from_bytes(vk_bytes, groth16.Curve.BN254)
+    proof = groth16.Proof.from_bytes(proof_bytes, groth16.Curve.BN254)
+    groth16.verify(vk, proof, public)
     return [
         Case(
             "groth16",
             "Groth16 verify (BN254, demo proof)",
-            {"pqpay": partial(groth16.verify, vk, proof, _DEMO_PUBLIC)},
+            {"pqpay": partial(groth16.verify, vk, proof, public)},
         )
     ]
 
@@ -1037,7 +1037,7 @@ def _count(text: str) -> int:
     return value
 
 
-def add_parser(subparsers: Any) -> None:
+def register(subparsers: Any) -> None:
     """Adds ``pqpay bench`` to the ``pqpay`` command's subparsers."""
     p = subparsers.add_parser(
         "bench",

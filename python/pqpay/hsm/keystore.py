@@ -1,0 +1,242 @@
+""":class:`KeyStore`: creates, lists, looks up and rotates key handles in a backend."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from typing import Any, NoReturn
+
+from pqpay._bytes import as_bytes
+from pqpay.exceptions import HSMError, InvalidSignature, KeyNotFound
+from pqpay.hsm.backend import Backend
+from pqpay.hsm.handles import DecapsulationHandle, KeyHandle, SigningHandle
+from pqpay.hsm.record import (
+    ID_LEN,
+    MAX_VERSION,
+    NONCE_LEN,
+    Algorithm,
+    Record,
+    check_label,
+    parse_handle_id,
+    sealing_aad,
+    wipe,
+)
+from pqpay.kem import PRIVATE_KEY_CLASSES as KEM_PRIVATE_KEY_CLASSES
+from pqpay.kem import KEMPublicKey
+from pqpay.signatures import MLDSA65Ed25519PublicKey, MLDSA65PrivateKey, SignaturePublicKey
+
+__all__ = ["KeyStore"]
+
+
+class KeyStore:
+    """Creates, lists, looks up and rotates key handles in a :class:`Backend`.
+
+    Handles are cached per store, so ``get`` returns the same object each time and a rotation
+    retires this store's older handles at once.
+    """
+
+    __slots__ = ("_backend", "_handles", "_lock")
+
+    def __init__(self, backend: Backend) -> None:
+        if not isinstance(backend, Backend):
+            raise TypeError(f"backend must be a pqpay.hsm.Backend, not {type(backend).__name__}")
+        self._backend = backend
+        self._handles: dict[bytes, KeyHandle] = {}
+        self._lock = threading.RLock()
+
+    @property
+    def backend(self) -> Backend:
+        """The backend the keys live in."""
+        return self._backend
+
+    def _load(self) -> list[KeyHandle]:
+        """Every handle, oldest version first within a label; updates the cache and retirement."""
+        records = [Record.from_bytes(raw) for raw in self._backend.records()]
+        newest: dict[str, int] = {}
+        for r in records:
+            newest[r.label] = max(newest.get(r.label, 0), r.version)
+        handles = []
+        with self._lock:
+            for r in sorted(records, key=lambda r: (r.label, r.version)):
+                h = self._handles.get(r.handle_id)
+                if h is None:
+                    h = self._handles[r.handle_id] = KeyHandle._make(self, r)
+                h._retired = r.version < newest[r.label]
+                handles.append(h)
+        return handles
+
+    def handles(self) -> list[KeyHandle]:
+        """Every handle in the backend, by label, then version."""
+        return self._load()
+
+    def versions(self, label: str) -> list[KeyHandle]:
+        """Every version of ``label``, oldest first. :raises KeyNotFound: no such label."""
+        label = check_label(label)
+        found = [h for h in self._load() if h.label == label]
+        if not found:
+            raise KeyNotFound(f"no key labelled {label!r} in {self._backend.description}")
+        return found
+
+    def current(self, label: str) -> KeyHandle:
+        """The newest version of ``label``. :raises KeyNotFound: no such label."""
+        return self.versions(label)[-1]
+
+    def signer(self, label: str) -> SigningHandle:
+        """The newest version of a signing label.
+
+        :raises KeyNotFound: no such label. :raises TypeError: the label holds a KEM key.
+        """
+        h = self.current(label)
+        if not isinstance(h, SigningHandle):
+            raise TypeError(f"{label!r} holds a {h.algorithm.value} key, not a signing key")
+        return h
+
+    def decapsulation_key(self, label: str, version: int | None = None) -> DecapsulationHandle:
+        """A version of a KEM label (default: the newest).
+
+        :raises KeyNotFound: no such label or version. :raises TypeError: not a KEM label.
+        """
+        versions = self.versions(label)
+        if version is None:
+            h = versions[-1]
+        else:
+            match = [v for v in versions if v.version == version]
+            if not match:
+                raise KeyNotFound(f"{label!r} has no version {version}")
+            h = match[0]
+        if not isinstance(h, DecapsulationHandle):
+            raise TypeError(f"{label!r} holds a {h.algorithm.value} key, not a KEM key")
+        return h
+
+    def get(self, handle_id: str | bytes) -> KeyHandle:
+        """The handle with this id (32 hex digits or 16 bytes). :raises KeyNotFound: none."""
+        raw = parse_handle_id(handle_id)
+        for h in self._load():
+            if h._record.handle_id == raw:
+                return h
+        raise KeyNotFound(f"no key handle {raw.hex()} in {self._backend.description}")
+
+    def public_keys(self, label: str) -> dict[int, SignaturePublicKey | KEMPublicKey]:
+        """Every version's public key, by version: what verifiers of ``label`` should accept."""
+        out: dict[int, SignaturePublicKey | KEMPublicKey] = {}
+        for h in self.versions(label):
+            assert isinstance(h, (SigningHandle, DecapsulationHandle))
+            out[h.version] = h.public_key()
+        return out
+
+    def verify(self, label: str, signature: bytes, data: bytes, context: bytes = b"") -> int:
+        """Verifies against every version of ``label``, newest first; returns the version whose
+        key verified.
+
+        :raises InvalidSignature: no version's key verifies it.
+        :raises ValueError: ``context`` is longer than 255 bytes.
+        :raises KeyNotFound: no such label. :raises TypeError: the label holds a KEM key.
+        """
+        context = as_bytes(context, "context")
+        if len(context) > 255:
+            raise ValueError(f"context must be at most 255 bytes long, got {len(context)}")
+        for h in reversed(self.versions(label)):
+            if not isinstance(h, SigningHandle):
+                raise TypeError(f"{label!r} holds a {h.algorithm.value} key, not a signing key")
+            if context and h.algorithm is Algorithm.ED25519:
+                continue  # Ed25519 signs without a context: it cannot have made this signature
+            try:
+                h.public_key().verify(signature, data, context)
+            except InvalidSignature:
+                continue
+            return h.version
+        raise InvalidSignature()
+
+    def create(self, label: str, algorithm: Algorithm | str) -> KeyHandle:
+        """Makes version 1 of a new label.
+
+        :raises HSMError: the label exists already (use :meth:`rotate`).
+        :raises ValueError: unknown algorithm or bad label.
+        """
+        label = check_label(label)
+        alg = Algorithm(algorithm)
+        with self._lock:
+            if any(h.label == label for h in self._load()):
+                raise HSMError(f"a key labelled {label!r} exists; rotate() adds a version")
+            return self._new(label, alg, 1)
+
+    def rotate(self, label: str, algorithm: Algorithm | str | None = None) -> KeyHandle:
+        """Adds the next version of ``label`` (same algorithm unless one is given); from now on
+        it is the one that signs, and this store's older handles of the label are retired.
+
+        :raises KeyNotFound: no such label.
+        """
+        with self._lock:
+            versions = self.versions(label)
+            latest = versions[-1]
+            alg = latest.algorithm if algorithm is None else Algorithm(algorithm)
+            if latest.version >= MAX_VERSION:
+                raise HSMError(f"{label!r} has used up its versions")
+            handle = self._new(latest.label, alg, latest.version + 1)
+            for h in versions:
+                h._retired = True
+            return handle
+
+    def destroy(self, handle_id: str | bytes) -> None:
+        """Deletes a handle: its record and its token key objects. Irreversible.
+
+        :raises KeyNotFound: no such handle.
+        """
+        with self._lock:
+            h = self.get(handle_id)
+            self._backend.destroy(h._record.handle_id, h._record.has_token_ed25519)
+            self._handles.pop(h._record.handle_id, None)
+
+    def _new(self, label: str, alg: Algorithm, version: int) -> KeyHandle:
+        backend = self._backend
+        handle_id = secrets.token_bytes(ID_LEN)
+        kek_id = nonce = sealed = None
+        if alg is Algorithm.ED25519:
+            public = backend.ed25519_generate(handle_id, label)
+        else:
+            key: Any = (
+                MLDSA65PrivateKey.generate()
+                if alg is Algorithm.MLDSA65_ED25519
+                else KEM_PRIVATE_KEY_CLASSES[alg.value].generate()
+            )
+            seed = bytearray(key.private_bytes_raw())
+            try:
+                public = key.public_key().public_bytes_raw()
+                del key
+                kek_id, nonce = backend.kek_id(), secrets.token_bytes(NONCE_LEN)
+                sealed = backend.seal(kek_id, nonce, sealing_aad(handle_id, alg, version), seed)
+            finally:
+                wipe(seed)
+            if alg is Algorithm.MLDSA65_ED25519:
+                # The Ed25519 half is made in the token; the record holds the composite key.
+                public = MLDSA65Ed25519PublicKey.join_public_key(
+                    public, backend.ed25519_generate(handle_id, label)
+                )
+        record = Record(
+            handle_id=handle_id,
+            label=label,
+            algorithm=alg,
+            version=version,
+            created=int(time.time()),
+            public_key=public,
+            kek_id=kek_id,
+            nonce=nonce,
+            sealed_seed=sealed,
+        )
+        try:
+            backend.store_record(handle_id, record.to_bytes())
+        except BaseException:
+            # No record, no handle: do not leave an unreachable key pair behind in the token.
+            backend.destroy(handle_id, record.has_token_ed25519)
+            raise
+        handle = KeyHandle._make(self, record)
+        with self._lock:
+            self._handles[handle_id] = handle
+        return handle
+
+    def __repr__(self) -> str:
+        return f"<KeyStore {self._backend.description}>"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("key stores cannot be pickled")

@@ -1,0 +1,136 @@
+""":class:`PostgresStorage`: a ledger in PostgreSQL (psycopg 3, imported when one is opened;
+install ``pqpay[postgres]``), shared by many gateway processes."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pqpay.ledger.storage import (
+    Node,
+    NodeId,
+    SQLStorage,
+    SQLTransaction,
+    StorageTransaction,
+    read_head,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["PostgresStorage"]
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS entries (idx BIGINT PRIMARY KEY, data BYTEA NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS nodes (level SMALLINT NOT NULL, idx BIGINT NOT NULL,"
+    " hash BYTEA NOT NULL, PRIMARY KEY (level, idx))",
+    "CREATE TABLE IF NOT EXISTS head (id SMALLINT PRIMARY KEY CHECK (id = 0),"
+    " size BIGINT NOT NULL, peaks BYTEA NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS checkpoints (seq BIGSERIAL PRIMARY KEY,"
+    " size BIGINT NOT NULL, root BYTEA NOT NULL, note BYTEA NOT NULL)",
+)
+# Serialises concurrent schema creation (CREATE TABLE IF NOT EXISTS races on the catalog).
+_SETUP_LOCK = 0x7071_7061_795F_6C67  # "pqpay_lg"
+
+
+def _nodes(conn: psycopg.Connection[Any], ids: Sequence[NodeId]) -> list[bytes | None]:
+    if not ids:
+        return []
+    rows = conn.execute(
+        "SELECT n.level, n.idx, n.hash FROM nodes n"
+        " JOIN unnest(%s::int2[], %s::int8[]) AS q(level, idx)"
+        " ON n.level = q.level AND n.idx = q.idx",
+        ([level for level, _ in ids], [idx for _, idx in ids]),
+    ).fetchall()
+    found = {(int(level), int(idx)): bytes(h) for level, idx, h in rows}
+    return [found.get(node) for node in ids]
+
+
+class _PostgresTransaction(SQLTransaction):
+    _param = "%s"
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._conn = conn
+        # The row lock on the head serialises appends and checkpoints of every process.
+        self._size, self._peaks = read_head(
+            conn, "SELECT size, peaks FROM head WHERE id = 0 FOR UPDATE"
+        )
+
+    def head(self) -> tuple[int, list[bytes]]:
+        return self._size, list(self._peaks)
+
+    def nodes(self, ids: Sequence[NodeId]) -> list[bytes | None]:
+        return _nodes(self._conn, ids)
+
+    def _insert(self, first: int, entries: Sequence[bytes], nodes: Sequence[Node]) -> None:
+        with self._conn.cursor() as cur:
+            with cur.copy("COPY entries (idx, data) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int8", "bytea"])
+                for i, data in enumerate(entries):
+                    copy.write_row((first + i, data))
+            with cur.copy("COPY nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int2", "int8", "bytea"])
+                for node in nodes:
+                    copy.write_row(node)
+
+
+class PostgresStorage(SQLStorage):
+    """A PostgreSQL database (psycopg 3; install ``pqpay[postgres]``) shared by many processes.
+
+    Appends and checkpoints lock the head row (``SELECT ... FOR UPDATE``) inside their
+    transaction, so concurrent writers produce one gap-free, duplicate-free log. Commits wait
+    for the WAL flush (``synchronous_commit = on`` for this session). ``schema`` (optional) puts
+    the tables in their own schema, created if needed, so one database can hold several logs.
+    """
+
+    _param = "%s"
+
+    def __init__(self, dsn: str, *, schema: str | None = None) -> None:
+        try:
+            import psycopg
+            from psycopg import sql
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "PostgresStorage needs psycopg 3: pip install 'pqpay[postgres]'"
+            ) from exc
+        self._lock = threading.RLock()
+        self._conn: psycopg.Connection[Any] = psycopg.connect(dsn, autocommit=True)
+        self.schema = schema
+        try:
+            self._conn.execute("SET synchronous_commit = on")
+            if schema is not None:
+                with self._conn.transaction():
+                    self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
+                    self._conn.execute(
+                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+                    )
+                self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def setup(self, origin: str) -> None:
+        with self._lock, self._conn.transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SETUP_LOCK,))
+            for statement in _SCHEMA:
+                self._conn.execute(statement)
+            self._bind_origin(origin, "this database")
+            self._conn.execute(
+                "INSERT INTO head (id, size, peaks) VALUES (0, 0, ''::bytea)"
+                " ON CONFLICT (id) DO NOTHING"
+            )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[StorageTransaction]:
+        with self._lock, self._conn.transaction():
+            yield _PostgresTransaction(self._conn)
+
+    def nodes(self, ids: Sequence[NodeId]) -> list[bytes | None]:
+        with self._lock:
+            return _nodes(self._conn, ids)
+
+    def __repr__(self) -> str:
+        return f"PostgresStorage(schema={self.schema!r})"
