@@ -8,26 +8,37 @@
   (:class:`pqpay.replay.MemoryNonceStore`, or one backed by Redis or a database).
 
 They are re-exported where they lived before: ``pqpay.checkpoint.Signer``, ``pqpay.hpke.
-DecapsulationKey``, ``pqpay.replay.SeenNonceStore``. The key types named in the signatures are
-imported for type checking only, so this module imports nothing from pqpay at run time.
+DecapsulationKey``, ``pqpay.replay.SeenNonceStore``. This module imports nothing from pqpay, not
+even for type checking (it sits below the key classes): ``public_key()`` returns a
+:class:`PublicKey`, the structural part of every pqpay public key, and the consumers check the
+concrete class (``SignaturePublicKey``, ``KEMPublicKey``) where they need it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-if TYPE_CHECKING:
-    from pqpay.kem import KEMPublicKey
-    from pqpay.signatures import SignaturePublicKey
+__all__ = ["DecapsulationKey", "PublicKey", "SeenNonceStore", "Signer"]
 
-__all__ = ["DecapsulationKey", "SeenNonceStore", "Signer"]
+
+class PublicKey(Protocol):
+    """What every pqpay public key (:mod:`pqpay.kem`, :mod:`pqpay.signatures`) offers."""
+
+    @property
+    def ALGORITHM(self) -> str:  # upper case: the key classes' ClassVar
+        """The algorithm's name."""
+        ...
+
+    def public_bytes_raw(self) -> bytes:
+        """The encoded public key."""
+        ...
 
 
 @runtime_checkable
 class Signer(Protocol):
     """Anything that signs for a pqpay public key: pqpay private keys, HSM handles, ..."""
 
-    def public_key(self) -> SignaturePublicKey: ...
+    def public_key(self) -> PublicKey: ...
 
     def sign(self, data: bytes, context: bytes = b"") -> bytes: ...
 
@@ -36,7 +47,7 @@ class DecapsulationKey(Protocol):
     """Any decapsulation key: a :mod:`pqpay.kem` private key, or another object with these two
     methods, such as a :class:`pqpay.hsm.DecapsulationHandle`."""
 
-    def public_key(self) -> KEMPublicKey: ...
+    def public_key(self) -> PublicKey: ...
 
     def decapsulate(self, ciphertext: bytes) -> bytes: ...
 

@@ -28,10 +28,11 @@ Decapsulating a wrong ciphertext of the right length returns the implicit-reject
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, Generic, NoReturn, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from pqpay import _native, _serialization
 from pqpay._bytes import as_bytes
+from pqpay._keys import NativeKey, NativePublicKey
 from pqpay._serialization import Encoding, MLKEMPrivateKeyForm, PrivateFormat, PublicFormat
 from pqpay.exceptions import InvalidKey
 
@@ -58,24 +59,15 @@ __all__ = [
 ]
 
 
-class KEMPublicKey:
+class KEMPublicKey(NativePublicKey):
     """A validated public (encapsulation) key. Subclasses fix the algorithm."""
 
-    __slots__ = ("_key",)
+    __slots__ = ()
     ALGORITHM: ClassVar[str]
     PUBLIC_KEY_SIZE: ClassVar[int]
     CIPHERTEXT_SIZE: ClassVar[int]
     SHARED_SECRET_SIZE: ClassVar[int]
     _key: _native.KemPublicKey
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(f"use {type(self).__name__}.from_public_bytes() to make a public key")
-
-    @classmethod
-    def _wrap(cls, native: _native.KemPublicKey) -> Self:
-        obj = object.__new__(cls)
-        obj._key = native
-        return obj
 
     @classmethod
     def from_public_bytes(cls, data: bytes) -> Self:
@@ -100,49 +92,20 @@ class KEMPublicKey:
         """Returns ``(shared_secret, ciphertext)`` with fresh randomness (pyca's order)."""
         return self._key.encapsulate()
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, KEMPublicKey):
-            return NotImplemented
-        return self._key == other._key
-
-    def __hash__(self) -> int:
-        return hash(self._key)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
-
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        return self
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("keys cannot be pickled; use public_bytes_raw() or public_bytes()")
-
 
 _Pub = TypeVar("_Pub", bound=KEMPublicKey)
 
 
-class KEMPrivateKey(Generic[_Pub]):
+class KEMPrivateKey(NativeKey, Generic[_Pub]):
     """A private (decapsulation) key. Secret material never appears in ``repr``."""
 
-    __slots__ = ("_key",)
+    __slots__ = ()
+    _MAKE_WITH = "generate() or .from_seed_bytes() to make a private key"
+    _PICKLE_HINT = "private keys cannot be pickled; use private_bytes_raw() explicitly"
     ALGORITHM: ClassVar[str]
     SEED_SIZE: ClassVar[int]
     _PUBLIC: ClassVar[type[Any]]
     _key: _native.KemPrivateKey
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(
-            f"use {type(self).__name__}.generate() or .from_seed_bytes() to make a private key"
-        )
-
-    @classmethod
-    def _wrap(cls, native: _native.KemPrivateKey) -> Self:
-        obj = object.__new__(cls)
-        obj._key = native
-        return obj
 
     @classmethod
     def generate(cls) -> Self:
@@ -203,18 +166,6 @@ class KEMPrivateKey(Generic[_Pub]):
     def decapsulate_many(self, ciphertexts: Iterable[bytes]) -> list[bytes]:
         """Decapsulates many ciphertexts in one call, on every core, without the GIL."""
         return self._key.decapsulate_many([as_bytes(c, "ciphertext") for c in ciphertexts])
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
-
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        return self
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("private keys cannot be pickled; use private_bytes_raw() explicitly")
 
 
 def encapsulate_many(public_keys: Sequence[KEMPublicKey]) -> list[tuple[bytes, bytes]]:

@@ -39,10 +39,11 @@ MLDSA87-ECDSA-P384-SHA512   96           2689        <= 4731
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, Generic, NoReturn, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from pqpay import _native, _serialization
 from pqpay._bytes import as_bytes
+from pqpay._keys import NativeKey, NativePublicKey
 from pqpay._serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
 
 __all__ = [
@@ -98,23 +99,14 @@ __all__ = [
 ]
 
 
-class SignaturePublicKey:
+class SignaturePublicKey(NativePublicKey):
     """A validated public key. Subclasses fix the algorithm."""
 
-    __slots__ = ("_key",)
+    __slots__ = ()
     ALGORITHM: ClassVar[str]
     PUBLIC_KEY_SIZE: ClassVar[int]
     SIGNATURE_SIZE: ClassVar[int]
     _key: _native.SigPublicKey
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(f"use {type(self).__name__}.from_public_bytes() to make a public key")
-
-    @classmethod
-    def _wrap(cls, native: _native.SigPublicKey) -> Self:
-        obj = object.__new__(cls)
-        obj._key = native
-        return obj
 
     @classmethod
     def from_public_bytes(cls, data: bytes) -> Self:
@@ -145,49 +137,20 @@ class SignaturePublicKey:
             as_bytes(signature, "signature"), as_bytes(data, "data"), as_bytes(context, "context")
         )
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SignaturePublicKey):
-            return NotImplemented
-        return self._key == other._key
-
-    def __hash__(self) -> int:
-        return hash(self._key)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
-
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        return self
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("keys cannot be pickled; use public_bytes_raw() or public_bytes()")
-
 
 _Pub = TypeVar("_Pub", bound=SignaturePublicKey)
 
 
-class SignaturePrivateKey(Generic[_Pub]):
+class SignaturePrivateKey(NativeKey, Generic[_Pub]):
     """A private signing key. Secret material never appears in ``repr``."""
 
-    __slots__ = ("_key",)
+    __slots__ = ()
+    _MAKE_WITH = "generate() or .from_private_bytes() to make a private key"
+    _PICKLE_HINT = "keys cannot be pickled; use private_bytes() with care"
     ALGORITHM: ClassVar[str]
     PRIVATE_KEY_SIZE: ClassVar[int]
     _PUBLIC: ClassVar[type[Any]]
     _key: _native.SigPrivateKey
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError(
-            f"use {type(self).__name__}.generate() or .from_private_bytes() to make a private key"
-        )
-
-    @classmethod
-    def _wrap(cls, native: _native.SigPrivateKey) -> Self:
-        obj = object.__new__(cls)
-        obj._key = native
-        return obj
 
     @classmethod
     def generate(cls) -> Self:
@@ -244,18 +207,6 @@ class SignaturePrivateKey(Generic[_Pub]):
         """Signs every message under ``context``, spread over all cores, GIL released."""
         msgs = [as_bytes(m, "message") for m in messages]
         return self._key.sign_many(msgs, as_bytes(context, "context"))
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
-
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        return self
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("keys cannot be pickled; use private_bytes() with care")
 
 
 def verify_many(
