@@ -52,6 +52,7 @@ LAYERS: Mapping[str, str] = {
     "pqpay._serialization": "foundation",
     "pqpay._algorithms": "foundation",
     "pqpay._native": "foundation",
+    "pqpay._keys": "foundation",
     # primitives: keys and algorithms over _native (the root reports _native's self-tests)
     "pqpay": "primitives",
     "pqpay.kem": "primitives",

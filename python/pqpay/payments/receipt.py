@@ -16,7 +16,7 @@ from pqpay._bytes import as_bytes
 from pqpay.checkpoint import Checkpoint, Require, VerifierKey
 from pqpay.checkpoint import note_verifiers as to_note_verifiers  # the parameter has its name
 from pqpay.exceptions import EncodingError, InvalidProof
-from pqpay.ledger import verify_inclusion  # the offline verifier (no storage)
+from pqpay.ledger.verify import verify_inclusion
 from pqpay.payments.message import verify_payment_cose
 from pqpay.signatures import SignaturePublicKey
 
