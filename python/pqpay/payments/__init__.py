@@ -59,7 +59,7 @@ JWS), :mod:`~pqpay.payments.envelope` (the signer checks and algorithm identifie
 from __future__ import annotations
 
 from pqpay.interfaces import Signer
-from pqpay.payments.cose import CoseSign1
+from pqpay.payments.cose import CoseSign1, decode_cose, sign_cose, sign_cose_many, verify_cose
 from pqpay.payments.envelope import ALGORITHMS, EnvelopeAlg
 from pqpay.payments.issue import (
     issue_receipt,
@@ -67,25 +67,18 @@ from pqpay.payments.issue import (
     receipts_at_checkpoint,
     receipts_for_envelopes,
 )
+from pqpay.payments.jws import jws_header, sign_jws, sign_jws_many, verify_jws
 from pqpay.payments.message import (
     MAX_SAFE_INTEGER,
     canonicalize,
     canonicalize_json,
     canonicalize_payment,
-    decode_cose,
-    jws_header,
     parse_json,
     parse_payment,
-    sign_cose,
-    sign_cose_many,
-    sign_jws,
-    sign_jws_many,
     sign_payment_cose,
     sign_payment_jws,
     sign_payments_cose,
     sign_payments_jws,
-    verify_cose,
-    verify_jws,
     verify_payment_cose,
     verify_payment_jws,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +65,7 @@ def _assemble(protected: bytes, payload: bytes | None, signature: bytes) -> byte
     return _TAG + _cbor.encode([protected, {}, payload, signature])
 
 
-def sign(
+def sign_cose(
     signer: Signer,
     payload: bytes,
     *,
@@ -79,18 +79,21 @@ def sign(
 
     :raises UnsupportedAlgorithm: the signer's algorithm has no COSE identifier.
     """
-    return sign_many(signer, [payload], kid=kid, external_aad=external_aad, detached=detached)[0]
+    return sign_cose_many(signer, [payload], kid=kid, external_aad=external_aad, detached=detached)[
+        0
+    ]
 
 
-def sign_many(
+def sign_cose_many(
     signer: Signer,
-    payloads: Sequence[bytes],
+    payloads: Iterable[bytes],
     *,
     kid: bytes | None = None,
     external_aad: bytes = b"",
     detached: bool = False,
 ) -> list[bytes]:
-    """:func:`sign` for many payloads under one key, in one batch when the signer allows."""
+    """:func:`sign_cose` for many payloads under one signer (one native batch for pqpay keys:
+    every core, GIL released)."""
     protected = _protected(signer, kid)
     aad = as_bytes(external_aad, "external_aad")
     bodies = [as_bytes(p, "payload") for p in payloads]
@@ -108,7 +111,7 @@ def _header_map(value: Any, where: str) -> HeaderMap:
     return header
 
 
-def decode(data: bytes) -> CoseSign1:
+def decode_cose(data: bytes) -> CoseSign1:
     """Parses a tagged COSE_Sign1 strictly, without verifying it.
 
     Requires tag 18, a 4-element array ``[bstr, map, bstr / nil, bstr]``, definite lengths
@@ -153,7 +156,7 @@ def decode(data: bytes) -> CoseSign1:
     return CoseSign1(protected, protected_header, unprotected_header, payload, signature)
 
 
-def verify(
+def verify_cose(
     public_key: SignaturePublicKey,
     data: bytes,
     *,
@@ -172,7 +175,7 @@ def verify(
     """
     expected = algorithm_for(public_key)
     aad = as_bytes(external_aad, "external_aad")
-    message = decode(data)
+    message = decode_cose(data)
     if ALG in message.unprotected_header:
         raise EncodingError("COSE alg (label 1) must be in the protected header")
     if ALG not in message.protected_header:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from pqpay import _jcs
@@ -25,7 +25,9 @@ def _protected_header(signer: Signer, kid: str | None, typ: str | None) -> str:
     return encode_url(_jcs.canonicalize(header))
 
 
-def sign(signer: Signer, payload: bytes, *, kid: str | None = None, typ: str | None = None) -> str:
+def sign_jws(
+    signer: Signer, payload: bytes, *, kid: str | None = None, typ: str | None = None
+) -> str:
     """A compact JWS ``header..signature`` over ``payload``, which travels separately.
 
     The protected header is ``{"alg", "kid"?, "typ"?}`` in canonical (RFC 8785) form; the
@@ -33,17 +35,17 @@ def sign(signer: Signer, payload: bytes, *, kid: str | None = None, typ: str | N
 
     :raises UnsupportedAlgorithm: the signer's algorithm has no JOSE identifier.
     """
-    return sign_many(signer, [payload], kid=kid, typ=typ)[0]
+    return sign_jws_many(signer, [payload], kid=kid, typ=typ)[0]
 
 
-def sign_many(
+def sign_jws_many(
     signer: Signer,
-    payloads: Sequence[bytes],
+    payloads: Iterable[bytes],
     *,
     kid: str | None = None,
     typ: str | None = None,
 ) -> list[str]:
-    """:func:`sign` for many payloads under one key, in one batch when the signer allows."""
+    """:func:`sign_jws` for many payloads under one signer (one batch for pqpay keys)."""
     header = _protected_header(signer, kid, typ)
     inputs = [f"{header}.{encode_url(as_bytes(p, 'payload'))}".encode("ascii") for p in payloads]
     return [f"{header}..{encode_url(sig)}" for sig in sign_all(signer, inputs)]
@@ -84,7 +86,7 @@ def _header(segment: str) -> dict[str, Any]:
     return header
 
 
-def header(jws: str | bytes) -> dict[str, Any]:
+def jws_header(jws: str | bytes) -> dict[str, Any]:
     """The protected header of a detached compact JWS, parsed strictly but **not verified**
     (for picking the key by ``kid``).
 
@@ -93,7 +95,7 @@ def header(jws: str | bytes) -> dict[str, Any]:
     return _header(_split(jws)[0])
 
 
-def verify(public_key: SignaturePublicKey, jws: str | bytes, payload: bytes) -> dict[str, Any]:
+def verify_jws(public_key: SignaturePublicKey, jws: str | bytes, payload: bytes) -> dict[str, Any]:
     """Verifies a detached compact JWS over ``payload``; returns the protected header.
 
     ``alg`` must name ``public_key``'s algorithm (``none`` never does).

@@ -12,9 +12,11 @@ from typing import Any
 from pqpay import _jcs
 from pqpay.exceptions import EncodingError
 from pqpay.interfaces import Signer
-from pqpay.payments import cose as _cose
-from pqpay.payments import jws as _jws
-from pqpay.payments.cose import CoseSign1
+from pqpay.payments.cose import (
+    sign_cose_many,
+    verify_cose,
+)
+from pqpay.payments.jws import sign_jws_many, verify_jws
 from pqpay.signatures import SignaturePublicKey
 
 __all__ = [
@@ -22,20 +24,12 @@ __all__ = [
     "canonicalize",
     "canonicalize_json",
     "canonicalize_payment",
-    "decode_cose",
-    "jws_header",
     "parse_json",
     "parse_payment",
-    "sign_cose",
-    "sign_cose_many",
-    "sign_jws",
-    "sign_jws_many",
     "sign_payment_cose",
     "sign_payment_jws",
     "sign_payments_cose",
     "sign_payments_jws",
-    "verify_cose",
-    "verify_jws",
     "verify_payment_cose",
     "verify_payment_jws",
 ]
@@ -109,103 +103,6 @@ def _parse_canonical_payment(body: bytes) -> dict[str, Any]:
     return message
 
 
-# -- generic envelopes ------------------------------------------------------------------------
-
-
-def sign_cose(
-    signer: Signer,
-    payload: bytes,
-    *,
-    kid: bytes | None = None,
-    external_aad: bytes = b"",
-    detached: bool = False,
-) -> bytes:
-    """A tagged COSE_Sign1 over ``payload`` with ``alg`` (and ``kid``) protected; ``nil``
-    payload when ``detached``.
-
-    :raises UnsupportedAlgorithm: the signer's algorithm has no COSE identifier.
-    """
-    return _cose.sign(signer, payload, kid=kid, external_aad=external_aad, detached=detached)
-
-
-def sign_cose_many(
-    signer: Signer,
-    payloads: Iterable[bytes],
-    *,
-    kid: bytes | None = None,
-    external_aad: bytes = b"",
-    detached: bool = False,
-) -> list[bytes]:
-    """:func:`sign_cose` for many payloads under one signer (one native batch for pqpay
-    keys: every core, GIL released)."""
-    return _cose.sign_many(
-        signer, list(payloads), kid=kid, external_aad=external_aad, detached=detached
-    )
-
-
-def decode_cose(data: bytes) -> CoseSign1:
-    """Parses a COSE_Sign1 strictly **without verifying it** (to read ``kid`` first).
-
-    :raises EncodingError: not a well-formed tagged COSE_Sign1.
-    """
-    return _cose.decode(data)
-
-
-def verify_cose(
-    public_key: SignaturePublicKey,
-    data: bytes,
-    *,
-    external_aad: bytes = b"",
-    detached_payload: bytes | None = None,
-) -> bytes:
-    """Verifies a COSE_Sign1 and returns its payload (``detached_payload`` for a detached one).
-
-    :raises InvalidSignature: bad signature, or ``alg`` not ``public_key``'s algorithm.
-    :raises EncodingError: malformed message; ``alg`` missing or unprotected; ``crit``.
-    :raises ValueError: detached message without ``detached_payload``, or both payloads.
-    """
-    return _cose.verify(
-        public_key, data, external_aad=external_aad, detached_payload=detached_payload
-    )
-
-
-def sign_jws(
-    signer: Signer, payload: bytes, *, kid: str | None = None, typ: str | None = None
-) -> str:
-    """A compact JWS with a detached payload, ``header..signature``.
-
-    :raises UnsupportedAlgorithm: the signer's algorithm has no JOSE identifier.
-    """
-    return _jws.sign(signer, payload, kid=kid, typ=typ)
-
-
-def sign_jws_many(
-    signer: Signer,
-    payloads: Iterable[bytes],
-    *,
-    kid: str | None = None,
-    typ: str | None = None,
-) -> list[str]:
-    """:func:`sign_jws` for many payloads under one signer (one batch for pqpay keys)."""
-    return _jws.sign_many(signer, list(payloads), kid=kid, typ=typ)
-
-
-def jws_header(jws: str | bytes) -> dict[str, Any]:
-    """The protected header of a detached JWS, parsed strictly but **not verified**."""
-    return _jws.header(jws)
-
-
-def verify_jws(public_key: SignaturePublicKey, jws: str | bytes, payload: bytes) -> dict[str, Any]:
-    """Verifies a detached compact JWS over ``payload``; returns its protected header.
-
-    :raises InvalidSignature: bad signature, or ``alg`` not ``public_key``'s algorithm
-        (``none`` included).
-    :raises EncodingError: malformed segments, base64url or header; ``crit``; a non-empty
-        payload segment.
-    """
-    return _jws.verify(public_key, jws, payload)
-
-
 # -- payment messages -------------------------------------------------------------------------
 
 
@@ -234,7 +131,7 @@ def sign_payments_cose(
     """:func:`sign_payment_cose` for many messages under one signer, signed in one batch
     when the signer has ``sign_many`` (pqpay keys)."""
     bodies = [canonicalize_payment(m) for m in messages]
-    return _cose.sign_many(signer, bodies, kid=kid, external_aad=external_aad, detached=detached)
+    return sign_cose_many(signer, bodies, kid=kid, external_aad=external_aad, detached=detached)
 
 
 def verify_payment_cose(
@@ -251,7 +148,7 @@ def verify_payment_cose(
     :raises EncodingError: as :func:`verify_cose`; a payload that is not a canonical payment
         message (:class:`~pqpay.exceptions.FloatNotAllowed` for a float in it).
     """
-    body = _cose.verify(
+    body = verify_cose(
         public_key, data, external_aad=external_aad, detached_payload=detached_payload
     )
     return _parse_canonical_payment(body)
@@ -269,7 +166,7 @@ def sign_payments_jws(
 ) -> list[tuple[bytes, str]]:
     """:func:`sign_payment_jws` for many messages under one signer, in one batch."""
     bodies = [canonicalize_payment(m) for m in messages]
-    return list(zip(bodies, _jws.sign_many(signer, bodies, kid=kid), strict=True))
+    return list(zip(bodies, sign_jws_many(signer, bodies, kid=kid), strict=True))
 
 
 def verify_payment_jws(
@@ -282,5 +179,5 @@ def verify_payment_jws(
     :raises EncodingError: as :func:`verify_jws`; a body that is not a canonical payment
         message.
     """
-    _jws.verify(public_key, jws, body)
+    verify_jws(public_key, jws, body)
     return _parse_canonical_payment(bytes(body))
