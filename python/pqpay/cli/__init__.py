@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from pqpay.cli import demo, groth16, ledger, receipt, selftest
+from pqpay.cli import acvp, demo, groth16, ledger, receipt, selftest
 
 __all__ = ["main"]
 
@@ -20,6 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ledger.register(sub)
     receipt.register(sub)
     groth16.register(sub)
+    acvp.register(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code
