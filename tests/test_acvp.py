@@ -240,7 +240,7 @@ def test_truncated_json() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("algorithm", "ML-KEM-2"), ("mode", "sigGen"), ("revision", "FIPS999")],
+    [("algorithm", "ML-KEM-2"), ("mode", "sigGen"), ("revision", "FIPS204")],
 )
 def test_unknown_algorithm_mode_revision(field: str, value: str) -> None:
     with pytest.raises(UnsupportedAlgorithm, match="is not one this harness answers"):
@@ -261,6 +261,28 @@ def test_unsupported_group_is_reported_not_dropped() -> None:
     assert response.unsupported == (
         acvp.UnsupportedGroup(2, "parameter set 'ML-KEM-2048' is not offered by pqpay"),
     )
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "mode", "revision"),
+    [
+        ("ML-DSA", "keyGen", "FIPS204"),
+        ("ML-DSA", "sigGen", "FIPS204"),
+        ("ML-DSA", "sigVer", "FIPS204"),
+        ("SLH-DSA", "keyGen", "FIPS205"),
+        ("SLH-DSA", "sigGen", "FIPS205"),
+        ("SLH-DSA", "sigVer", "FIPS205"),
+        ("ML-KEM", "encapDecap", "FIPS203"),
+    ],
+)
+def test_unknown_parameter_set_is_unsupported(algorithm: str, mode: str, revision: str) -> None:
+    prompt = _keygen_prompt()
+    prompt.update(algorithm=algorithm, mode=mode, revision=revision)
+    prompt["testGroups"][0]["parameterSet"] = f"{algorithm}-1"
+    with pytest.raises(UnsupportedAlgorithm, match=f"tgId=1: parameter set '{algorithm}-1'"):
+        acvp.respond(prompt)
+    skipped = acvp.respond(prompt, skip_unsupported=True)
+    assert skipped.document["testGroups"] == [] and len(skipped.unsupported) == 1
 
 
 def _encap_decap_prompt(function: str, tests: list[dict[str, Any]]) -> dict[str, Any]:

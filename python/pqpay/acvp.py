@@ -194,18 +194,19 @@ def _mlkem_encap_decap(group: _Case) -> _Runner:
             return {"testPassed": False}
         return {"testPassed": True}
 
-    runners: dict[tuple[str, tuple[str, ...]], _Runner] = {
-        ("encapsulation", ("none",)): encapsulation,
-        ("decapsulation", ("none", "expanded", "seed")): decapsulation,
-        ("encapsulationKeyCheck", ("none",)): encapsulation_key_check,
-        ("decapsulationKeyCheck", ("none", "expanded")): decapsulation_key_check,
+    # function -> (runner, the keyFormat values it takes)
+    runners: dict[str, tuple[_Runner, tuple[str, ...]]] = {
+        "encapsulation": (encapsulation, ("none",)),
+        "decapsulation": (decapsulation, ("none", "expanded", "seed")),
+        "encapsulationKeyCheck": (encapsulation_key_check, ("none",)),
+        "decapsulationKeyCheck": (decapsulation_key_check, ("none", "expanded")),
     }
-    for (name, formats), runner in runners.items():
-        if name == function:
-            if key_format not in formats:
-                raise UnsupportedAlgorithm(f"{function} with keyFormat {key_format!r}")
-            return runner
-    raise UnsupportedAlgorithm(f"ML-KEM encapDecap function {function!r}")
+    if function not in runners:
+        raise UnsupportedAlgorithm(f"ML-KEM encapDecap function {function!r}")
+    runner, formats = runners[function]
+    if key_format not in formats:
+        raise UnsupportedAlgorithm(f"{function} with keyFormat {key_format!r}")
+    return runner
 
 
 # --- ML-DSA (FIPS 204) ----------------------------------------------------------------------
@@ -377,7 +378,12 @@ _MODES: dict[tuple[str, str], Callable[[_Case], _Runner]] = {
 }
 """(algorithm, mode) -> a group's runner factory."""
 
-_REVISIONS = {"FIPS203", "FIPS203-tr1", "FIPS204", "FIPS205"}
+_REVISIONS = {
+    "ML-KEM": ("FIPS203", "FIPS203-tr1"),
+    "ML-DSA": ("FIPS204",),
+    "SLH-DSA": ("FIPS205",),
+}
+"""algorithm -> the prompt revisions answered (tr1 adds ``keyFormat`` to ML-KEM groups)."""
 
 
 def _list(obj: Json, name: str, where: str) -> list[Any]:
@@ -426,7 +432,7 @@ def respond(prompt: Any, *, skip_unsupported: bool = False) -> Response:
             raise PromptError(f"{where}: missing or non-string {name!r}")
         names[name] = value
     factory = _MODES.get((names["algorithm"], names["mode"]))
-    if factory is None or names["revision"] not in _REVISIONS:
+    if factory is None or names["revision"] not in _REVISIONS[names["algorithm"]]:
         raise UnsupportedAlgorithm(
             f"{where}: {names['algorithm']} {names['mode']} revision {names['revision']}"
             " is not one this harness answers"
