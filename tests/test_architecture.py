@@ -67,6 +67,7 @@ LAYERS: Mapping[str, str] = {
     # protocols: formats and verifiers built on primitives, no storage
     "pqpay.checkpoint": "protocols",
     "pqpay.anchor": "protocols",
+    "pqpay.acvp": "protocols",
     "pqpay.replay": "protocols",
     "pqpay.request_signing": "protocols",
     "pqpay.payments.message": "protocols",

@@ -1,12 +1,12 @@
-"""The ``pqpay`` command: ``pqpay selftest``, ``pqpay demo`` and the ledger, receipt and groth16
-tools."""
+"""The ``pqpay`` command: ``pqpay selftest``, ``pqpay demo``, the ledger, receipt and groth16
+tools, ``pqpay bench`` and the ``pqpay acvp`` harness."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
 
-from pqpay.cli import bench, demo, groth16, ledger, receipt, selftest
+from pqpay.cli import acvp, bench, demo, groth16, ledger, receipt, selftest
 
 __all__ = ["main"]
 
@@ -21,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     receipt.register(sub)
     groth16.register(sub)
     bench.register(sub)
+    acvp.register(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code
