@@ -245,6 +245,17 @@ def test_json_on_every_verifying_command(log: Log, capsys: pytest.CaptureFixture
     assert all(r["passed"] for r in doc_of["selftest"]["results"])
     proof = doc_of["prove"]["doc"]
     assert proof["type"] == "inclusion" and base64.b64decode(proof["entry"]) == b"pay 2"
+    assert main(["ledger", "prove", *log.base, "2", "-o", "-", "--json"]) == 0
+    assert _one_json(capsys.readouterr().out)["doc"] == proof
+    to_file = str(log.tmp / "p2.json")
+    assert main(["ledger", "prove", *log.base, "2", "-o", to_file, "--json"]) == 0
+    assert _one_json(capsys.readouterr().out) == {
+        "command": "ledger prove",
+        "ok": True,
+        "verdict": "OK",
+        "out": to_file,
+    }
+    assert json.loads(Path(to_file).read_text()) == proof
     # An input error under --json: the error object on stdout, the line on stderr, exit 2.
     assert (
         main(["ledger", "audit", "--db", str(log.tmp / "typo.db"), "--origin", ORIGIN, "--json"])

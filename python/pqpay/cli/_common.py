@@ -42,11 +42,10 @@ exit codes (every command):
 verdicts (OK: ... / FAILED: ..., or one JSON object with --json) go to stdout; progress and
 diagnostics (pqpay: error: <cause>; <fix>) go to stderr."""
 
-VERIFY_EXIT_CODES = (
-    f"exit {EXIT_OK}: OK (verified); {EXIT_FAILED}: FAILED (rejected, malformed evidence "
-    f"included); {EXIT_ERROR}: usage or input error (nothing checked). "
-    "The verdict goes to stdout, diagnostics to stderr."
-)
+VERIFY_EXIT_CODES = f"""\
+exit {EXIT_OK}: OK (verified); {EXIT_FAILED}: FAILED (rejected, malformed evidence included);
+{EXIT_ERROR}: usage or input error (nothing checked); {EXIT_INTERNAL}: internal error. The verdict
+(OK: / FAILED: line, or one JSON object with --json) goes to stdout, diagnostics to stderr."""
 
 
 class CliError(Exception):
@@ -142,14 +141,18 @@ def plain(doc: str) -> str:
     return doc.replace("``", "'")
 
 
-def command_group(subparsers: Any, name: str, help: str, description: str | None = None) -> Any:
+def command_group(
+    subparsers: Any, name: str, help: str, description: str | None = None, examples: str = ""
+) -> Any:
     """Adds ``pqpay NAME`` with its own subcommands; returns the subparsers to add them to.
-    Run alone, the group prints its help on stderr and exits 2 (see :func:`pqpay.cli.main`)."""
+    Run alone, the group prints its help on stderr and exits 2 (see :func:`pqpay.cli.main`).
+    ``examples``: shell lines shown under ``examples:`` in its help."""
+    shown = "examples:\n" + "".join(f"  {line}\n" for line in examples.splitlines()) + "\n"
     group = subparsers.add_parser(
         name,
         help=help,
         description=plain(description or help),
-        epilog=EXIT_CODES,
+        epilog=(shown if examples else "") + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     group.set_defaults(func=None, group_parser=group)

@@ -167,16 +167,11 @@ def _prove(args: argparse.Namespace) -> int:
                 "entry": base64.b64encode(log.entry(args.index)).decode(),
                 "proof": _b64(proof),
             }
-    if args.json:
-        if args.out and args.out != "-":
-            write(args.out, (json.dumps(doc, indent=1) + "\n").encode())
-        emit_json(
-            args.command_name,
-            "OK",
-            {"out": args.out if args.out != "-" else None, **({} if args.out else {"doc": doc})},
-        )
-        return 0
-    write(args.out, (json.dumps(doc, indent=1) + "\n").encode())
+    to_file = bool(args.out) and args.out != "-"
+    if to_file or not args.json:
+        write(args.out, (json.dumps(doc, indent=1) + "\n").encode())
+    if args.json:  # the proof itself under "doc" unless it went to a file
+        emit_json(args.command_name, "OK", {"out": args.out} if to_file else {"doc": doc})
     return 0
 
 
@@ -339,9 +334,17 @@ def _audit(args: argparse.Namespace) -> int:
     return verdict(args, True, message, entries=size, checkpoints=issued)
 
 
+_EXAMPLES = """\
+pqpay ledger append --db audit.db --origin pay.example/log tx.jsonl
+pqpay ledger checkpoint --db audit.db --origin pay.example/log --key log.pem -o cp.note
+pqpay ledger prove --db audit.db --origin pay.example/log 1 --checkpoint cp.note -o p1.json
+pqpay ledger verify --checkpoint cp.note --proof p1.json --vkey 'pay.example/log+...'
+pqpay ledger audit --db audit.db --origin pay.example/log --json"""
+
+
 def register(subparsers: Any) -> None:
     """Adds ``pqpay ledger ...`` to the ``pqpay`` command."""
-    sub = command_group(subparsers, "ledger", "append-only Merkle audit ledger", __doc__)
+    sub = command_group(subparsers, "ledger", "append-only Merkle audit ledger", __doc__, _EXAMPLES)
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--db", required=True, help="SQLite file or PostgreSQL DSN")

@@ -202,9 +202,18 @@ def _issue(args: argparse.Namespace) -> int:
     return 0
 
 
+_EXAMPLES = """\
+pqpay receipt issue --db audit.db --origin pay.example/log --signing-key pay.pem \\
+    --key log.pem --out-dir receipts/ messages.jsonl
+pqpay receipt verify receipts/receipt-0.json --public-key pay.pub.pem \\
+    --vkey 'pay.example/log+...' --origin pay.example/log"""
+
+
 def register(subparsers: Any) -> None:
     """Adds ``pqpay receipt ...`` to the ``pqpay`` command."""
-    sub = command_group(subparsers, "receipt", "payment receipts: issue, verify offline", __doc__)
+    sub = command_group(
+        subparsers, "receipt", "payment receipts: issue, verify offline", __doc__, _EXAMPLES
+    )
 
     p = command(
         sub,
