@@ -653,3 +653,71 @@ def test_receipt_issue_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixtu
     other = [*issue[:4], "--origin", "other/log", *issue[6:]]
     assert main([*other, str(clash)]) == 2
     assert "use one --out-dir per ledger" in capsys.readouterr().err
+
+
+# --- JSON from the commands that write -------------------------------------------------------
+
+
+def test_json_from_append_checkpoint_latest_and_issue(
+    log: Log, capsys: pytest.CaptureFixture[str]
+) -> None:
+    more = log.tmp / "more2.txt"
+    more.write_bytes(b"pay 4\npay 5\n")
+    assert main(["ledger", "append", *log.base, "--json", str(more)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert _one_json(captured.out) == {
+        "command": "ledger append",
+        "ok": True,
+        "verdict": "OK",
+        "appended": 2,
+        "runs": [[4, 5]],
+        "tree_size": 6,
+    }
+    sign = ["--key", log.keys["ed"], "--cosign-key", log.keys["ml"]]
+    assert main(["ledger", "checkpoint", *log.base, *sign, "--json"]) == 0
+    captured = capsys.readouterr()
+    doc = _one_json(captured.out)
+    assert captured.err == "" and doc["tree_size"] == 6 and doc["origin"] == ORIGIN
+    assert doc["vkeys"] == [log.keys["vkey"], log.keys["ml_vkey"]]
+    note = doc["note"].encode()
+    verifiers = checkpoint.note_verifiers([log.keys["vkey"], log.keys["ml_vkey"]])
+    assert checkpoint.verify_checkpoint(note, verifiers).size == 6
+    # 'latest' re-exports the newest issued note, signing nothing.
+    out = log.tmp / "latest.note"
+    assert main(["ledger", "latest", *log.base, "-o", str(out)]) == 0
+    assert out.read_bytes() == note
+    assert main(["ledger", "latest", *log.base, "--json"]) == 0
+    assert _one_json(capsys.readouterr().out)["note"] == doc["note"]
+    empty = log.tmp / "empty.txt"
+    empty.write_bytes(b"x\n")
+    fresh = ["--db", str(log.tmp / "fresh.db"), "--origin", ORIGIN]
+    assert main(["ledger", "append", *fresh, "-q", str(empty)]) == 0
+    capsys.readouterr()
+    assert main(["ledger", "latest", *fresh]) == 2
+    assert "has issued no checkpoint yet" in capsys.readouterr().err
+
+    messages = log.tmp / "m.jsonl"
+    messages.write_text('{"id": "a", "amount": 1}\n{"id": "b", "amount": 2}\n')
+    receipts = log.tmp / "receipts"
+    issue = ["receipt", "issue", "--db", str(log.tmp / "r.db"), "--origin", ORIGIN]
+    issue += ["--signing-key", log.keys["pay"], "--key", log.keys["ed"]]
+    issue += ["--out-dir", str(receipts), "--json", str(messages)]
+    assert main(issue) == 0
+    doc = _one_json(capsys.readouterr().out)
+    assert doc["issued"] == 2 and doc["skipped"] == 0 and doc["vkeys"] == [log.keys["vkey"]]
+    assert doc["receipts"] == [str(receipts / "receipt-0.json"), str(receipts / "receipt-1.json")]
+    assert main(issue) == 0
+    doc = _one_json(capsys.readouterr().out)
+    assert doc["issued"] == 0 and doc["skipped"] == 2
+
+
+def test_debug_is_accepted_after_the_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def boom() -> list[tuple[str, bool, float]]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pqpay, "run_selftests", boom)
+    assert main(["selftest", "--debug"]) == 3
+    assert "Traceback (most recent call last)" in capsys.readouterr().err

@@ -167,19 +167,30 @@ def command(
     help: str,
     description: str | None = None,
     verifies: bool = False,
+    json: bool = False,
     full_name: str | None = None,
 ) -> argparse.ArgumentParser:
     """Adds one command that runs ``func``; ``verifies`` puts the verdict exit codes in its
-    help and adds ``--json``. ``full_name`` (``"ledger verify"``) names it in messages."""
+    help and adds ``--json`` (``json`` adds it alone). ``full_name`` (``"ledger verify"``)
+    names it in messages. ``--debug`` is accepted after the command too."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name,
         help=help,
         description=plain(description or help),
-        epilog=VERIFY_EXIT_CODES if verifies else "exit 0: done; 2: usage or input error.",
+        epilog=VERIFY_EXIT_CODES
+        if verifies
+        else f"exit {EXIT_OK}: done; {EXIT_ERROR}: usage or input error; {EXIT_INTERNAL}: internal "
+        "error.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(func=func, command_name=full_name or name)
-    if verifies:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the Python traceback of an error (for bug reports)",
+    )
+    if verifies or json:
         add_json(parser)
     return parser
 

@@ -96,7 +96,10 @@ def _append(args: argparse.Namespace) -> int:
             count += len(batch)
         progress.finish(count)
         size = log.size
-    if count:
+    if args.json:
+        runs = [[r.start, r.stop - 1] for r in ranges]
+        emit_json(args.command_name, "OK", {"appended": count, "runs": runs, "tree_size": size})
+    elif count:
         print(f"appended {plural(count, 'entry', 'entries')}: {_runs(ranges)} (tree size {size})")
     else:
         print(f"nothing to append (tree size {size})")
@@ -108,20 +111,49 @@ def _checkpoint(args: argparse.Namespace) -> int:
     check_writable(args.out)
     with _open(args, create=False, signers=signers) as log:
         note = log.checkpoint()
-    write(args.out, note)
-    for signer in signers:
-        print(f"verifier key: {signer.vkey}", file=sys.stderr)
+    return _write_note(args, note, [signer.vkey for signer in signers])
+
+
+def _write_note(args: argparse.Namespace, note: bytes, vkeys: list[str]) -> int:
+    """The note to ``-o`` or stdout and the verifier keys to stderr; with ``--json`` one object
+    (the note under ``note`` unless it went to a file)."""
+    to_file = bool(args.out) and args.out != "-"
+    if to_file or not args.json:
+        write(args.out, note)
+    if args.json:
+        cp = _parse_note(note)
+        details: dict[str, Any] = {"origin": cp.origin, "tree_size": cp.size}
+        details.update({"out": args.out} if to_file else {"note": note.decode()})
+        emit_json(args.command_name, "OK", {**details, "vkeys": vkeys})
+    else:
+        for vkey in vkeys:
+            print(f"verifier key: {vkey}", file=sys.stderr)
     return 0
+
+
+def _latest(args: argparse.Namespace) -> int:
+    check_writable(args.out)
+    with _open(args, create=False) as log:
+        notes = log.checkpoints()
+    if not notes:
+        raise CliError(
+            f"{args.db} has issued no checkpoint yet", "sign one with 'pqpay ledger checkpoint'"
+        )
+    return _write_note(args, notes[-1], [])
 
 
 def _b64(items: list[bytes]) -> list[str]:
     return [base64.b64encode(x).decode() for x in items]
 
 
-def _note_checkpoint(path: str) -> checkpoint.Checkpoint:
-    """The checkpoint a note file states (signatures not checked: for sizes and messages)."""
-    text, _ = checkpoint.parse_note(Path(path).read_bytes())
+def _parse_note(note: bytes) -> checkpoint.Checkpoint:
+    """The checkpoint a note states (signatures not checked: for sizes and messages)."""
+    text, _ = checkpoint.parse_note(note)
     return checkpoint.Checkpoint.parse(text)
+
+
+def _note_checkpoint(path: str) -> checkpoint.Checkpoint:
+    return _parse_note(Path(path).read_bytes())
 
 
 def _prove_size(args: argparse.Namespace, path: str) -> int:
@@ -358,6 +390,7 @@ def register(subparsers: Any) -> None:
             _append,
             help="append each input line as an entry",
             description="Appends each line of the input files as one entry. " + LINE_RULES,
+            json=True,
             full_name="ledger append",
         )
     )
@@ -384,7 +417,9 @@ def register(subparsers: Any) -> None:
             _checkpoint,
             help="sign a checkpoint of the current tree",
             description="Signs and records a checkpoint note of the current tree; the "
-            "verifier keys go to stderr as 'verifier key: <vkey>' lines.",
+            "verifier keys go to stderr as 'verifier key: <vkey>' lines (with --json: one "
+            "object with 'vkeys', and the note under 'note' unless -o names a file).",
+            json=True,
             full_name="ledger checkpoint",
         )
     )
@@ -392,6 +427,18 @@ def register(subparsers: Any) -> None:
     p.add_argument("--key-name", help="the Ed25519 key's name (default: the origin)")
     p.add_argument("--cosign-key", help="ML-DSA-44 private key (PEM) for the cosignature")
     p.add_argument("--cosigner-name", help="the cosigner's name (default: the origin)")
+    p.add_argument("-o", "--out", help="write the note here (default: stdout)")
+
+    p = with_db(
+        command(
+            sub,
+            "latest",
+            _latest,
+            help="write the newest checkpoint note the ledger issued (signs nothing)",
+            json=True,
+            full_name="ledger latest",
+        )
+    )
     p.add_argument("-o", "--out", help="write the note here (default: stdout)")
 
     p = with_db(

@@ -31,6 +31,7 @@ from pqpay.cli._common import (
     check_db,
     command,
     command_group,
+    emit_json,
     note_signers,
     plural,
     private_key,
@@ -184,15 +185,34 @@ def _issue(args: argparse.Namespace) -> int:
     messages, skipped = _read_messages(args, _issued(out, args.origin))
     already = f"; skipped {skipped} already issued (receipts in {out})" if skipped else ""
     if not messages:
-        print(f"nothing to issue{already or ': no messages'}")
+        if args.json:
+            emit_json(args.command_name, "OK", {"issued": 0, "skipped": skipped, "receipts": []})
+        else:
+            print(f"nothing to issue{already or ': no messages'}")
         return 0
     check_db(args.db, create=True)
     out.mkdir(parents=True, exist_ok=True)
     kid = args.kid.encode() if args.kid else None
     with ledger.Ledger(ledger.open_storage(args.db), args.origin, signers) as log:
         receipts = payments.issue_receipts(log, key, messages, kid=kid)
+    files = []
     for receipt in receipts:
-        (out / f"receipt-{receipt.index}.json").write_bytes(receipt.to_json() + b"\n")
+        path = out / f"receipt-{receipt.index}.json"
+        path.write_bytes(receipt.to_json() + b"\n")
+        files.append(str(path))
+    if args.json:
+        emit_json(
+            args.command_name,
+            "OK",
+            {
+                "issued": len(receipts),
+                "skipped": skipped,
+                "receipts": files,
+                "tree_size": receipts[0].tree_size,
+                "vkeys": [signer.vkey for signer in signers],
+            },
+        )
+        return 0
     print(
         f"issued {plural(len(receipts), 'receipt')} (entries {receipts[0].index}.."
         f"{receipts[-1].index}, checkpoint size {receipts[0].tree_size}) in {out}{already}"
@@ -239,6 +259,7 @@ def register(subparsers: Any) -> None:
         _issue,
         help="sign payment messages, append them, write receipts (idempotent on the id)",
         description=__doc__.split("\n\n", 2)[2] if __doc__ else None,
+        json=True,
         full_name="receipt issue",
     )
     p.add_argument("files", nargs="*", help="JSON-lines payment messages (default: stdin)")
