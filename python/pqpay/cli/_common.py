@@ -236,26 +236,24 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 # --- argparse types --------------------------------------------------------------------------
 
 
-def positive(text: str) -> int:
-    """An argparse type: an int of at least 1."""
+def _whole(text: str, minimum: int, what: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {value}")
     return value
+
+
+def positive(text: str) -> int:
+    """An argparse type: an int of at least 1."""
+    return _whole(text, 1, "at least 1")
 
 
 def non_negative(text: str) -> int:
     """An argparse type: an int of at least 0 (an index or a tree size)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+    return _whole(text, 0, "0 or more")
 
 
 def require_policy(text: str) -> checkpoint.Require:
@@ -406,6 +404,15 @@ def verifier_keys(texts: Sequence[str] | None) -> list[checkpoint.NoteVerifier]:
             )
         keys.append(checkpoint.NoteVerifier.from_vkey(text))
     return keys
+
+
+def add_note_signer_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--key`` / ``--key-name`` (Ed25519) and ``--cosign-key`` / ``--cosigner-name``
+    (ML-DSA-44): the checkpoint signers :func:`note_signers` reads."""
+    parser.add_argument("--key", help="Ed25519 private key (PEM) for the checkpoint signature")
+    parser.add_argument("--key-name", help="the Ed25519 key's name (default: the origin)")
+    parser.add_argument("--cosign-key", help="ML-DSA-44 private key (PEM) for the cosignature")
+    parser.add_argument("--cosigner-name", help="the cosigner's name (default: the origin)")
 
 
 def note_signers(args: argparse.Namespace) -> list[checkpoint.NoteSigner]:

@@ -25,6 +25,7 @@ from pqpay.cli._common import (
     CliError,
     Progress,
     add_json,
+    add_note_signer_arguments,
     check_db,
     check_writable,
     command,
@@ -423,10 +424,7 @@ def register(subparsers: Any) -> None:
             full_name="ledger checkpoint",
         )
     )
-    p.add_argument("--key", help="Ed25519 private key (PEM) for the note signature")
-    p.add_argument("--key-name", help="the Ed25519 key's name (default: the origin)")
-    p.add_argument("--cosign-key", help="ML-DSA-44 private key (PEM) for the cosignature")
-    p.add_argument("--cosigner-name", help="the cosigner's name (default: the origin)")
+    add_note_signer_arguments(p)
     p.add_argument("-o", "--out", help="write the note here (default: stdout)")
 
     p = with_db(

@@ -28,6 +28,7 @@ from pqpay import checkpoint, ledger, payments, signatures
 from pqpay.cli._common import (
     REQUIRE_HELP,
     CliError,
+    add_note_signer_arguments,
     check_db,
     command,
     command_group,
@@ -267,10 +268,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--origin", required=True, help="the log's name, e.g. pay.example/log")
     p.add_argument("--signing-key", required=True, help="payment signing private key (PEM)")
     p.add_argument("--kid", help="key id for the COSE header")
-    p.add_argument("--key", help="Ed25519 private key (PEM) for the checkpoint signature")
-    p.add_argument("--key-name", help="the Ed25519 key's name (default: the origin)")
-    p.add_argument("--cosign-key", help="ML-DSA-44 private key (PEM) for the cosignature")
-    p.add_argument("--cosigner-name", help="the cosigner's name (default: the origin)")
+    add_note_signer_arguments(p)
     p.add_argument(
         "--out-dir",
         required=True,
