@@ -291,6 +291,8 @@ def test_receipt_and_groth16_json(tmp_path: Path, capsys: pytest.CaptureFixture[
     doc = _one_json(capsys.readouterr().out)
     assert doc["command"] == "receipt verify" and doc["ok"] is True and doc["id"] == "pay_1"
     assert doc["payment"] == {"id": "pay_1", "amount": "12.50"} and doc["index"] == 0
+    assert main([*verify, "--require", "2", str(out / "receipt-0.json")]) == 2  # usage, as ledger
+    assert "require=2 is more than the 1 verifier key(s)" in capsys.readouterr().err
     assert main([*verify, "--origin", "other/log", str(out / "receipt-0.json")]) == 1
     doc = _one_json(capsys.readouterr().out)
     assert doc["verdict"] == "FAILED" and "not of --origin 'other/log'" in doc["message"]

@@ -268,6 +268,17 @@ def require_policy(text: str) -> checkpoint.Require:
         ) from None
 
 
+def check_require(require: checkpoint.Require, keys: Sequence[object]) -> None:
+    """Refuses ``--require k`` with fewer than k verifier keys, before anything is verified (a
+    usage error, exit 2, not a failed verification)."""
+    if isinstance(require, int) and require > len(keys):
+        raise CliError(
+            f"--require {require}: require={require} is more than the {len(keys)} verifier "
+            "key(s) given",
+            "pass more keys or a smaller count",
+        )
+
+
 REQUIRE_HELP = (
     "which given verifier keys must have signed the checkpoint: all (default), any, or a count k"
 )

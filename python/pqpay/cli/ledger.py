@@ -27,6 +27,7 @@ from pqpay.cli._common import (
     add_json,
     add_note_signer_arguments,
     check_db,
+    check_require,
     check_writable,
     command,
     command_group,
@@ -287,6 +288,7 @@ def _why_not(args: argparse.Namespace, doc: dict[str, Any], note: str) -> str:
 
 def _verify(args: argparse.Namespace) -> int:
     keys = _verifier_keys(args)
+    check_require(args.require, keys)
     note = Path(args.checkpoint).read_bytes()
     text = Path(args.proof).read_bytes()
     old_note = Path(args.old_checkpoint).read_bytes() if args.old_checkpoint else None

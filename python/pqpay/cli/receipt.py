@@ -30,6 +30,7 @@ from pqpay.cli._common import (
     CliError,
     add_note_signer_arguments,
     check_db,
+    check_require,
     command,
     command_group,
     emit_json,
@@ -70,6 +71,7 @@ def _why_not_included(args: argparse.Namespace, data: bytes) -> str:
 def _verify(args: argparse.Namespace) -> int:
     signer_key = public_key(args.public_key, signatures.SignaturePublicKey, "a signature")
     vkeys = verifier_keys(args.vkey)
+    check_require(args.require, vkeys)
     data = Path(args.receipt).read_bytes()
     try:
         verified = payments.verify_receipt(
