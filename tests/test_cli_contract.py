@@ -459,6 +459,12 @@ def test_messages_point_the_right_way(log: Log, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "the proof is for tree size 3 but the checkpoint is of size 4" in out
     assert f"prove 1 --checkpoint {log.note4}" in out
+    # Consistency notes given the wrong way round, or a proof for other sizes.
+    swapped = ("--checkpoint", log.note3, "--proof", log.cons, "--old-checkpoint", log.note4)
+    assert main(log.verify(*swapped)) == 1
+    assert "the proof is from size 3 to 4 but the checkpoints are of sizes 4 and 3" in (
+        capsys.readouterr().out
+    )
     # A proof against a note of another log, at prove time.
     other = log.tmp / "other.note"
     signer = checkpoint.Ed25519NoteSigner("other/log", signatures.Ed25519PrivateKey.generate())

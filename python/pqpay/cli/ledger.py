@@ -283,7 +283,19 @@ def _why_not(args: argparse.Namespace, doc: dict[str, Any], note: str) -> str:
             f"entry {doc.get('index')} is not in {cp.origin} at size {cp.size} "
             "(the entry or the proof differs from the log's)"
         )
-    return f"{cp.origin} at size {cp.size} does not extend the old checkpoint with this proof"
+    old = _note_checkpoint(args.old_checkpoint)
+    claimed = (doc.get("old_size"), doc.get("new_size"))
+    if all(isinstance(n, int) for n in claimed) and claimed != (old.size, cp.size):
+        return (
+            f"the proof is from size {claimed[0]} to {claimed[1]} but the checkpoints are of "
+            f"sizes {old.size} and {cp.size}; re-run 'pqpay ledger prove --consistency "
+            f"{args.old_checkpoint} {note}'"
+        )
+    if old.origin != cp.origin:
+        return f"the old checkpoint is of log {old.origin!r}, the new one of {cp.origin!r}"
+    if old.size > cp.size:
+        return f"the old checkpoint (size {old.size}) is larger than the new one ({cp.size})"
+    return f"{cp.origin} at size {cp.size} does not extend its checkpoint of size {old.size}"
 
 
 def _verify(args: argparse.Namespace) -> int:
