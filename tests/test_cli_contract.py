@@ -416,6 +416,13 @@ def test_a_bug_says_internal_error_and_debug_shows_the_traceback(
     assert "Traceback (most recent call last)" in capsys.readouterr().err
 
 
+def test_a_ledger_of_another_origin(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ledger", "audit", "--db", log.db, "--origin", "other/log"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pqpay: error: ") and "not 'other/log'" in err
+    assert "check --db and --origin" in err
+
+
 def test_describe_names_the_extra_to_install() -> None:
     exc = ModuleNotFoundError("No module named 'pkcs11'", name="pkcs11")
     assert _common.describe(exc, "demo") == (

@@ -60,12 +60,13 @@ class CliError(Exception):
 _EXTRAS = {"psycopg": "postgres", "pkcs11": "hsm"}
 
 
-def describe(exc: BaseException, command: str) -> tuple[str, str] | None:
+def describe(exc: BaseException, command: str, hint: str | None = None) -> tuple[str, str] | None:
     """``(cause, fix)`` of an ordinary error (storage, network, import, permission, file or
-    input); None for an unexpected exception (a bug)."""
+    input); None for an unexpected exception (a bug). ``hint`` is the command's own fix for a
+    generic pqpay or value error (e.g. "check --db and --origin")."""
     if isinstance(exc, CliError):
         return exc.cause, exc.fix
-    see = f"see 'pqpay {command} --help'"
+    see = f"{hint + '; ' if hint else ''}see 'pqpay {command} --help'"
     if isinstance(exc, ImportError):
         text = str(exc)
         top = (exc.name or "").partition(".")[0]
@@ -114,7 +115,7 @@ def run_command(args: argparse.Namespace) -> int:
         print("pqpay: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        described = describe(exc, command)
+        described = describe(exc, command, getattr(args, "fix_hint", None))
         if described is None:
             if args.debug:
                 traceback.print_exc()

@@ -396,6 +396,7 @@ def register(subparsers: Any) -> None:
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("--db", required=True, help="SQLite file or PostgreSQL DSN")
         p.add_argument("--origin", required=True, help="the log's name, e.g. pay.example/log")
+        p.set_defaults(fix_hint="check --db and --origin")
         return p
 
     p = with_db(

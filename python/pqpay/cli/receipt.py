@@ -268,6 +268,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="*", help="JSON-lines payment messages (default: stdin)")
     p.add_argument("--db", required=True, help="SQLite file or PostgreSQL DSN")
     p.add_argument("--origin", required=True, help="the log's name, e.g. pay.example/log")
+    p.set_defaults(fix_hint="check --db and --origin")
     p.add_argument("--signing-key", required=True, help="payment signing private key (PEM)")
     p.add_argument("--kid", help="key id for the COSE header")
     add_note_signer_arguments(p)
