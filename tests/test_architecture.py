@@ -92,6 +92,7 @@ LAYERS: Mapping[str, str] = {
     # cli: argparse wiring, commands, the demo
     "pqpay.cli": "cli",
     "pqpay.cli.*": "cli",
+    "pqpay.__main__": "cli",
 }
 
 OPTIONAL_LAZY = frozenset({"psycopg", "pkcs11", "numpy", "matplotlib", "oqs"})
@@ -101,7 +102,7 @@ VERIFIERS = frozenset(
     {"pqpay.checkpoint", "pqpay.anchor", "pqpay.ledger.verify", "pqpay.payments.receipt"}
 )
 DATABASE_DRIVERS = frozenset({"sqlite3", "psycopg", "psycopg2"})
-SIDE_EFFECTS_ALLOWED = ("pqpay.cli", "pqpay.cli.*", "pqpay.hsm.testing")
+SIDE_EFFECTS_ALLOWED = ("pqpay.cli", "pqpay.cli.*", "pqpay.__main__", "pqpay.hsm.testing")
 
 
 @dataclass(frozen=True)

@@ -388,7 +388,7 @@ def test_cli_stdout_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str
         out_file = tmp_path / "response.json"
         assert main(["acvp", str(target), "-o", str(out_file)]) == 2, target
         out, err = capsys.readouterr()
-        assert out == "" and err.startswith("pqpay acvp: ") and err.count("\n") == 1, err
+        assert out == "" and err.startswith("pqpay: error: ") and err.count("\n") == 1, err
         assert "Traceback" not in err and not out_file.exists()
 
 

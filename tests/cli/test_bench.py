@@ -144,8 +144,8 @@ def test_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--family", "nosuch"], 2, "pqpay bench: unknown family 'nosuch'"),
-        (["--family", "merkle", "--json", "/nonexistent-dir/x.json"], 1, "pqpay bench: error:"),
+        (["--family", "nosuch"], 2, "pqpay: error: unknown family 'nosuch'"),
+        (["--family", "merkle", "--json", "/nonexistent-dir/x.json"], 2, "pqpay: error:"),
     ],
 )
 def test_errors_are_one_line(
@@ -161,9 +161,9 @@ def test_plot_without_matplotlib(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    assert main([*TINY, "--family", "merkle", "--plot", "x.png"]) == 1
+    assert main([*TINY, "--family", "merkle", "--plot", "x.png"]) == 2
     err = capsys.readouterr().err
-    assert err == "pqpay bench: --plot needs matplotlib: pip install 'pqpay[bench]'\n"
+    assert err == "pqpay: error: --plot needs matplotlib; pip install 'pqpay[bench]'\n"
 
 
 def test_progress_on_a_terminal() -> None:

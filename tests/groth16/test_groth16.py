@@ -259,13 +259,15 @@ def test_cli(sub: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     wrong = tmp_path / "public.json"
     wrong.write_text('["50001", "424242"]')
     assert cli.main(["groth16", "verify", str(vk), str(proof), str(wrong)]) == 1
-    assert capsys.readouterr().out.splitlines() == ["INVALID: the proof does not verify"]
+    assert capsys.readouterr().out.splitlines() == ["FAILED: the proof does not verify"]
     wrong.write_text('["1"]')
     assert cli.main(["groth16", "verify", str(vk), str(proof), str(wrong)]) == 1
     (line,) = capsys.readouterr().out.splitlines()
-    assert line.startswith("INVALID: ValueError: the verifying key expects 2")
-    assert cli.main(["groth16", "verify", str(vk), str(tmp_path / "nope"), str(public)]) == 1
-    assert capsys.readouterr().out.startswith("INVALID: FileNotFoundError")
+    assert line.startswith("FAILED: rejected: the verifying key expects 2")
+    # A file that cannot be read is an input error (exit 2, stderr), not a failed proof.
+    assert cli.main(["groth16", "verify", str(vk), str(tmp_path / "nope"), str(public)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no such file or directory" in captured.err
 
 
 # --- cross-check with py-arkworks-bls12381 -------------------------------------------------

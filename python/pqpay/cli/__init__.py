@@ -1,27 +1,71 @@
-"""The ``pqpay`` command: ``pqpay selftest``, ``pqpay demo``, the ledger, receipt and groth16
-tools, ``pqpay bench`` and the ``pqpay acvp`` harness."""
+"""The ``pqpay`` command: self-tests, the walk-through demo, the ledger, receipt and Groth16
+tools, the benchmark run and the ACVP harness. Run ``pqpay COMMAND --help`` for each command
+(also ``python -m pqpay``)."""
 
 from __future__ import annotations
 
 import argparse
+import platform
+import sys
 from collections.abc import Sequence
+from types import ModuleType
 
+import pqpay
 from pqpay.cli import acvp, bench, demo, groth16, ledger, receipt, selftest
+from pqpay.cli._common import EXIT_CODES, EXIT_ERROR, plain, run_command
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main", "parser"]
+
+#: The command modules, in help order: each has ``register(subparsers)``, which adds its
+#: parser and sets ``func`` (and ``command_name``) on it.
+COMMANDS: tuple[ModuleType, ...] = (selftest, demo, ledger, receipt, groth16, bench, acvp)
+
+
+def version() -> str:
+    """``pqpay X.Y.Z (native core X.Y.Z, CPython 3.x.y)``: the Python package's version, the
+    version the loaded native extension reports, and the interpreter."""
+    native = pqpay._native.__version__
+    return (
+        f"pqpay {pqpay.__version__} (native core {native}, "
+        f"{platform.python_implementation()} {platform.python_version()})"
+    )
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the epilog's table as written."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The ``pqpay`` argument parser, every command registered."""
+    top = argparse.ArgumentParser(
+        prog="pqpay",
+        description=plain(__doc__ or ""),
+        epilog=EXIT_CODES + "\n\n'pqpay' alone prints this help on stderr and exits 2.",
+        formatter_class=_Formatter,
+    )
+    top.add_argument("--version", action="version", version=version())
+    top.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the Python traceback of an error (for bug reports)",
+    )
+    top.set_defaults(func=None, command=None)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``pqpay`` console command."""
-    parser = argparse.ArgumentParser(prog="pqpay", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    selftest.register(sub)
-    demo.register(sub)
-    ledger.register(sub)
-    receipt.register(sub)
-    groth16.register(sub)
-    bench.register(sub)
-    acvp.register(sub)
-    args = parser.parse_args(argv)
-    code: int = args.func(args)
-    return code
+    """Entry point of the ``pqpay`` console command; returns the exit code.
+
+    A command group run without its subcommand (``pqpay`` or ``pqpay ledger``) prints its help
+    on stderr and exits 2, a usage error (``--help`` prints it on stdout and exits 0).
+    """
+    top = parser()
+    args = top.parse_args(argv)
+    if args.func is None:
+        helper: argparse.ArgumentParser = getattr(args, "group_parser", top)
+        helper.print_help(file=sys.stderr)
+        return EXIT_ERROR
+    return run_command(args)

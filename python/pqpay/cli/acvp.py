@@ -52,4 +52,4 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="leave out groups pqpay does not support (named on stderr) instead of failing",
     )
-    cmd.set_defaults(func=_common.run(_acvp, "acvp"))
+    cmd.set_defaults(func=_acvp)

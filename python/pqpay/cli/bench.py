@@ -41,6 +41,7 @@ from typing import Any, TextIO, TypeVar
 
 import pqpay
 from pqpay import checkpoint, groth16, hpke, kem, ledger, merkle, payments, signatures
+from pqpay.cli._common import CliError
 from pqpay.cli.demo import groth16_demo_data
 
 FAMILIES = ("kem", "hpke", "sig", "merkle", "groth16", "payment")
@@ -991,42 +992,29 @@ def bench(
 
 
 def run(args: argparse.Namespace) -> int:
-    """``pqpay bench``: prints the table; exit 0, or 1 (2 for bad arguments) with one line."""
+    """``pqpay bench``: prints the table; exit 0. Errors go through the command line's one
+    wrapper (``pqpay: error: <cause>; <fix>``, exit 2 for input errors)."""
     families = args.family or list(FAMILIES)
     unknown = [f for f in families if f not in FAMILIES]
     if unknown:
-        print(
-            f"pqpay bench: unknown family {unknown[0]!r} (choose from {', '.join(FAMILIES)})",
-            file=sys.stderr,
-        )
-        return 2
+        raise CliError(f"unknown family {unknown[0]!r}", f"choose from {', '.join(FAMILIES)}")
     families = [f for f in FAMILIES if f in families]
     if args.plot:
         try:
             _import("matplotlib")
         except ImportError:
-            print(
-                "pqpay bench: --plot needs matplotlib: pip install 'pqpay[bench]'", file=sys.stderr
-            )
-            return 1
+            raise CliError("--plot needs matplotlib", "pip install 'pqpay[bench]'") from None
     settings = _settings(args)
     threads = args.threads or available_cores()
-    try:
-        results, peers = bench(families, settings, threads, sys.stderr)
-        report = build_report(results, peers, settings, args.quick, threads)
-        print(render_table(results, peers, report))
-        if args.json:
-            Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
-        if args.plot:
-            m = report["machine"]
-            title = f"pqpay {report['versions']['pqpay']} on {m['cpu_model']}"
-            write_plot(results, args.plot, title)
-    except KeyboardInterrupt:
-        print("pqpay bench: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # the command's boundary: one line, never a traceback
-        print(f"pqpay bench: error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    results, peers = bench(families, settings, threads, sys.stderr)
+    report = build_report(results, peers, settings, args.quick, threads)
+    print(render_table(results, peers, report))
+    if args.json_file:
+        Path(args.json_file).write_text(json.dumps(report, indent=2) + "\n")
+    if args.plot:
+        m = report["machine"]
+        title = f"pqpay {report['versions']['pqpay']} on {m['cpu_model']}"
+        write_plot(results, args.plot, title)
     return 0
 
 
@@ -1052,7 +1040,9 @@ def register(subparsers: Any) -> None:
         metavar="NAME",
         help=f"only this family (repeatable): {', '.join(FAMILIES)}",
     )
-    p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    p.add_argument(
+        "--json", dest="json_file", metavar="FILE", help="also write the figures as JSON"
+    )
     p.add_argument(
         "--plot",
         metavar="FILE.png",

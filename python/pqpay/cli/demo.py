@@ -104,13 +104,14 @@ def hpke_part() -> None:
     info, aad = b"pqpay demo v1", b"order-42"
     print("\nHPKE: sealing a card payload to the gateway's key")
     print(f"payload ({len(payload)} bytes): {payload.decode()}\n")
-    print(f"{'suite':<52} {'enc':>5} {'ct':>4}  {'seal':>7} {'open':>7}  (us)")
     suites = (
         hpke.Suite(hpke.KEM.MLKEM768_X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM),
         hpke.Suite(hpke.KEM.MLKEM1024_P384, hpke.KDF.SHAKE256, hpke.AEAD.AES_256_GCM),
         hpke.Suite(hpke.KEM.MLKEM768, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_POLY1305),
         hpke.Suite(hpke.KEM.DHKEM_X25519_HKDF_SHA256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_128_GCM),
     )
+    width = max(len(repr(suite)) for suite in suites)  # the column fits the longest name
+    print(f"{'suite':<{width}} {'enc':>5} {'ct':>4}  {'seal':>7} {'open':>7}  (us)")
     for suite in suites:
         recipient = suite.kem_private_key_class.generate()
         seal = partial(suite.seal, recipient.public_key(), payload, info=info, aad=aad)
@@ -118,7 +119,7 @@ def hpke_part() -> None:
         pt, t_open = timed(partial(suite.open, recipient, enc, ct, info=info, aad=aad))
         if pt != payload:
             raise SystemExit(f"{suite!r}: opened payload differs from the sealed one")
-        print(f"{suite!r:<52} {len(enc):>5} {len(ct):>4}  {t_seal:7.1f} {t_open:7.1f}")
+        print(f"{suite!r:<{width}} {len(enc):>5} {len(ct):>4}  {t_seal:7.1f} {t_open:7.1f}")
 
 
 # SLH-DSA is slow: the "f" sets take milliseconds (timed twice), the "s" sets up to seconds per

@@ -1,0 +1,7 @@
+"""``python -m pqpay``: the ``pqpay`` command (:func:`pqpay.cli.main`)."""
+
+import sys
+
+from pqpay.cli import main
+
+sys.exit(main())
