@@ -17,6 +17,7 @@ __all__ = [
     "KeyNotFound",
     "KeyRetired",
     "LedgerCorrupted",
+    "LedgerStorageError",
     "MessageLimitReached",
     "PqpayError",
     "RandomnessError",
@@ -83,6 +84,18 @@ class LedgerCorrupted(PqpayError):
     def __init__(self, message: str, index: int | None = None) -> None:
         super().__init__(message)
         self.index = index
+
+
+class LedgerStorageError(PqpayError):
+    """A ledger's storage cannot be used: the file or database cannot be opened, read or written
+    (missing directory, a directory, a path too long, permissions, disk full, locked past the
+    timeout, the connection refused or lost). Its content is not known to be bad; damaged
+    content is :class:`LedgerCorrupted`. ``location`` names the file, or the database's host,
+    port and name (never a password); the message names it and the cause."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.location = location
 
 
 class MessageLimitReached(PqpayError):

@@ -37,6 +37,8 @@ class Ledger:
         ``Ed25519NoteSigner`` and an ``MLDSA44Cosigner``, each over any signer (software key or
         HSM handle). Only :meth:`checkpoint` needs them.
     :raises ValueError: the storage already belongs to another origin.
+    :raises LedgerStorageError: the storage cannot be opened, read or written.
+    :raises LedgerCorrupted: the storage's content is damaged (here or in any later call).
     """
 
     def __init__(
@@ -46,9 +48,15 @@ class Ledger:
         signers: Sequence[NoteSigner] = (),
     ) -> None:
         self.origin = _check_origin(origin)
+        owned = not isinstance(storage, Storage)
         self.storage = storage if isinstance(storage, Storage) else SQLiteStorage(storage)
         self.signers = tuple(signers)
-        self.storage.setup(self.origin)
+        try:
+            self.storage.setup(self.origin)
+        except BaseException:
+            if owned:  # opened here from a path: do not leak the connection
+                self.storage.close()
+            raise
 
     def __enter__(self) -> Ledger:
         return self

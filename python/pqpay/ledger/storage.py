@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pqpay.exceptions import LedgerCorrupted
@@ -204,7 +204,7 @@ class SQLTransaction(StorageTransaction):
 
 class SQLStorage(Storage):
     """The reads every SQL backend shares, each under the connection's lock (``_conn``,
-    ``_lock``, ``_param``)."""
+    ``_lock``, ``_param``) and with the driver's errors mapped by :meth:`_errors`."""
 
     _conn: Any
     _lock: threading.RLock
@@ -214,12 +214,24 @@ class SQLStorage(Storage):
     def _sql(self, query: str) -> str:
         return query.replace("?", self._param)
 
+    @abc.abstractmethod
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        """Maps the driver's errors raised inside: damaged or altered content to
+        :class:`~pqpay.exceptions.LedgerCorrupted`, everything else (open, I/O, locks, the
+        connection) to :class:`~pqpay.exceptions.LedgerStorageError`; pqpay's own errors pass."""
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        """The connection's lock, with the driver's errors mapped."""
+        with self._lock, self._errors():
+            yield
+
     def head(self) -> tuple[int, list[bytes]]:
-        with self._lock:
+        with self._guard():
             return read_head(self._conn, "SELECT size, peaks FROM head WHERE id = 0")
 
     def entries(self, start: int, stop: int) -> list[tuple[int, bytes]]:
-        with self._lock:
+        with self._guard():
             rows = self._conn.execute(
                 self._sql("SELECT idx, data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
                 (start, stop),
@@ -227,7 +239,7 @@ class SQLStorage(Storage):
         return [(int(i), bytes(d)) for i, d in rows]
 
     def node_range(self, level: int, start: int, stop: int) -> list[tuple[int, bytes]]:
-        with self._lock:
+        with self._guard():
             rows = self._conn.execute(
                 self._sql(
                     "SELECT idx, hash FROM nodes WHERE level = ? AND idx >= ? AND idx < ?"
@@ -238,14 +250,14 @@ class SQLStorage(Storage):
         return [(int(i), bytes(h)) for i, h in rows]
 
     def checkpoints(self) -> list[tuple[int, bytes, bytes]]:
-        with self._lock:
+        with self._guard():
             rows = self._conn.execute(
                 "SELECT size, root, note FROM checkpoints ORDER BY seq"
             ).fetchall()
         return [(int(s), bytes(r), bytes(n)) for s, r, n in rows]
 
     def row_counts(self) -> tuple[int, int, int]:
-        with self._lock:
+        with self._guard():
             count, top = self._conn.execute(
                 "SELECT count(*), coalesce(max(idx) + 1, 0) FROM entries"
             ).fetchone()
@@ -264,5 +276,5 @@ class SQLStorage(Storage):
             raise ValueError(f"{where} holds the log {row[0]!r}, not {origin!r}")
 
     def close(self) -> None:
-        with self._lock:
+        with self._guard():
             self._conn.close()
