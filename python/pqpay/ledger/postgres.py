@@ -15,8 +15,11 @@ from pqpay.ledger.storage import (
     SQLStorage,
     SQLTransaction,
     StorageTransaction,
+    blob,
+    first_leaf,
     read_head,
 )
+from pqpay.merkle import HASH_SIZE
 
 if TYPE_CHECKING:
     import psycopg
@@ -75,7 +78,10 @@ def _nodes(conn: psycopg.Connection[Any], ids: Sequence[NodeId]) -> list[bytes |
         " ON n.level = q.level AND n.idx = q.idx",
         ([level for level, _ in ids], [idx for _, idx in ids]),
     ).fetchall()
-    found = {(int(level), int(idx)): bytes(h) for level, idx, h in rows}
+    found: dict[NodeId, bytes] = {}
+    for level, idx, h in rows:
+        node = (int(level), int(idx))
+        found[node] = blob(h, f"node (level {level}, index {idx})", first_leaf(node), HASH_SIZE)
     return [found.get(node) for node in ids]
 
 

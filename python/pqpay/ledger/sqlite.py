@@ -16,8 +16,11 @@ from pqpay.ledger.storage import (
     SQLStorage,
     SQLTransaction,
     StorageTransaction,
+    blob,
+    first_leaf,
     read_head,
 )
+from pqpay.merkle import HASH_SIZE
 
 __all__ = ["SQLiteStorage"]
 
@@ -89,7 +92,9 @@ def _nodes(conn: sqlite3.Connection, ids: Sequence[NodeId]) -> list[bytes | None
             " FROM q CROSS JOIN nodes n ON n.level = q.level AND n.idx = q.idx",
             [int(x) for node in batch for x in node],
         ).fetchall()
-        found.update(((int(level), int(idx)), bytes(h)) for level, idx, h in rows)
+        for level, idx, h in rows:
+            node = (int(level), int(idx))  # equal to a requested id, so an int
+            found[node] = blob(h, f"node (level {level}, index {idx})", first_leaf(node), HASH_SIZE)
     return [found.get((int(level), int(idx))) for level, idx in ids]
 
 
