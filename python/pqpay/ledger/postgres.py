@@ -189,10 +189,7 @@ class PostgresStorage(SQLStorage):
             for statement in _SCHEMA:
                 self._conn.execute(statement)
             self._bind_origin(origin, "this database")
-            self._conn.execute(
-                "INSERT INTO head (id, size, peaks) VALUES (0, 0, ''::bytea)"
-                " ON CONFLICT (id) DO NOTHING"
-            )
+            self._init_head(f"the PostgreSQL ledger at {self.location}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[StorageTransaction]:

@@ -132,7 +132,11 @@ class SQLiteStorage(SQLStorage):
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
-        self.path = os.fspath(path)
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(
+                f"path must be a str or os.PathLike (a SQLite file), not {type(path).__name__}"
+            )
+        self.path = os.fsdecode(path)
         self._lock = threading.RLock()
         with self._errors():
             self._conn = sqlite3.connect(
@@ -161,7 +165,7 @@ class SQLiteStorage(SQLStorage):
             for statement in _SCHEMA:
                 conn.execute(statement)
             self._bind_origin(origin, self.path)
-            conn.execute("INSERT OR IGNORE INTO head (id, size, peaks) VALUES (0, 0, x'')")
+            self._init_head(self.path)
 
     @contextlib.contextmanager
     def transaction_raw(self) -> Iterator[sqlite3.Connection]:

@@ -137,6 +137,8 @@ class Storage(abc.ABC):
         """Creates the tables if needed and binds the storage to ``origin``.
 
         :raises ValueError: the storage already belongs to another origin.
+        :raises LedgerCorrupted: the head row is gone while entries, nodes or checkpoints
+            remain (never re-created empty over them).
         """
 
     @abc.abstractmethod
@@ -327,6 +329,23 @@ class SQLStorage(Storage):
             )
         elif row[0] != origin:
             raise ValueError(f"{where} holds the log {row[0]!r}, not {origin!r}")
+
+    def _init_head(self, where: str) -> None:
+        """Creates the empty head of a new ledger (inside setup's serialised transaction).
+
+        :raises LedgerCorrupted: the head row is missing while the storage holds entries, nodes
+            or checkpoints: starting an empty log over them would silently fork it.
+        """
+        if self._conn.execute("SELECT 1 FROM head WHERE id = 0").fetchone() is not None:
+            return
+        for table in ("entries", "nodes", "checkpoints"):
+            if self._conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None:
+                raise LedgerCorrupted(
+                    f"{where}: the head row is missing but the {table} table holds rows; "
+                    "refusing to start an empty log over them",
+                    index=0,
+                )
+        self._conn.execute(self._sql("INSERT INTO head (id, size, peaks) VALUES (0, 0, ?)"), (b"",))
 
     def close(self) -> None:
         with self._guard():
