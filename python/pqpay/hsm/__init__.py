@@ -45,7 +45,10 @@ Label as its context, and the signature is ``mldsa_sig || ed25519_sig``.
 newest version of a label signs (older handles of this store raise :class:`KeyRetired`), while
 every version keeps verifying (:meth:`KeyStore.verify`, :meth:`KeyStore.public_keys`) and KEM
 versions keep decapsulating. A handle another process fetched before the rotation keeps
-signing until that process fetches the label again.
+signing until that process fetches the label again. Stores in several processes may create and
+rotate at once: a version claim in the backend gives each rotation its own version (a number may
+be skipped under contention), and a label holding two records of one version is refused
+(:mod:`~pqpay.hsm.keystore`).
 
 **Threads.** python-pkcs11 initialises the library with ``C_Initialize(NULL)``, so SoftHSM runs
 without its mutexes, and releases the GIL around every call: concurrent calls into the module

@@ -1,8 +1,12 @@
 """What a key handle is on storage: its algorithm, the record (label, version, public key, sealed
-seed) and the additional data that binds a sealed seed to its handle id, algorithm and version.
+seed) and the additional data that binds a sealed seed to its handle id, algorithm and version;
+and the version claims that make version allocation atomic across processes.
 
 The record is JSON with base64 members, stored by the backend (a private ``CKO_DATA`` object in
-a PKCS#11 token). It holds the seed only sealed.
+a PKCS#11 token). It holds the seed only sealed. A :class:`Claim` is a small JSON object stored
+the same way (``"format": "claim"``) that reserves one (label, version) for one handle id before
+its keys are made (:class:`~pqpay.hsm.KeyStore` explains the protocol); :func:`parse_stored`
+tells the two apart.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ __all__ = [
     "MAX_VERSION",
     "NONCE_LEN",
     "Algorithm",
+    "Claim",
     "Record",
     "check_label",
     "parse_handle_id",
+    "parse_stored",
     "sealing_aad",
     "wipe",
 ]
@@ -36,6 +42,7 @@ MAX_VERSION = 2**32 - 1
 
 _AAD_DOMAIN = b"pqpay.hsm sealed seed v1\x00"
 _RECORD_FORMAT = 1
+_CLAIM_FORMAT = "claim"
 _MAX_LABEL_BYTES = 128
 
 
@@ -167,3 +174,51 @@ class Record:
             )
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise HSMError(f"a pqpay.hsm key record in the token is malformed: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A reservation of ``version`` of ``label`` for the handle ``handle_id``, stored under its
+    own id ``claim_id`` (what the backend destroys it by)."""
+
+    claim_id: bytes
+    label: str
+    version: int
+    handle_id: bytes
+
+    def to_bytes(self) -> bytes:
+        """The stored form (canonical JSON)."""
+        doc = {
+            "format": _CLAIM_FORMAT,
+            "claim": self.claim_id.hex(),
+            "label": self.label,
+            "version": self.version,
+            "id": self.handle_id.hex(),
+        }
+        return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def parse_stored(data: bytes) -> Record | Claim:
+    """A stored object: a handle :class:`Record` or a version :class:`Claim`.
+
+    :raises HSMError: malformed.
+    """
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        is_claim = isinstance(doc, dict) and doc.get("format") == _CLAIM_FORMAT
+    except (ValueError, UnicodeDecodeError):
+        is_claim = False
+    if not is_claim:
+        return Record.from_bytes(data)
+    try:
+        version = doc["version"]
+        if type(version) is not int or not 1 <= version <= MAX_VERSION:
+            raise ValueError("version out of range")
+        return Claim(
+            claim_id=parse_handle_id(doc["claim"]),
+            label=check_label(doc["label"]),
+            version=version,
+            handle_id=parse_handle_id(doc["id"]),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise HSMError(f"a pqpay.hsm version claim in the token is malformed: {exc}") from None
