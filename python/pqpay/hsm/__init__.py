@@ -55,6 +55,8 @@ without its mutexes, and releases the GIL around every call: concurrent calls in
 crash it. Every call into a PKCS#11 module therefore holds one process-wide lock for that
 module, and a token is logged in to once per process (one shared session); the ML-DSA and
 ML-KEM work runs outside the lock with the GIL released, so threads still overlap there.
+A session lost under the process (failover, daemon restart, timeout) is re-established once and
+the operation retried; :meth:`PKCS11Backend.reconnect` does it on request.
 
 **Wiping, honestly.** Seeds are held in a ``bytearray`` and zeroed after each use, and the
 native keys derived from them wipe themselves when dropped. Python cannot promise more:
