@@ -58,11 +58,19 @@ ML-KEM work runs outside the lock with the GIL released, so threads still overla
 A session lost under the process (failover, daemon restart, timeout) is re-established once and
 the operation retried; :meth:`PKCS11Backend.reconnect` does it on request.
 
-**Wiping, honestly.** Seeds are held in a ``bytearray`` and zeroed after each use, and the
-native keys derived from them wipe themselves when dropped. Python cannot promise more:
-python-pkcs11 returns the decrypted seed as immutable ``bytes`` (and its C buffer is freed
-unwiped), handing the seed to the native key makes another ``bytes`` copy, and the allocator may
-keep all of them until the memory is reused.
+**Wiping, honestly.** The native keys derived from a seed wipe themselves when dropped, and
+pqpay makes no copy of a seed it could avoid; what remains is one immutable, unwipeable Python
+``bytes`` copy per use, which the allocator may keep until the memory is reused:
+
+- *PKCS#11, each use:* python-pkcs11 returns the decrypted seed as ``bytes`` (and frees its C
+  buffer unwiped); those very bytes go to the native key, uncopied.
+- *Software backend, each use:* the seed opens into a ``bytearray`` (the native copy is wiped),
+  is copied once into ``bytes`` for the native key (whose entry points take ``bytes`` only), and
+  the ``bytearray`` is zeroed.
+- *Creation:* the native key hands its new seed out as ``bytes``; those are sealed as they are.
+
+Going further needs native entry points that read a seed from, and write one into, a caller's
+``bytearray`` (not offered by ``pqpay._native`` yet).
 
 Where a token advertises ``CKM_ML_DSA`` / ``CKM_ML_KEM`` (PKCS#11 3.2), the backend reports it in
 :attr:`PKCS11Backend.pq_mechanisms`, but keys still take the sealed-seed route: keeping the

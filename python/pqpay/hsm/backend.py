@@ -41,12 +41,17 @@ class Backend(abc.ABC):
         """The id of the key-encryption key new seeds are sealed under (made on first use)."""
 
     @abc.abstractmethod
-    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytearray) -> bytes:
-        """AES-256-GCM encryption of ``seed`` under the key-encryption key."""
+    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytes | bytearray) -> bytes:
+        """AES-256-GCM encryption of ``seed`` under the key-encryption key. Implementations
+        should not copy ``seed`` into another ``bytes`` where the primitive takes it as is."""
 
     @abc.abstractmethod
-    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytearray:
-        """AES-256-GCM decryption; :class:`SealedKeyError` when it does not authenticate."""
+    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytes | bytearray:
+        """AES-256-GCM decryption; :class:`SealedKeyError` when it does not authenticate.
+
+        The opened seed as the primitive gave it: a ``bytearray`` the caller wipes after use,
+        or, where the primitive returns ``bytes`` (python-pkcs11), those very ``bytes``, so no
+        second immutable copy is made."""
 
     @abc.abstractmethod
     def store_record(self, handle_id: bytes, record: bytes) -> None:

@@ -84,7 +84,7 @@ class KeyHandle:
         """True once a newer version of the label exists (known to this store)."""
         return self._retired
 
-    def _open_seed(self, seed_len: int) -> bytearray:
+    def _open_seed(self, seed_len: int) -> bytes | bytearray:
         rec = self._record
         if rec.kek_id is None or rec.nonce is None or rec.sealed_seed is None:
             raise SealedKeyError(f"handle {self.handle_id} has no sealed seed")
@@ -165,7 +165,9 @@ class SigningHandle(KeyHandle):
             raise SealedKeyError("the record's public key does not match its sealed seed") from None
         seed = self._open_seed(MLDSA65PrivateKey.PRIVATE_KEY_SIZE)
         try:
-            mldsa = MLDSA65PrivateKey.from_seed_bytes(bytes(seed))
+            # Given as opened: bytes pass to the native key uncopied, a bytearray is copied once
+            # (the native side takes bytes only).
+            mldsa = MLDSA65PrivateKey.from_seed_bytes(as_bytes(seed, "seed"))
         finally:
             wipe(seed)
         try:
@@ -182,7 +184,8 @@ class SigningHandle(KeyHandle):
 
 class DecapsulationHandle(KeyHandle):
     """A KEM private key (X-Wing, ML-KEM) sealed under the backend's key: a pqpay *decapsulation
-    key*. Each call opens the seed, decapsulates and wipes the seed."""
+    key*. Each call opens the seed, decapsulates and drops the seed (wiping it where it opened
+    into a ``bytearray``; see "Wiping, honestly" in :mod:`pqpay.hsm`)."""
 
     __slots__ = ()
 
@@ -211,7 +214,7 @@ class DecapsulationHandle(KeyHandle):
             )
         seed = self._open_seed(priv_cls.SEED_SIZE)
         try:
-            key = priv_cls.from_seed_bytes(bytes(seed))
+            key = priv_cls.from_seed_bytes(as_bytes(seed, "seed"))  # see SigningHandle.sign
         finally:
             wipe(seed)
         try:

@@ -36,7 +36,6 @@ from pqpay.hsm.record import (
     parse_handle_id,
     parse_stored,
     sealing_aad,
-    wipe,
 )
 from pqpay.kem import PRIVATE_KEY_CLASSES as KEM_PRIVATE_KEY_CLASSES
 from pqpay.kem import KEMPublicKey
@@ -300,14 +299,16 @@ class KeyStore:
                 if alg is Algorithm.MLDSA65_ED25519
                 else KEM_PRIVATE_KEY_CLASSES[alg.value].generate()
             )
-            seed = bytearray(key.private_bytes_raw())
+            # The native key hands its seed out as bytes (unwipeable); sealing those very bytes
+            # adds no copy (a wiped bytearray copy would add one, not remove this one).
+            seed = key.private_bytes_raw()
             try:
                 public = key.public_key().public_bytes_raw()
                 del key
                 kek_id, nonce = backend.kek_id(), secrets.token_bytes(NONCE_LEN)
                 sealed = backend.seal(kek_id, nonce, sealing_aad(handle_id, alg, version), seed)
             finally:
-                wipe(seed)
+                del seed
             if alg is Algorithm.MLDSA65_ED25519:
                 # The Ed25519 half is made in the token; the record holds the composite key.
                 public = MLDSA65Ed25519PublicKey.join_public_key(

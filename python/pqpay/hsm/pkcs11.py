@@ -454,10 +454,14 @@ class PKCS11Backend(Backend):
     def _gcm(self, nonce: bytes, aad: bytes) -> Any:
         return self._p11.GCMParams(nonce, aad)
 
-    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytearray) -> bytes:
+    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytes | bytearray) -> bytes:
+        # python-pkcs11 reads anything but bytes as an iterable of chunks: bytes it must be (no
+        # copy when the caller gives bytes already).
+        data = seed if type(seed) is bytes else bytes(seed)
+
         def seal(session: Any) -> bytes:
             ct: bytes = self._kek(session, kek_id).encrypt(
-                bytes(seed),
+                data,
                 mechanism=self._p11.Mechanism.AES_GCM,
                 mechanism_param=self._gcm(nonce, aad),
             )
@@ -465,10 +469,10 @@ class PKCS11Backend(Backend):
 
         return self._run("AES-GCM seal", seal)
 
-    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytearray:
+    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytes:
         p11 = self._p11
 
-        def unseal(session: Any) -> bytearray:
+        def unseal(session: Any) -> bytes:
             kek = self._kek(session, kek_id)
             try:
                 pt = kek.decrypt(
@@ -477,7 +481,10 @@ class PKCS11Backend(Backend):
             except (p11.GeneralError, p11.EncryptedDataInvalid, p11.EncryptedDataLenRange):
                 # SoftHSM reports a failed GCM tag as CKR_GENERAL_ERROR.
                 raise unseal_failed() from None
-            return bytearray(pt)
+            # python-pkcs11's own bytes, unwipeable: a wiped bytearray copy of them would add an
+            # immutable copy later (the native key takes bytes), not remove this one.
+            seed: bytes = pt
+            return seed
 
         return self._run("AES-GCM unseal", unseal)
 

@@ -62,9 +62,11 @@ class Algorithm(enum.StrEnum):
         return self in (Algorithm.ED25519, Algorithm.MLDSA65_ED25519)
 
 
-def wipe(buf: bytearray) -> None:
-    """Zeroes ``buf`` in place (an opened seed, after use)."""
-    buf[:] = bytes(len(buf))
+def wipe(buf: bytes | bytearray) -> None:
+    """Zeroes ``buf`` in place (an opened seed, after use). A ``bytes`` seed (what
+    python-pkcs11 returns) cannot be wiped; it is only dropped."""
+    if isinstance(buf, bytearray):
+        buf[:] = bytes(len(buf))
 
 
 def sealing_aad(handle_id: bytes, algorithm: Algorithm, version: int) -> bytes:
