@@ -130,7 +130,8 @@ class KeyNotFound(HSMError, LookupError):
 
 class SealedKeyError(HSMError):
     """A sealed key seed did not open: its record was altered or belongs to another handle id,
-    algorithm or version, or the key-encryption key is not the one that sealed it."""
+    algorithm, version or label, or the key-encryption key is not the one that sealed it; or a
+    record's public key does not match its seed or the token's Ed25519 key."""
 
 
 class KeyRetired(HSMError):

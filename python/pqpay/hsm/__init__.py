@@ -25,9 +25,12 @@ Where the keys live (``PKCS11Backend``):
 - **ML-DSA-65** (the post-quantum half of the composite), **X-Wing** and **ML-KEM**: the token
   offers no such mechanism (SoftHSM 2.6.1 has none), so the key's seed is sealed with
   AES-256-GCM under a non-extractable token AES key (``ENCRYPT``/``DECRYPT`` only). The additional
-  data binds the handle id, algorithm and version, so a sealed seed cannot be moved to another
-  handle or version. Each use decrypts the seed in the token, derives the key, signs or
-  decapsulates, and wipes the seed. The guarantee for this half is "encrypted at rest under a
+  data binds the handle id, algorithm, version and label (record format 2; records of format 1,
+  written before the label was bound, still open), so a sealed seed cannot be moved to another
+  handle, version or label. Each use checks the derived public key against the record's, and
+  the first signature of a handle checks the record's Ed25519 key against the token's. Each
+  use decrypts the seed in the token, derives the key, signs or decapsulates, and drops the
+  seed (see "Wiping, honestly" below). The guarantee for this half is "encrypted at rest under a
   token key, usable only through a logged-in token session", not "never in host memory".
 - The handle's record (label, version, public key, sealed seed) is a private ``CKO_DATA``
   object in the token, so every process logged in to the token sees the same handles.

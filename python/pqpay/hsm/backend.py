@@ -33,6 +33,13 @@ class Backend(abc.ABC):
         """Generates an Ed25519 key pair under ``key_id``; returns the raw 32-byte public key."""
 
     @abc.abstractmethod
+    def ed25519_public(self, key_id: bytes) -> bytes:
+        """The raw 32-byte public key of the Ed25519 key pair under ``key_id``.
+
+        :raises KeyNotFound: no such key.
+        """
+
+    @abc.abstractmethod
     def ed25519_sign(self, key_id: bytes, data: bytes) -> bytes:
         """Signs ``data`` (pure Ed25519) with the key under ``key_id``."""
 
@@ -76,5 +83,5 @@ def unseal_failed() -> SealedKeyError:
     """The one error for a sealed seed that does not authenticate, whichever backend opened it."""
     return SealedKeyError(
         "the sealed seed did not authenticate: the record was altered, or it belongs to another "
-        "handle id, algorithm or version"
+        "handle id, algorithm, version or label"
     )

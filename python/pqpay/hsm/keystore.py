@@ -306,7 +306,8 @@ class KeyStore:
                 public = key.public_key().public_bytes_raw()
                 del key
                 kek_id, nonce = backend.kek_id(), secrets.token_bytes(NONCE_LEN)
-                sealed = backend.seal(kek_id, nonce, sealing_aad(handle_id, alg, version), seed)
+                aad = sealing_aad(handle_id, alg, version, label)
+                sealed = backend.seal(kek_id, nonce, aad, seed)
             finally:
                 del seed
             if alg is Algorithm.MLDSA65_ED25519:

@@ -129,6 +129,16 @@ class _Module:
         return hashlib.sha256(self.pin_salt + pin.encode("utf-8")).digest()
 
 
+def _ed25519_point(point: bytes) -> bytes:
+    """The raw key from a ``CKA_EC_POINT``: a DER OCTET STRING (04 20 || key); some modules give
+    the raw 32 bytes."""
+    if len(point) == 34 and point[:2] == b"\x04\x20":
+        return bytes(point[2:])
+    if len(point) == 32:
+        return bytes(point)
+    raise HSMError(f"token returned an Ed25519 CKA_EC_POINT of {len(point)} bytes")
+
+
 @contextmanager
 def _pkcs11_errors(
     pkcs11: Any, what: str, passing: tuple[type[BaseException], ...] = ()
@@ -364,12 +374,21 @@ class PKCS11Backend(Backend):
             return pub[attr.EC_POINT], priv
 
         point, _ = self._run("Ed25519 key generation", generate)
-        # CKA_EC_POINT is a DER OCTET STRING (04 20 || key); some modules give the raw 32 bytes.
-        if len(point) == 34 and point[:2] == b"\x04\x20":
-            return bytes(point[2:])
-        if len(point) == 32:
-            return bytes(point)
-        raise HSMError(f"token returned an Ed25519 CKA_EC_POINT of {len(point)} bytes")
+        return _ed25519_point(point)
+
+    def ed25519_public(self, key_id: bytes) -> bytes:
+        p11 = self._p11
+        attr = p11.Attribute
+
+        def read(session: Any) -> Any:
+            pub = self._find_one(
+                session,
+                {attr.CLASS: p11.ObjectClass.PUBLIC_KEY, attr.ID: key_id},
+                f"Ed25519 public key with id {key_id.hex()}",
+            )
+            return pub[attr.EC_POINT]
+
+        return _ed25519_point(self._run("Ed25519 public key read", read))
 
     def _cached(
         self, cache: dict[bytes, Any], session: Any, object_class: Any, key_id: bytes, what: str

@@ -42,6 +42,12 @@ class SoftwareBackend(Backend):
             self._ed[key_id] = key
         return key.public_key().public_bytes_raw()
 
+    def ed25519_public(self, key_id: bytes) -> bytes:
+        key = self._ed.get(key_id)
+        if key is None:
+            raise KeyNotFound(f"no Ed25519 key with id {key_id.hex()} in the software backend")
+        return key.public_key().public_bytes_raw()
+
     def ed25519_sign(self, key_id: bytes, data: bytes) -> bytes:
         key = self._ed.get(key_id)
         if key is None:
