@@ -45,14 +45,30 @@ def _spy_unseal(monkeypatch: pytest.MonkeyPatch, store: KeyStore) -> list[Any]:
     return opened
 
 
-def test_composite_signing_hands_the_opened_seed_on(
-    store: KeyStore, monkeypatch: pytest.MonkeyPatch
+def _use(handle: SigningHandle | DecapsulationHandle) -> None:
+    if isinstance(handle, SigningHandle):
+        handle.public_key().verify(handle.sign(b"m"), b"m")
+    else:
+        shared, ct = handle.public_key().encapsulate()
+        assert handle.decapsulate(ct) == shared
+
+
+@pytest.mark.parametrize(
+    ("alg", "key_class", "entry"),
+    [
+        (Algorithm.MLDSA65_ED25519, signatures.MLDSA65PrivateKey, "from_private_bytes"),
+        (Algorithm.XWING, kem.XWingPrivateKey, "from_seed_bytes"),
+    ],
+    ids=["sign", "decapsulate"],
+)
+def test_each_use_hands_the_opened_seed_on(
+    store: KeyStore, monkeypatch: pytest.MonkeyPatch, alg: Algorithm, key_class: Any, entry: str
 ) -> None:
-    handle = store.create("seed-sign", Algorithm.MLDSA65_ED25519)
-    assert isinstance(handle, SigningHandle)
+    handle = store.create(f"seed-use-{alg.value}", alg)
+    assert isinstance(handle, (SigningHandle, DecapsulationHandle))
     opened = _spy_unseal(monkeypatch, store)
-    given = _spy_classmethod(monkeypatch, signatures.MLDSA65PrivateKey, "from_private_bytes")
-    handle.public_key().verify(handle.sign(b"m"), b"m")
+    given = _spy_classmethod(monkeypatch, key_class, entry)
+    _use(handle)
     assert len(opened) == 1 and len(given) == 1
     if store.backend.kind == "pkcs11":
         # python-pkcs11 already made bytes: any bytearray of them is one more copy to come.
@@ -60,23 +76,6 @@ def test_composite_signing_hands_the_opened_seed_on(
     else:
         assert isinstance(opened[0], bytearray) and opened[0] == bytearray(32)  # wiped
         assert type(given[0]) is bytes  # the one copy the native boundary needs
-    store.destroy(handle.handle_id)
-
-
-def test_decapsulation_hands_the_opened_seed_on(
-    store: KeyStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    handle = store.create("seed-kem", Algorithm.XWING)
-    assert isinstance(handle, DecapsulationHandle)
-    opened = _spy_unseal(monkeypatch, store)
-    given = _spy_classmethod(monkeypatch, kem.XWingPrivateKey, "from_seed_bytes")
-    shared, ct = handle.public_key().encapsulate()
-    assert handle.decapsulate(ct) == shared
-    assert len(opened) == 1 and len(given) == 1
-    if store.backend.kind == "pkcs11":
-        assert type(opened[0]) is bytes and given[0] is opened[0]
-    else:
-        assert opened[0] == bytearray(32) and type(given[0]) is bytes
     store.destroy(handle.handle_id)
 
 

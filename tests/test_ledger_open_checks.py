@@ -4,23 +4,15 @@ restarting as an empty log over the entries it holds (both backends)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pqpay import ledger
 from pqpay.exceptions import LedgerCorrupted
-from test_ledger import Backend, _make_backend, postgres_dsn
+from test_ledger import Backend, backend, postgres_dsn
 
-__all__ = ["postgres_dsn"]  # the session fixture, shared with test_ledger
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    b = _make_backend(request.param, request)
-    yield b
-    b.close()
+__all__ = ["backend", "postgres_dsn"]  # the fixtures, shared with test_ledger
 
 
 @pytest.mark.parametrize("location", [None, 5, b"ledger.db", ["x.db"], 2.5])

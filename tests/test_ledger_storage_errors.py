@@ -7,23 +7,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pqpay import ledger
 from pqpay.exceptions import LedgerCorrupted, LedgerStorageError
-from test_ledger import ORIGIN, SIGNERS, Backend, _make_backend, postgres_dsn
+from test_ledger import ORIGIN, SIGNERS, Backend, backend, postgres_dsn
 
-__all__ = ["postgres_dsn"]  # the session fixture, shared with test_ledger
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
-    b = _make_backend(request.param, request)
-    yield b
-    b.close()
+__all__ = ["backend", "postgres_dsn"]  # the fixtures, shared with test_ledger
 
 
 def _good_file(tmp_path: Path, n: int = 3000) -> Path:
