@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import secrets
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -16,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from hsm_util import softhsm_backend
+from hsm_util import softhsm_backend, softhsm_token
 from pqpay.exceptions import HSMError
 from pqpay.hsm import Algorithm, Backend, KeyStore, SoftwareBackend
 from pqpay.hsm.record import Record
@@ -84,6 +88,57 @@ def test_concurrent_rotations_on_softhsm_never_share_a_version() -> None:
     backends = [softhsm_backend(), softhsm_backend()]
     stores = [KeyStore(b) for b in backends]
     _check_rotations(backends[0], stores, Algorithm.XWING, runs=12)
+
+
+# A gateway process: waits for the start time, rotates the label N times, prints each version.
+_ROTATOR = """
+import sys, time
+import pkcs11
+from pqpay.exceptions import HSMError
+from pqpay.hsm import KeyStore, PKCS11Backend
+module, token_label, pin, label, count, start = sys.argv[1:7]
+for attempt in range(20):  # SoftHSM can misread the token while another process writes it
+    try:
+        store = KeyStore(PKCS11Backend(module, token_label=token_label, user_pin=pin))
+        break
+    except HSMError:
+        if attempt == 19:
+            raise
+        time.sleep(0.1)
+        pkcs11.lib(module).reinitialize()  # SoftHSM keeps a token state it misread
+while time.time() < float(start):
+    time.sleep(0.001)
+for _ in range(int(count)):
+    print(store.rotate(label).version, flush=True)
+"""
+
+
+def test_concurrent_rotations_in_processes_on_softhsm() -> None:
+    """Bounded: 2 runs of 3 processes x 4 rotations of one label on one SoftHSM token."""
+    token = softhsm_token()
+    store = token.key_store()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for _ in range(2):
+        label = fresh_label()
+        store.create(label, Algorithm.XWING)
+        start = str(time.time() + 2.0)
+        args = [token.module, token.label, token.pin, label, "4", start]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", _ROTATOR, *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        outs = [p.communicate(timeout=300) for p in procs]
+        assert all(p.returncode == 0 for p in procs), [err[-2000:] for _, err in outs]
+        returned = sorted(int(v) for out, _ in outs for v in out.split())
+        stored = sorted(r.version for r in _records(store.backend, label))
+        assert stored == sorted(set(stored)), f"duplicate versions {stored}"
+        assert len(returned) == 12 and returned == stored[1:]
 
 
 def test_concurrent_creates_make_one_key() -> None:

@@ -5,6 +5,7 @@ its handles on, implemented by :class:`~pqpay.hsm.PKCS11Backend` (a token) and
 from __future__ import annotations
 
 import abc
+import contextlib
 from typing import ClassVar, NoReturn
 
 from pqpay.exceptions import SealedKeyError
@@ -71,6 +72,11 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def destroy(self, handle_id: bytes, has_ed25519: bool) -> None:
         """Deletes a handle's record and its key objects."""
+
+    def allocation_lock(self) -> contextlib.AbstractContextManager[None]:
+        """Held while a :class:`~pqpay.hsm.KeyStore` claims a version: serialises the claims of
+        the processes this backend can reach (none by default; the claim protocol alone)."""
+        return contextlib.nullcontext()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.description}>"

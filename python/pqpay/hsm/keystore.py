@@ -6,8 +6,11 @@ a :class:`~pqpay.hsm.record.Claim` of (label, version) for the new handle id, li
 backend again, and keeps the version only if no other claim or record holds it; otherwise it
 deletes its claim, waits a random moment and tries the next free version. Of two claims of one
 version at most one is kept (the later writer always sees the earlier one), so two processes
-never get one label and version; under contention both may give way, so a version number can
-be skipped. Records of one label and version left by older pqpay releases are refused
+never get one label and version, provided the token shows every process an object once its
+creation returned; under contention both may give way, so a version number can be skipped.
+SoftHSM 2.6.1 does not always show that across processes, so the claim runs under the backend's
+:meth:`~pqpay.hsm.Backend.allocation_lock` (for PKCS#11, a ``flock`` shared by the processes of
+one host). Records of one label and version left by older pqpay releases are refused
 (:class:`~pqpay.exceptions.HSMError`) by every call that looks the label up.
 """
 
@@ -253,24 +256,28 @@ class KeyStore:
         ``pick`` chooses it from the label's records and claims (or raises)."""
         backend = self._backend
         for attempt in range(_CLAIM_ATTEMPTS):
-            records, claims = self._scan()
-            version = pick(
-                [r for r in records if r.label == label], [c for c in claims if c.label == label]
-            )
-            claim = Claim(secrets.token_bytes(ID_LEN), label, version, secrets.token_bytes(ID_LEN))
-            backend.store_record(claim.claim_id, claim.to_bytes())
-            try:
+            with backend.allocation_lock():
                 records, claims = self._scan()
-            except BaseException:
+                version = pick(
+                    [r for r in records if r.label == label],
+                    [c for c in claims if c.label == label],
+                )
+                claim = Claim(
+                    secrets.token_bytes(ID_LEN), label, version, secrets.token_bytes(ID_LEN)
+                )
+                backend.store_record(claim.claim_id, claim.to_bytes())
+                try:
+                    records, claims = self._scan()
+                except BaseException:
+                    backend.destroy(claim.claim_id, False)
+                    raise
+                taken = any(r.label == label and r.version == version for r in records) or any(
+                    c.label == label and c.version == version and c.claim_id != claim.claim_id
+                    for c in claims
+                )
+                if not taken:
+                    return claim
                 backend.destroy(claim.claim_id, False)
-                raise
-            taken = any(r.label == label and r.version == version for r in records) or any(
-                c.label == label and c.version == version and c.claim_id != claim.claim_id
-                for c in claims
-            )
-            if not taken:
-                return claim
-            backend.destroy(claim.claim_id, False)
             # Not a secret: only spreads out contenders that gave way to each other.
             time.sleep(random.uniform(0, min(_CLAIM_BACKOFF, 0.0005 * 2**attempt)))
         raise HSMError(
