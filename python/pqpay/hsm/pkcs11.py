@@ -350,7 +350,8 @@ class PKCS11Backend(Backend):
         name = hashlib.sha256(self._serial + self._module_path.encode()).hexdigest()[:24]
         path = os.path.join(tempfile.gettempdir(), f"pqpay-hsm-{name}.lock")
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            # O_NOFOLLOW: the temp dir is shared; never follow another user's planted symlink.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError:
             yield
             return
