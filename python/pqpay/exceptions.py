@@ -17,6 +17,7 @@ __all__ = [
     "KeyNotFound",
     "KeyRetired",
     "LedgerCorrupted",
+    "LedgerStorageError",
     "MessageLimitReached",
     "PqpayError",
     "RandomnessError",
@@ -85,6 +86,18 @@ class LedgerCorrupted(PqpayError):
         self.index = index
 
 
+class LedgerStorageError(PqpayError):
+    """A ledger's storage cannot be used: the file or database cannot be opened, read or written
+    (missing directory, a directory, a path too long, permissions, disk full, locked past the
+    timeout, the connection refused or lost). Its content is not known to be bad; damaged
+    content is :class:`LedgerCorrupted`. ``location`` names the file, or the database's host,
+    port and name (never a password); the message names it and the cause."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.location = location
+
+
 class MessageLimitReached(PqpayError):
     """An HPKE context has used up its sequence numbers."""
 
@@ -117,7 +130,8 @@ class KeyNotFound(HSMError, LookupError):
 
 class SealedKeyError(HSMError):
     """A sealed key seed did not open: its record was altered or belongs to another handle id,
-    algorithm or version, or the key-encryption key is not the one that sealed it."""
+    algorithm, version or label, or the key-encryption key is not the one that sealed it; or a
+    record's public key does not match its seed or the token's Ed25519 key."""
 
 
 class KeyRetired(HSMError):

@@ -440,10 +440,10 @@ def test_opened_seeds_are_wiped_after_use(
     store: KeyStore, alg: Algorithm, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handle = store.create(fresh_label(), alg)
-    opened: list[bytearray] = []
+    opened: list[bytes | bytearray] = []
     real = store.backend.unseal
 
-    def spy(*args: bytes) -> bytearray:
+    def spy(*args: bytes) -> bytes | bytearray:
         seed = real(*args)
         opened.append(seed)
         return seed
@@ -456,4 +456,8 @@ def test_opened_seeds_are_wiped_after_use(
         ss, ct = handle.public_key().encapsulate()
         assert handle.decapsulate(ct) == ss
     assert len(opened) == 1 and len(opened[0]) in (32, 64)
-    assert opened[0] == bytearray(len(opened[0]))
+    if isinstance(opened[0], bytearray):
+        assert opened[0] == bytearray(len(opened[0]))
+    else:
+        # python-pkcs11's own bytes (issue 12, S-6): unwipeable, handed on uncopied.
+        assert isinstance(store.backend, hsm.PKCS11Backend) and type(opened[0]) is bytes

@@ -232,7 +232,7 @@ def test_empty_ledger(backend: Backend) -> None:
     assert (cp.origin, cp.size, cp.root) == (ORIGIN, 0, merkle.root(b""))
     log.append(b"first")
     new = log.checkpoint()
-    ledger.verify_consistency(note, new, log.consistency_proof(0), VKEYS)
+    ledger.verify_consistency(note, new, log.consistency_proof(0), VKEYS, origin=ORIGIN)
     log.audit()
 
 
@@ -245,7 +245,9 @@ def test_reopen_keeps_everything(backend: Backend) -> None:
     assert again.size == 100
     assert again.checkpoints() == [note]
     assert again.append(b"more") == 100
-    ledger.verify_consistency(note, again.checkpoint(), again.consistency_proof(100), VKEYS)
+    ledger.verify_consistency(
+        note, again.checkpoint(), again.consistency_proof(100), VKEYS, origin=ORIGIN
+    )
     with pytest.raises(ValueError, match="holds the log"):
         backend.open(origin="another.example/log")
 
@@ -262,18 +264,27 @@ def test_checkpoint_and_offline_verification(backend: Backend) -> None:
     new = log.checkpoint()
     assert log.checkpoints() == [old, new]
     for i in (0, 13, 49):
-        cp = ledger.verify_inclusion(entries[i], i, log.inclusion_proof(i, 50), old, VKEYS)
+        cp = ledger.verify_inclusion(
+            entries[i], i, log.inclusion_proof(i, 50), old, VKEYS, origin=ORIGIN
+        )
         assert (cp.size, cp.root) == (50, log.root(50))
     for i in (0, 50, 76):
         ledger.verify_inclusion(entries[i], i, log.inclusion_proof(i), new, VKEYS, origin=ORIGIN)
     # One verifier key is enough; a NoteVerifier works as well as its string.
-    ledger.verify_inclusion(entries[3], 3, log.inclusion_proof(3), new, VKEYS[1])
+    ledger.verify_inclusion(entries[3], 3, log.inclusion_proof(3), new, VKEYS[1], origin=ORIGIN)
     ledger.verify_inclusion(
-        entries[3], 3, log.inclusion_proof(3), new, [checkpoint.NoteVerifier.from_vkey(VKEYS[0])]
+        entries[3],
+        3,
+        log.inclusion_proof(3),
+        new,
+        [checkpoint.NoteVerifier.from_vkey(VKEYS[0])],
+        origin=ORIGIN,
     )
-    old_cp, new_cp = ledger.verify_consistency(old, new, log.consistency_proof(50), VKEYS)
+    old_cp, new_cp = ledger.verify_consistency(
+        old, new, log.consistency_proof(50), VKEYS, origin=ORIGIN
+    )
     assert (old_cp.size, new_cp.size) == (50, 77)
-    ledger.verify_consistency(new, new, [], VKEYS)
+    ledger.verify_consistency(new, new, [], VKEYS, origin=ORIGIN)
 
 
 def test_offline_verification_failures(backend: Backend) -> None:
@@ -286,51 +297,54 @@ def test_offline_verification_failures(backend: Backend) -> None:
     proof = log.inclusion_proof(7)
     cproof = log.consistency_proof(21)
     with pytest.raises(InvalidProof):
-        ledger.verify_inclusion(b"forged", 7, proof, note, VKEYS)
+        ledger.verify_inclusion(b"forged", 7, proof, note, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
-        ledger.verify_inclusion(entries[7], 8, proof, note, VKEYS)
+        ledger.verify_inclusion(entries[7], 8, proof, note, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
-        ledger.verify_inclusion(entries[7], 40, proof, note, VKEYS)
+        ledger.verify_inclusion(entries[7], 40, proof, note, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
-        ledger.verify_inclusion(entries[7], 7, proof[:-1], note, VKEYS)
+        ledger.verify_inclusion(entries[7], 7, proof[:-1], note, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
-        ledger.verify_inclusion(entries[7], 7, [*proof[:-1], bytes(32)], note, VKEYS)
+        ledger.verify_inclusion(entries[7], 7, [*proof[:-1], bytes(32)], note, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
         ledger.verify_inclusion(entries[7], 7, proof, note, VKEYS, origin="other.example/log")
     with pytest.raises(ValueError, match="32 bytes"):
-        ledger.verify_inclusion(entries[7], 7, [proof[0][:31]], note, VKEYS)
+        ledger.verify_inclusion(entries[7], 7, [proof[0][:31]], note, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
-        ledger.verify_consistency(old, note, cproof[:-1], VKEYS)
+        ledger.verify_consistency(old, note, cproof[:-1], VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
-        ledger.verify_consistency(note, old, cproof, VKEYS)  # reversed: old is larger
+        # reversed: old is larger
+        ledger.verify_consistency(note, old, cproof, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidProof):
-        ledger.verify_consistency(old, note, [bytes(32), *cproof[1:]], VKEYS)
+        ledger.verify_consistency(old, note, [bytes(32), *cproof[1:]], VKEYS, origin=ORIGIN)
     # A checkpoint signed by another key, or altered after signing.
     stranger = checkpoint.Ed25519NoteSigner(ORIGIN, signatures.Ed25519PrivateKey.generate())
     with pytest.raises(InvalidSignature):
-        ledger.verify_inclusion(entries[7], 7, proof, note, [stranger.vkey, *VKEYS][:1])
+        ledger.verify_inclusion(
+            entries[7], 7, proof, note, [stranger.vkey, *VKEYS][:1], origin=ORIGIN
+        )
     lines = note.split(b"\n")
     forged = b"\n".join([lines[0], b"41", *lines[2:]])
     with pytest.raises(InvalidSignature):
-        ledger.verify_inclusion(entries[7], 7, proof, forged, VKEYS)
+        ledger.verify_inclusion(entries[7], 7, proof, forged, VKEYS, origin=ORIGIN)
     # Security review S-2: the ML-DSA-44 cosignature stripped, both keys given: refused by
     # default, accepted only when the caller asks for any one key.
     ed_only = checkpoint.sign_checkpoint(
         checkpoint.Checkpoint.parse(checkpoint.parse_note(note)[0]), SIGNERS[:1]
     )
     with pytest.raises(InvalidSignature):
-        ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS)
+        ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidSignature):
-        ledger.verify_consistency(old, ed_only, cproof, VKEYS)
-    ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS, require="any")
-    ledger.verify_consistency(old, ed_only, cproof, VKEYS, require="any")
-    ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS[:1])
+        ledger.verify_consistency(old, ed_only, cproof, VKEYS, origin=ORIGIN)
+    ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS, require="any", origin=ORIGIN)
+    ledger.verify_consistency(old, ed_only, cproof, VKEYS, require="any", origin=ORIGIN)
+    ledger.verify_inclusion(entries[7], 7, proof, ed_only, VKEYS[:1], origin=ORIGIN)
     # A checkpoint of another log with the same keys is not consistent with this one.
     other_note = checkpoint.sign_checkpoint(
         checkpoint.Checkpoint("other.example/log", 40, log.root()), SIGNERS
     )
     with pytest.raises(InvalidProof):
-        ledger.verify_consistency(old, other_note, cproof, VKEYS)
+        ledger.verify_consistency(old, other_note, cproof, VKEYS, origin=ORIGIN)
 
 
 def test_bad_input(backend: Backend) -> None:
@@ -398,7 +412,7 @@ def test_audit_names_the_first_bad_index(backend: Backend) -> None:
     with pytest.raises(ledger.InvalidProof):
         # Proofs served from the bad node no longer verify.
         ledger.verify_inclusion(
-            entries[170], 170, log.inclusion_proof(170), log.checkpoint(), VKEYS
+            entries[170], 170, log.inclusion_proof(170), log.checkpoint(), VKEYS, origin=ORIGIN
         )
     backend.sql("UPDATE nodes SET hash = ? WHERE level = 3 AND idx = 20", (log_node(log, 3, 20),))
     log.audit()
@@ -513,7 +527,9 @@ def _check_after_crash(backend: Backend, seen: Observed, full_audit: bool) -> No
         now = log.checkpoint()
         for note in stored:
             cp = checkpoint.Checkpoint.parse(note.partition(b"\n\n")[0] + b"\n")
-            ledger.verify_consistency(note, now, log.consistency_proof(cp.size, size), VKEYS)
+            ledger.verify_consistency(
+                note, now, log.consistency_proof(cp.size, size), VKEYS, origin=ORIGIN
+            )
         if full_audit:
             log.audit()
     finally:

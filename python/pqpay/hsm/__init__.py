@@ -25,9 +25,12 @@ Where the keys live (``PKCS11Backend``):
 - **ML-DSA-65** (the post-quantum half of the composite), **X-Wing** and **ML-KEM**: the token
   offers no such mechanism (SoftHSM 2.6.1 has none), so the key's seed is sealed with
   AES-256-GCM under a non-extractable token AES key (``ENCRYPT``/``DECRYPT`` only). The additional
-  data binds the handle id, algorithm and version, so a sealed seed cannot be moved to another
-  handle or version. Each use decrypts the seed in the token, derives the key, signs or
-  decapsulates, and wipes the seed. The guarantee for this half is "encrypted at rest under a
+  data binds the handle id, algorithm, version and label (record format 2; records of format 1,
+  written before the label was bound, still open), so a sealed seed cannot be moved to another
+  handle, version or label. Each use checks the derived public key against the record's, and
+  the first signature of a handle checks the record's Ed25519 key against the token's. Each
+  use decrypts the seed in the token, derives the key, signs or decapsulates, and drops the
+  seed (see "Wiping, honestly" below). The guarantee for this half is "encrypted at rest under a
   token key, usable only through a logged-in token session", not "never in host memory".
 - The handle's record (label, version, public key, sealed seed) is a private ``CKO_DATA``
   object in the token, so every process logged in to the token sees the same handles.
@@ -45,19 +48,32 @@ Label as its context, and the signature is ``mldsa_sig || ed25519_sig``.
 newest version of a label signs (older handles of this store raise :class:`KeyRetired`), while
 every version keeps verifying (:meth:`KeyStore.verify`, :meth:`KeyStore.public_keys`) and KEM
 versions keep decapsulating. A handle another process fetched before the rotation keeps
-signing until that process fetches the label again.
+signing until that process fetches the label again. Stores in several processes may create and
+rotate at once: a version claim in the backend gives each rotation its own version (a number may
+be skipped under contention), and a label holding two records of one version is refused
+(:mod:`~pqpay.hsm.keystore`).
 
 **Threads.** python-pkcs11 initialises the library with ``C_Initialize(NULL)``, so SoftHSM runs
 without its mutexes, and releases the GIL around every call: concurrent calls into the module
 crash it. Every call into a PKCS#11 module therefore holds one process-wide lock for that
 module, and a token is logged in to once per process (one shared session); the ML-DSA and
 ML-KEM work runs outside the lock with the GIL released, so threads still overlap there.
+A session lost under the process (failover, daemon restart, timeout) is re-established once and
+the operation retried; :meth:`PKCS11Backend.reconnect` does it on request.
 
-**Wiping, honestly.** Seeds are held in a ``bytearray`` and zeroed after each use, and the
-native keys derived from them wipe themselves when dropped. Python cannot promise more:
-python-pkcs11 returns the decrypted seed as immutable ``bytes`` (and its C buffer is freed
-unwiped), handing the seed to the native key makes another ``bytes`` copy, and the allocator may
-keep all of them until the memory is reused.
+**Wiping, honestly.** The native keys derived from a seed wipe themselves when dropped, and
+pqpay makes no copy of a seed it could avoid; what remains is one immutable, unwipeable Python
+``bytes`` copy per use, which the allocator may keep until the memory is reused:
+
+- *PKCS#11, each use:* python-pkcs11 returns the decrypted seed as ``bytes`` (and frees its C
+  buffer unwiped); those very bytes go to the native key, uncopied.
+- *Software backend, each use:* the seed opens into a ``bytearray`` (the native copy is wiped),
+  is copied once into ``bytes`` for the native key (whose entry points take ``bytes`` only), and
+  the ``bytearray`` is zeroed.
+- *Creation:* the native key hands its new seed out as ``bytes``; those are sealed as they are.
+
+Going further needs native entry points that read a seed from, and write one into, a caller's
+``bytearray`` (not offered by ``pqpay._native`` yet).
 
 Where a token advertises ``CKM_ML_DSA`` / ``CKM_ML_KEM`` (PKCS#11 3.2), the backend reports it in
 :attr:`PKCS11Backend.pq_mechanisms`, but keys still take the sealed-seed route: keeping the

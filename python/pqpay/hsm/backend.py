@@ -5,6 +5,7 @@ its handles on, implemented by :class:`~pqpay.hsm.PKCS11Backend` (a token) and
 from __future__ import annotations
 
 import abc
+import contextlib
 from typing import ClassVar, NoReturn
 
 from pqpay.exceptions import SealedKeyError
@@ -33,6 +34,13 @@ class Backend(abc.ABC):
         """Generates an Ed25519 key pair under ``key_id``; returns the raw 32-byte public key."""
 
     @abc.abstractmethod
+    def ed25519_public(self, key_id: bytes) -> bytes:
+        """The raw 32-byte public key of the Ed25519 key pair under ``key_id``.
+
+        :raises KeyNotFound: no such key.
+        """
+
+    @abc.abstractmethod
     def ed25519_sign(self, key_id: bytes, data: bytes) -> bytes:
         """Signs ``data`` (pure Ed25519) with the key under ``key_id``."""
 
@@ -41,12 +49,17 @@ class Backend(abc.ABC):
         """The id of the key-encryption key new seeds are sealed under (made on first use)."""
 
     @abc.abstractmethod
-    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytearray) -> bytes:
-        """AES-256-GCM encryption of ``seed`` under the key-encryption key."""
+    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytes | bytearray) -> bytes:
+        """AES-256-GCM encryption of ``seed`` under the key-encryption key. Implementations
+        should not copy ``seed`` into another ``bytes`` where the primitive takes it as is."""
 
     @abc.abstractmethod
-    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytearray:
-        """AES-256-GCM decryption; :class:`SealedKeyError` when it does not authenticate."""
+    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytes | bytearray:
+        """AES-256-GCM decryption; :class:`SealedKeyError` when it does not authenticate.
+
+        The opened seed as the primitive gave it: a ``bytearray`` the caller wipes after use,
+        or, where the primitive returns ``bytes`` (python-pkcs11), those very ``bytes``, so no
+        second immutable copy is made."""
 
     @abc.abstractmethod
     def store_record(self, handle_id: bytes, record: bytes) -> None:
@@ -60,6 +73,11 @@ class Backend(abc.ABC):
     def destroy(self, handle_id: bytes, has_ed25519: bool) -> None:
         """Deletes a handle's record and its key objects."""
 
+    def allocation_lock(self) -> contextlib.AbstractContextManager[None]:
+        """Held while a :class:`~pqpay.hsm.KeyStore` claims a version: serialises the claims of
+        the processes this backend can reach (none by default; the claim protocol alone)."""
+        return contextlib.nullcontext()
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.description}>"
 
@@ -71,5 +89,5 @@ def unseal_failed() -> SealedKeyError:
     """The one error for a sealed seed that does not authenticate, whichever backend opened it."""
     return SealedKeyError(
         "the sealed seed did not authenticate: the record was altered, or it belongs to another "
-        "handle id, algorithm or version"
+        "handle id, algorithm, version or label"
     )

@@ -38,11 +38,12 @@ class _Store(Protocol):
 class KeyHandle:
     """A stored key: its id, label, algorithm and version. Holds no secret in the clear."""
 
-    __slots__ = ("_public", "_record", "_retired", "_store")
+    __slots__ = ("_public", "_record", "_retired", "_store", "_token_checked")
     _record: Record
     _store: _Store
     _retired: bool
     _public: Any  # the parsed public key, made on first use (public keys are immutable)
+    _token_checked: bool  # the record's Ed25519 key was found equal to the token's
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("key handles come from a KeyStore (create, rotate, get, ...)")
@@ -52,6 +53,7 @@ class KeyHandle:
         sub = SigningHandle if record.algorithm.is_signature else DecapsulationHandle
         obj: KeyHandle = object.__new__(sub)
         obj._store, obj._record, obj._retired, obj._public = store, record, False, None
+        obj._token_checked = False
         return obj
 
     @property
@@ -84,7 +86,7 @@ class KeyHandle:
         """True once a newer version of the label exists (known to this store)."""
         return self._retired
 
-    def _open_seed(self, seed_len: int) -> bytearray:
+    def _open_seed(self, seed_len: int) -> bytes | bytearray:
         rec = self._record
         if rec.kek_id is None or rec.nonce is None or rec.sealed_seed is None:
             raise SealedKeyError(f"handle {self.handle_id} has no sealed seed")
@@ -136,12 +138,29 @@ class SigningHandle(KeyHandle):
         public: SignaturePublicKey = self._public
         return public
 
+    def _check_token_key(self, record_ed25519: bytes) -> None:
+        """Once per handle object: the record's Ed25519 public key (the composite's second half)
+        must be the token key's, which the record's public key is not otherwise bound to."""
+        if self._token_checked:
+            return
+        token_key = self._store.backend.ed25519_public(self._record.handle_id)
+        if not hmac.compare_digest(token_key, record_ed25519):
+            raise SealedKeyError(
+                f"the record of handle {self.handle_id} holds an Ed25519 public key that is not "
+                "the token's key of that id"
+            )
+        self._token_checked = True
+
     def sign(self, data: bytes, context: bytes = b"") -> bytes:
         """Signs ``data`` under ``context`` (Ed25519: no context; composite: hedged ML-DSA).
 
+        The first signature of a handle object also checks the record's Ed25519 public key
+        against the token's key.
+
         :raises KeyRetired: a newer version of this label signs now.
         :raises ValueError: ``context`` over 255 bytes (or non-empty for Ed25519).
-        :raises SealedKeyError: the sealed ML-DSA seed does not open for this handle.
+        :raises SealedKeyError: the sealed ML-DSA seed does not open for this handle, or the
+            record's public key does not match the seed or the token's Ed25519 key.
         :raises HSMError: the token failed.
         """
         data = as_bytes(data, "data")
@@ -156,16 +175,19 @@ class SigningHandle(KeyHandle):
         if rec.algorithm is Algorithm.ED25519:
             if context:
                 raise ValueError("Ed25519 takes no context; pass context=b''")
+            self._check_token_key(rec.public_key)
             return backend.ed25519_sign(rec.handle_id, data)
         composite = MLDSA65Ed25519PublicKey
         m_prime = composite.message_representative(data, context)
         try:
-            record_mldsa_pk, _ = composite.split_public_key(rec.public_key)
+            record_mldsa_pk, record_ed_pk = composite.split_public_key(rec.public_key)
         except ValueError:
             raise SealedKeyError("the record's public key does not match its sealed seed") from None
         seed = self._open_seed(MLDSA65PrivateKey.PRIVATE_KEY_SIZE)
         try:
-            mldsa = MLDSA65PrivateKey.from_seed_bytes(bytes(seed))
+            # Given as opened: bytes pass to the native key uncopied, a bytearray is copied once
+            # (the native side takes bytes only).
+            mldsa = MLDSA65PrivateKey.from_seed_bytes(as_bytes(seed, "seed"))
         finally:
             wipe(seed)
         try:
@@ -174,6 +196,8 @@ class SigningHandle(KeyHandle):
             mldsa_pk = mldsa.public_key().public_bytes_raw()
             if not hmac.compare_digest(mldsa_pk, record_mldsa_pk):
                 raise SealedKeyError("the record's public key does not match its sealed seed")
+            # The seed opened (its AAD names this handle), so the token key of this id is asked.
+            self._check_token_key(record_ed_pk)
             mldsa_sig = mldsa.sign(m_prime, context=composite.LABEL)
         finally:
             del mldsa  # the native key wipes itself when dropped
@@ -182,7 +206,8 @@ class SigningHandle(KeyHandle):
 
 class DecapsulationHandle(KeyHandle):
     """A KEM private key (X-Wing, ML-KEM) sealed under the backend's key: a pqpay *decapsulation
-    key*. Each call opens the seed, decapsulates and wipes the seed."""
+    key*. Each call opens the seed, decapsulates and drops the seed (wiping it where it opened
+    into a ``bytearray``; see "Wiping, honestly" in :mod:`pqpay.hsm`)."""
 
     __slots__ = ()
 
@@ -211,7 +236,7 @@ class DecapsulationHandle(KeyHandle):
             )
         seed = self._open_seed(priv_cls.SEED_SIZE)
         try:
-            key = priv_cls.from_seed_bytes(bytes(seed))
+            key = priv_cls.from_seed_bytes(as_bytes(seed, "seed"))  # see SigningHandle.sign
         finally:
             wipe(seed)
         try:

@@ -1,10 +1,27 @@
-""":class:`KeyStore`: creates, lists, looks up and rotates key handles in a backend."""
+""":class:`KeyStore`: creates, lists, looks up and rotates key handles in a backend.
+
+**Versions across processes.** Several processes (each with its own store) may share one token,
+and a backend offers no compare-and-set, so a version is allocated by a claim: the store writes
+a :class:`~pqpay.hsm.record.Claim` of (label, version) for the new handle id, lists the
+backend again, and keeps the version only if no other claim or record holds it; otherwise it
+deletes its claim, waits a random moment and tries the next free version. Of two claims of one
+version at most one is kept (the later writer always sees the earlier one), so two processes
+never get one label and version, provided the token shows every process an object once its
+creation returned; under contention both may give way, so a version number can be skipped.
+SoftHSM 2.6.1 does not always show that across processes, so the claim runs under the backend's
+:meth:`~pqpay.hsm.Backend.allocation_lock` (for PKCS#11, a ``flock`` shared by the processes of
+one host). Records of one label and version left by older pqpay releases are refused
+(:class:`~pqpay.exceptions.HSMError`) by every call that looks the label up.
+"""
 
 from __future__ import annotations
 
+import itertools
+import random
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from pqpay._bytes import as_bytes
@@ -16,17 +33,22 @@ from pqpay.hsm.record import (
     MAX_VERSION,
     NONCE_LEN,
     Algorithm,
+    Claim,
     Record,
     check_label,
     parse_handle_id,
+    parse_stored,
     sealing_aad,
-    wipe,
 )
 from pqpay.kem import PRIVATE_KEY_CLASSES as KEM_PRIVATE_KEY_CLASSES
 from pqpay.kem import KEMPublicKey
 from pqpay.signatures import MLDSA65Ed25519PublicKey, MLDSA65PrivateKey, SignaturePublicKey
 
 __all__ = ["KeyStore"]
+
+# Tries to claim a version before giving up, and the longest random wait between two (seconds).
+_CLAIM_ATTEMPTS = 64
+_CLAIM_BACKOFF = 0.02
 
 
 class KeyStore:
@@ -50,15 +72,27 @@ class KeyStore:
         """The backend the keys live in."""
         return self._backend
 
+    def _scan(self) -> tuple[list[Record], list[Claim]]:
+        """Every stored record and version claim."""
+        records: list[Record] = []
+        claims: list[Claim] = []
+        for raw in self._backend.records():
+            item = parse_stored(raw)
+            if isinstance(item, Claim):
+                claims.append(item)
+            else:
+                records.append(item)
+        return records, claims
+
     def _load(self) -> list[KeyHandle]:
         """Every handle, oldest version first within a label; updates the cache and retirement."""
-        records = [Record.from_bytes(raw) for raw in self._backend.records()]
+        records, _ = self._scan()
         newest: dict[str, int] = {}
         for r in records:
             newest[r.label] = max(newest.get(r.label, 0), r.version)
         handles = []
         with self._lock:
-            for r in sorted(records, key=lambda r: (r.label, r.version)):
+            for r in sorted(records, key=lambda r: (r.label, r.version, r.handle_id)):
                 h = self._handles.get(r.handle_id)
                 if h is None:
                     h = self._handles[r.handle_id] = KeyHandle._make(self, r)
@@ -67,15 +101,29 @@ class KeyStore:
         return handles
 
     def handles(self) -> list[KeyHandle]:
-        """Every handle in the backend, by label, then version."""
+        """Every handle in the backend, by label, then version (duplicates included, so they
+        can be found and destroyed)."""
         return self._load()
 
     def versions(self, label: str) -> list[KeyHandle]:
-        """Every version of ``label``, oldest first. :raises KeyNotFound: no such label."""
+        """Every version of ``label``, oldest first.
+
+        :raises KeyNotFound: no such label.
+        :raises HSMError: two records hold one version of the label (left by concurrent
+            rotations of an older pqpay); destroy the one verifiers were not given.
+        """
         label = check_label(label)
         found = [h for h in self._load() if h.label == label]
         if not found:
             raise KeyNotFound(f"no key labelled {label!r} in {self._backend.description}")
+        for older, newer in itertools.pairwise(found):
+            if older.version == newer.version:
+                raise HSMError(
+                    f"{self._backend.description} holds two records of {label!r} "
+                    f"v{older.version} (handles {older.handle_id} and {newer.handle_id}); "
+                    "refusing to guess which one verifiers trust: destroy the other one "
+                    "(KeyStore.destroy)"
+                )
         return found
 
     def current(self, label: str) -> KeyHandle:
@@ -156,41 +204,99 @@ class KeyStore:
         """
         label = check_label(label)
         alg = Algorithm(algorithm)
-        with self._lock:
-            if any(h.label == label for h in self._load()):
+
+        def first(records: list[Record], claims: list[Claim]) -> int:
+            if records:
                 raise HSMError(f"a key labelled {label!r} exists; rotate() adds a version")
-            return self._new(label, alg, 1)
+            return 1
+
+        with self._lock:
+            return self._new(self._claim(label, first), alg)
 
     def rotate(self, label: str, algorithm: Algorithm | str | None = None) -> KeyHandle:
         """Adds the next version of ``label`` (same algorithm unless one is given); from now on
         it is the one that signs, and this store's older handles of the label are retired.
+        Concurrent rotations (in this or other processes) each get their own version.
 
         :raises KeyNotFound: no such label.
         """
         with self._lock:
-            versions = self.versions(label)
-            latest = versions[-1]
+            latest = self.versions(label)[-1]
             alg = latest.algorithm if algorithm is None else Algorithm(algorithm)
-            if latest.version >= MAX_VERSION:
-                raise HSMError(f"{label!r} has used up its versions")
-            handle = self._new(latest.label, alg, latest.version + 1)
-            for h in versions:
-                h._retired = True
+
+            def following(records: list[Record], claims: list[Claim]) -> int:
+                top = max([r.version for r in records] + [c.version for c in claims], default=0)
+                if top >= MAX_VERSION:
+                    raise HSMError(f"{label!r} has used up its versions")
+                return top + 1
+
+            handle = self._new(self._claim(latest.label, following), alg)
+            for h in self._handles.values():
+                if h.label == handle.label and h.version < handle.version:
+                    h._retired = True
             return handle
 
     def destroy(self, handle_id: str | bytes) -> None:
-        """Deletes a handle: its record and its token key objects. Irreversible.
+        """Deletes a handle: its record, its token key objects and its version claim.
+        Irreversible.
 
         :raises KeyNotFound: no such handle.
         """
         with self._lock:
             h = self.get(handle_id)
-            self._backend.destroy(h._record.handle_id, h._record.has_token_ed25519)
-            self._handles.pop(h._record.handle_id, None)
+            raw = h._record.handle_id
+            self._backend.destroy(raw, h._record.has_token_ed25519)
+            self._handles.pop(raw, None)
+            for claim in self._scan()[1]:
+                if claim.handle_id == raw:
+                    self._backend.destroy(claim.claim_id, False)
 
-    def _new(self, label: str, alg: Algorithm, version: int) -> KeyHandle:
+    def _claim(self, label: str, pick: Callable[[list[Record], list[Claim]], int]) -> Claim:
+        """Reserves a version of ``label`` for a new handle id (the module doc's protocol);
+        ``pick`` chooses it from the label's records and claims (or raises)."""
         backend = self._backend
-        handle_id = secrets.token_bytes(ID_LEN)
+        for attempt in range(_CLAIM_ATTEMPTS):
+            with backend.allocation_lock():
+                records, claims = self._scan()
+                version = pick(
+                    [r for r in records if r.label == label],
+                    [c for c in claims if c.label == label],
+                )
+                claim = Claim(
+                    secrets.token_bytes(ID_LEN), label, version, secrets.token_bytes(ID_LEN)
+                )
+                backend.store_record(claim.claim_id, claim.to_bytes())
+                try:
+                    records, claims = self._scan()
+                except BaseException:
+                    backend.destroy(claim.claim_id, False)
+                    raise
+                taken = any(r.label == label and r.version == version for r in records) or any(
+                    c.label == label and c.version == version and c.claim_id != claim.claim_id
+                    for c in claims
+                )
+                if not taken:
+                    return claim
+                backend.destroy(claim.claim_id, False)
+            # Not a secret: only spreads out contenders that gave way to each other.
+            time.sleep(random.uniform(0, min(_CLAIM_BACKOFF, 0.0005 * 2**attempt)))
+        raise HSMError(
+            f"could not reserve a version of {label!r} in {backend.description} after "
+            f"{_CLAIM_ATTEMPTS} tries: other stores keep claiming it (or a crashed process "
+            "left a claim of version 1)"
+        )
+
+    def _new(self, claim: Claim, alg: Algorithm) -> KeyHandle:
+        """Makes the keys and the record of the handle ``claim`` reserved; on failure leaves
+        neither keys nor the claim behind."""
+        try:
+            return self._make_handle(claim.label, alg, claim.version, claim.handle_id)
+        except BaseException:
+            self._backend.destroy(claim.claim_id, False)
+            raise
+
+    def _make_handle(self, label: str, alg: Algorithm, version: int, handle_id: bytes) -> KeyHandle:
+        backend = self._backend
         kek_id = nonce = sealed = None
         if alg is Algorithm.ED25519:
             public = backend.ed25519_generate(handle_id, label)
@@ -200,14 +306,17 @@ class KeyStore:
                 if alg is Algorithm.MLDSA65_ED25519
                 else KEM_PRIVATE_KEY_CLASSES[alg.value].generate()
             )
-            seed = bytearray(key.private_bytes_raw())
+            # The native key hands its seed out as bytes (unwipeable); sealing those very bytes
+            # adds no copy (a wiped bytearray copy would add one, not remove this one).
+            seed = key.private_bytes_raw()
             try:
                 public = key.public_key().public_bytes_raw()
                 del key
                 kek_id, nonce = backend.kek_id(), secrets.token_bytes(NONCE_LEN)
-                sealed = backend.seal(kek_id, nonce, sealing_aad(handle_id, alg, version), seed)
+                aad = sealing_aad(handle_id, alg, version, label)
+                sealed = backend.seal(kek_id, nonce, aad, seed)
             finally:
-                wipe(seed)
+                del seed
             if alg is Algorithm.MLDSA65_ED25519:
                 # The Ed25519 half is made in the token; the record holds the composite key.
                 public = MLDSA65Ed25519PublicKey.join_public_key(

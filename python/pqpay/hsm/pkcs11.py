@@ -5,6 +5,16 @@ python-pkcs11 initialises the library with ``C_Initialize(NULL)``, so SoftHSM ru
 mutexes, and releases the GIL around every call: concurrent calls into the module crash it.
 Every call into a PKCS#11 module therefore holds one process-wide lock for that module
 (:class:`_Module`), and a token is logged in to once per process (one shared session).
+
+**Session loss.** A token's session can die under the process (HSM failover, token
+reinsertion, daemon restart, an idle timeout, a logout). An operation that fails with a
+session-level error (``CKR_SESSION_HANDLE_INVALID``, ``CKR_SESSION_CLOSED``,
+``CKR_DEVICE_REMOVED``, ``CKR_DEVICE_ERROR``, ``CKR_TOKEN_NOT_PRESENT``,
+``CKR_TOKEN_NOT_RECOGNIZED``, ``CKR_USER_NOT_LOGGED_IN``, or a stale object handle) makes the
+backend open and log in to a new session once, drop every cached object handle, and run the
+operation again; a second failure is an :class:`~pqpay.exceptions.HSMError`.
+:meth:`PKCS11Backend.reconnect` does the same on request. To log in again the backend keeps the
+user PIN in process memory (a Python ``str``, not wipeable).
 """
 
 from __future__ import annotations
@@ -14,10 +24,11 @@ import hmac
 import importlib
 import os
 import secrets
+import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, ClassVar, TypeVar
 
 from pqpay.exceptions import HSMError, HSMUnavailable, KeyNotFound
 from pqpay.hsm.backend import Backend, unseal_failed
@@ -39,6 +50,20 @@ _APPLICATION = "pqpay.hsm"
 _KEK_LABEL = "pqpay.hsm seed KEK"
 # DER OID of Ed25519 (RFC 8410), the CKA_EC_PARAMS of an edwards25519 key.
 _ED25519_EC_PARAMS = bytes.fromhex("06032b6570")
+# python-pkcs11's exceptions for a session (or its object handles) that is gone: reconnect once.
+_SESSION_LOST = (
+    "SessionHandleInvalid",
+    "SessionClosed",
+    "DeviceRemoved",
+    "DeviceError",
+    "TokenNotPresent",
+    "TokenNotRecognised",
+    "UserNotLoggedIn",
+    "ObjectHandleInvalid",
+    "KeyHandleInvalid",
+)
+
+_T = TypeVar("_T")
 
 
 def find_softhsm_module() -> str | None:
@@ -62,6 +87,17 @@ def _import_pkcs11() -> Any:
         ) from None
 
 
+class _TokenSession:
+    """The process's logged-in session to one token; replaced (never mutated) on reconnect, so
+    a backend holding an older one knows its cached object handles are stale."""
+
+    __slots__ = ("pin_digest", "session")
+
+    def __init__(self, session: Any, pin_digest: bytes) -> None:
+        self.session = session
+        self.pin_digest = pin_digest
+
+
 class _Module:
     """One loaded PKCS#11 module, shared by every backend of the process: the lock that
     serializes every call into it, and one logged-in session per token."""
@@ -72,9 +108,9 @@ class _Module:
     def __init__(self, lib: Any) -> None:
         self.lib = lib
         self.lock = threading.RLock()
-        # token serial -> (session, PIN digest): login is per process, so later backends reuse
-        # the session after proving they hold the same PIN.
-        self.sessions: dict[bytes, tuple[Any, bytes]] = {}
+        # token serial -> its session and PIN digest: login is per process, so later backends
+        # reuse the session after proving they hold the same PIN.
+        self.sessions: dict[bytes, _TokenSession] = {}
         self.pin_salt = secrets.token_bytes(16)
 
     @classmethod
@@ -94,10 +130,25 @@ class _Module:
         return hashlib.sha256(self.pin_salt + pin.encode("utf-8")).digest()
 
 
+def _ed25519_point(point: bytes) -> bytes:
+    """The raw key from a ``CKA_EC_POINT``: a DER OCTET STRING (04 20 || key); some modules give
+    the raw 32 bytes."""
+    if len(point) == 34 and point[:2] == b"\x04\x20":
+        return bytes(point[2:])
+    if len(point) == 32:
+        return bytes(point)
+    raise HSMError(f"token returned an Ed25519 CKA_EC_POINT of {len(point)} bytes")
+
+
 @contextmanager
-def _pkcs11_errors(pkcs11: Any, what: str) -> Iterator[None]:
+def _pkcs11_errors(
+    pkcs11: Any, what: str, passing: tuple[type[BaseException], ...] = ()
+) -> Iterator[None]:
+    """Maps python-pkcs11's errors to :class:`HSMError`, except those of ``passing``."""
     try:
         yield
+    except passing:
+        raise
     except pkcs11.PKCS11Error as exc:
         raise HSMError(f"PKCS#11 {what} failed: {type(exc).__name__} {exc}".rstrip()) from None
 
@@ -135,49 +186,114 @@ class PKCS11Backend(Backend):
         if not isinstance(user_pin, str) or not user_pin:
             raise ValueError("user_pin must be a non-empty str")
         self._module = _Module.load(path)
+        self._module_path = path
         self._keys: dict[bytes, Any] = {}
         self._keks: dict[bytes, Any] = {}
+        self._pin = user_pin  # kept to log in again after a session loss
+        self._token_query: dict[str, Any] = (
+            {"token_label": token_label}
+            if token_label is not None
+            else {"token_serial": token_serial.encode("ascii") if token_serial else b""}
+        )
         p11 = self._p11
+        self._lost: tuple[type[BaseException], ...] = tuple(
+            getattr(p11, name) for name in _SESSION_LOST if hasattr(p11, name)
+        )
         with self._module.lock:
             with _pkcs11_errors(p11, "token lookup"):
-                kwargs = (
-                    {"token_label": token_label}
-                    if token_label is not None
-                    else {"token_serial": token_serial.encode("ascii") if token_serial else b""}
-                )
-                try:
-                    token = self._module.lib.get_token(**kwargs)
-                except p11.NoSuchToken:
-                    raise HSMUnavailable(
-                        f"no token with {next(iter(kwargs))[6:]} {next(iter(kwargs.values()))!r}"
-                    ) from None
+                token = self._find_token()
                 self._serial: bytes = token.serial
                 self._label: str = token.label
                 mechanisms = token.slot.get_mechanisms()
-            self._session = self._login(token, user_pin)
+            self._token_session = self._login(token, user_pin)
         offered = {p11.Mechanism.ML_DSA: "CKM_ML_DSA", p11.Mechanism.ML_KEM: "CKM_ML_KEM"}
         self._pq_mechanisms = frozenset(name for m, name in offered.items() if m in mechanisms)
         self._mechanisms = frozenset(mechanisms)
 
-    def _login(self, token: Any, pin: str) -> Any:
-        digest = self._module.pin_digest(pin)
-        known = self._module.sessions.get(self._serial)
-        if known is not None:
-            session, want = known
-            if not hmac.compare_digest(digest, want):
-                raise HSMError(f"PIN incorrect for token {self._label!r}")
-            return session
+    def _find_token(self) -> Any:
+        """The token this backend was made for (under the module lock)."""
         p11 = self._p11
         try:
-            session = token.open(rw=True, user_pin=pin)
+            return self._module.lib.get_token(**self._token_query)
+        except p11.NoSuchToken:
+            key, value = next(iter(self._token_query.items()))
+            raise HSMUnavailable(f"no token with {key[6:]} {value!r}") from None
+
+    def _open(self, token: Any, pin: str) -> Any:
+        """A new read-write session on ``token``, logged in with ``pin``."""
+        p11 = self._p11
+        try:
+            return token.open(rw=True, user_pin=pin)
+        except p11.UserAlreadyLoggedIn:
+            # Login is per application: another live session of this process is logged in.
+            return token.open(rw=True)
         except p11.PinIncorrect:
             raise HSMError(f"PIN incorrect for token {self._label!r}") from None
         except p11.PKCS11Error as exc:
             raise HSMError(
                 f"PKCS#11 login to {self._label!r} failed: {type(exc).__name__}"
             ) from None
-        self._module.sessions[self._serial] = (session, digest)
-        return session
+
+    def _login(self, token: Any, pin: str) -> _TokenSession:
+        digest = self._module.pin_digest(pin)
+        known = self._module.sessions.get(self._serial)
+        if known is not None:
+            if not hmac.compare_digest(digest, known.pin_digest):
+                raise HSMError(f"PIN incorrect for token {self._label!r}")
+            return known
+        known = self._module.sessions[self._serial] = _TokenSession(self._open(token, pin), digest)
+        return known
+
+    def _current(self) -> Any:
+        """The live session of the token (under the module lock). When another backend of this
+        process reconnected, this one's cached object handles belong to the old session."""
+        known = self._module.sessions.get(self._serial)
+        if known is None:
+            return self._reconnect_locked(None)
+        if known is not self._token_session:
+            self._token_session = known
+            self._keys.clear()
+            self._keks.clear()
+        return known.session
+
+    @property
+    def _session(self) -> Any:
+        with self._module.lock:
+            return self._current()
+
+    def _reconnect_locked(self, dead: Any) -> Any:
+        """Replaces the session ``dead`` (None: whatever is cached) with a new logged-in one,
+        unless another backend already did; drops the cached object handles. Returns it."""
+        known = self._module.sessions.get(self._serial)
+        if known is not None and dead is not None and known.session is not dead:
+            return self._current()  # replaced meanwhile by another backend of this process
+        p11 = self._p11
+        if known is not None:
+            with suppress(p11.PKCS11Error):
+                known.session.close()
+            del self._module.sessions[self._serial]
+        self._keys.clear()
+        self._keks.clear()
+        with _pkcs11_errors(p11, "token lookup"):
+            token = self._find_token()
+            if token.serial != self._serial:
+                raise HSMError(
+                    f"the token labelled {self._label!r} now has serial "
+                    f"{token.serial.decode('ascii', 'replace')!r}, not "
+                    f"{self._serial.decode('ascii', 'replace')!r}; refusing to use another token"
+                )
+        self._token_session = self._login(token, self._pin)
+        return self._token_session.session
+
+    def reconnect(self) -> None:
+        """Drops the token session (for every backend of this process on this token) and its
+        cached object handles, opens a new one and logs in again. Operations already do this
+        once by themselves when the session turns out to be gone.
+
+        :raises HSMUnavailable: the token is not there. :raises HSMError: login failed.
+        """
+        with self._module.lock:
+            self._reconnect_locked(None)
 
     @property
     def description(self) -> str:
@@ -196,9 +312,54 @@ class PKCS11Backend(Backend):
 
     @contextmanager
     def _call(self, what: str) -> Iterator[Any]:
-        """Holds the module lock around one PKCS#11 operation and maps its errors."""
+        """Holds the module lock around one PKCS#11 operation and maps its errors (no retry:
+        :meth:`_run` is the one that reconnects)."""
         with self._module.lock, _pkcs11_errors(self._p11, what):
-            yield self._session
+            yield self._current()
+
+    def _run(self, what: str, operation: Callable[[Any], _T]) -> _T:
+        """Runs ``operation(session)`` under the module lock, mapping its errors; on a lost
+        session reconnects once and runs it again."""
+        p11 = self._p11
+        with self._module.lock:
+            session = self._current()
+            try:
+                with _pkcs11_errors(p11, what, passing=self._lost):
+                    return operation(session)
+            except self._lost:
+                session = self._reconnect_locked(session)
+            try:
+                with _pkcs11_errors(p11, what):
+                    return operation(session)
+            except HSMError as exc:
+                raise HSMError(f"{exc} (after reconnecting to the token once)") from None
+
+    @contextmanager
+    def allocation_lock(self) -> Iterator[None]:
+        """An exclusive ``flock`` on a file named by the token's serial in the temporary
+        directory, so the processes of this host that share the token claim versions one at a
+        time: on SoftHSM 2.6.1 the claim protocol alone still let three processes rotating one
+        label store duplicate versions (2 of 4 runs of tests/test_hsm_keystore_versions.py's
+        process test). Without ``fcntl``, or when the file cannot be opened, only the claim
+        protocol applies (also across hosts sharing a network HSM)."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            yield
+            return
+        name = hashlib.sha256(self._serial + self._module_path.encode()).hexdigest()[:24]
+        path = os.path.join(tempfile.gettempdir(), f"pqpay-hsm-{name}.lock")
+        try:
+            # O_NOFOLLOW: the temp dir is shared; never follow another user's planted symlink.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def _find_one(self, session: Any, attrs: dict[Any, Any], what: str) -> Any:
         found = list(session.get_objects(attrs))
@@ -211,7 +372,8 @@ class PKCS11Backend(Backend):
     def ed25519_generate(self, key_id: bytes, label: str) -> bytes:
         p11 = self._p11
         attr, flag = p11.Attribute, p11.MechanismFlag
-        with self._call("Ed25519 key generation") as session:
+
+        def generate(session: Any) -> tuple[Any, Any]:
             pub, priv = session.generate_keypair(
                 p11.KeyType.EC_EDWARDS,
                 mechanism=p11.Mechanism.EC_EDWARDS_KEY_PAIR_GEN,
@@ -237,14 +399,25 @@ class PKCS11Backend(Backend):
                     attr.LABEL: label,
                 },
             )
-            point = pub[attr.EC_POINT]
-        self._keys[key_id] = priv
-        # CKA_EC_POINT is a DER OCTET STRING (04 20 || key); some modules give the raw 32 bytes.
-        if len(point) == 34 and point[:2] == b"\x04\x20":
-            return bytes(point[2:])
-        if len(point) == 32:
-            return bytes(point)
-        raise HSMError(f"token returned an Ed25519 CKA_EC_POINT of {len(point)} bytes")
+            self._keys[key_id] = priv
+            return pub[attr.EC_POINT], priv
+
+        point, _ = self._run("Ed25519 key generation", generate)
+        return _ed25519_point(point)
+
+    def ed25519_public(self, key_id: bytes) -> bytes:
+        p11 = self._p11
+        attr = p11.Attribute
+
+        def read(session: Any) -> Any:
+            pub = self._find_one(
+                session,
+                {attr.CLASS: p11.ObjectClass.PUBLIC_KEY, attr.ID: key_id},
+                f"Ed25519 public key with id {key_id.hex()}",
+            )
+            return pub[attr.EC_POINT]
+
+        return _ed25519_point(self._run("Ed25519 public key read", read))
 
     def _cached(
         self, cache: dict[bytes, Any], session: Any, object_class: Any, key_id: bytes, what: str
@@ -269,15 +442,18 @@ class PKCS11Backend(Backend):
         )
 
     def ed25519_sign(self, key_id: bytes, data: bytes) -> bytes:
-        with self._call("Ed25519 signing") as session:
+        def sign(session: Any) -> bytes:
             key = self._private_key(session, key_id)
             sig: bytes = key.sign(data, mechanism=self._p11.Mechanism.EDDSA)
-        return sig
+            return sig
+
+        return self._run("Ed25519 signing", sign)
 
     def kek_id(self) -> bytes:
         p11 = self._p11
         attr = p11.Attribute
-        with self._call("key-encryption key lookup") as session:
+
+        def lookup(session: Any) -> bytes:
             found = list(
                 session.get_objects(
                     {
@@ -312,6 +488,8 @@ class PKCS11Backend(Backend):
             )
             return kek_id
 
+        return self._run("key-encryption key lookup", lookup)
+
     def _kek(self, session: Any, kek_id: bytes) -> Any:
         return self._cached(
             self._keks,
@@ -324,18 +502,25 @@ class PKCS11Backend(Backend):
     def _gcm(self, nonce: bytes, aad: bytes) -> Any:
         return self._p11.GCMParams(nonce, aad)
 
-    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytearray) -> bytes:
-        with self._call("AES-GCM seal") as session:
+    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytes | bytearray) -> bytes:
+        # python-pkcs11 reads anything but bytes as an iterable of chunks: bytes it must be (no
+        # copy when the caller gives bytes already).
+        data = seed if type(seed) is bytes else bytes(seed)
+
+        def seal(session: Any) -> bytes:
             ct: bytes = self._kek(session, kek_id).encrypt(
-                bytes(seed),
+                data,
                 mechanism=self._p11.Mechanism.AES_GCM,
                 mechanism_param=self._gcm(nonce, aad),
             )
-        return ct
+            return ct
 
-    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytearray:
+        return self._run("AES-GCM seal", seal)
+
+    def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytes:
         p11 = self._p11
-        with self._call("AES-GCM unseal") as session:
+
+        def unseal(session: Any) -> bytes:
             kek = self._kek(session, kek_id)
             try:
                 pt = kek.decrypt(
@@ -344,12 +529,18 @@ class PKCS11Backend(Backend):
             except (p11.GeneralError, p11.EncryptedDataInvalid, p11.EncryptedDataLenRange):
                 # SoftHSM reports a failed GCM tag as CKR_GENERAL_ERROR.
                 raise unseal_failed() from None
-        return bytearray(pt)
+            # python-pkcs11's own bytes, unwipeable: a wiped bytearray copy of them would add an
+            # immutable copy later (the native key takes bytes), not remove this one.
+            seed: bytes = pt
+            return seed
+
+        return self._run("AES-GCM unseal", unseal)
 
     def store_record(self, handle_id: bytes, record: bytes) -> None:
         p11 = self._p11
         attr = p11.Attribute
-        with self._call("record creation") as session:
+
+        def create(session: Any) -> None:
             session.create_object(
                 {
                     attr.CLASS: p11.ObjectClass.DATA,
@@ -362,10 +553,13 @@ class PKCS11Backend(Backend):
                 }
             )
 
+        self._run("record creation", create)
+
     def records(self) -> list[bytes]:
         p11 = self._p11
         attr = p11.Attribute
-        with self._call("record listing") as session:
+
+        def listing(session: Any) -> list[bytes]:
             return [
                 bytes(obj[attr.VALUE])
                 for obj in session.get_objects(
@@ -373,10 +567,13 @@ class PKCS11Backend(Backend):
                 )
             ]
 
+        return self._run("record listing", listing)
+
     def destroy(self, handle_id: bytes, has_ed25519: bool) -> None:
         p11 = self._p11
         attr, cls = p11.Attribute, p11.ObjectClass
-        with self._call("key destruction") as session:
+
+        def destroy(session: Any) -> None:
             targets = list(
                 session.get_objects(
                     {
@@ -392,3 +589,5 @@ class PKCS11Backend(Backend):
             for obj in targets:
                 obj.destroy()
             self._keys.pop(handle_id, None)
+
+        self._run("key destruction", destroy)

@@ -7,6 +7,7 @@ import hmac
 import secrets
 import threading
 
+from pqpay._bytes import as_bytes
 from pqpay.exceptions import HSMError, InvalidTag, KeyNotFound, SealedKeyError
 from pqpay.hazmat import aes256gcm_open, aes256gcm_seal
 from pqpay.hsm.backend import Backend, unseal_failed
@@ -41,6 +42,12 @@ class SoftwareBackend(Backend):
             self._ed[key_id] = key
         return key.public_key().public_bytes_raw()
 
+    def ed25519_public(self, key_id: bytes) -> bytes:
+        key = self._ed.get(key_id)
+        if key is None:
+            raise KeyNotFound(f"no Ed25519 key with id {key_id.hex()} in the software backend")
+        return key.public_key().public_bytes_raw()
+
     def ed25519_sign(self, key_id: bytes, data: bytes) -> bytes:
         key = self._ed.get(key_id)
         if key is None:
@@ -54,9 +61,10 @@ class SoftwareBackend(Backend):
         if not hmac.compare_digest(kek_id, self._kek_ident):
             raise SealedKeyError("the seed was sealed under another key-encryption key")
 
-    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytearray) -> bytes:
+    def seal(self, kek_id: bytes, nonce: bytes, aad: bytes, seed: bytes | bytearray) -> bytes:
         self._check_kek(kek_id)
-        return aes256gcm_seal(self._kek, nonce, aad, bytes(seed))
+        # aes256gcm_seal takes bytes as they are; a bytearray is copied once at that boundary.
+        return aes256gcm_seal(self._kek, nonce, aad, as_bytes(seed, "seed"))
 
     def unseal(self, kek_id: bytes, nonce: bytes, aad: bytes, sealed: bytes) -> bytearray:
         self._check_kek(kek_id)

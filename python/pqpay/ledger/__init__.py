@@ -8,7 +8,7 @@ node, and issues C2SP checkpoints inside signed notes (:mod:`pqpay.checkpoint`):
     index = ledger.append(b'{"order": 42, "amount_minor": 12999}')
     note = ledger.checkpoint()                        # signed checkpoint of the current tree
     proof = ledger.inclusion_proof(index, tree_size)  # list of 32-byte hashes
-    verify_inclusion(entry, index, proof, note, [vkey])   # anyone, offline, no ledger needed
+    verify_inclusion(entry, index, proof, note, [vkey], origin="pay.example/log")  # offline
 
 Nothing keeps the tree in memory: the state for appending is the O(log n) compact range
 (``head``: size and peaks), and proofs are served from stored nodes through

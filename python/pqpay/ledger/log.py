@@ -37,6 +37,8 @@ class Ledger:
         ``Ed25519NoteSigner`` and an ``MLDSA44Cosigner``, each over any signer (software key or
         HSM handle). Only :meth:`checkpoint` needs them.
     :raises ValueError: the storage already belongs to another origin.
+    :raises LedgerStorageError: the storage cannot be opened, read or written.
+    :raises LedgerCorrupted: the storage's content is damaged (here or in any later call).
     """
 
     def __init__(
@@ -46,9 +48,20 @@ class Ledger:
         signers: Sequence[NoteSigner] = (),
     ) -> None:
         self.origin = _check_origin(origin)
+        if not isinstance(storage, (Storage, str, os.PathLike)):
+            raise TypeError(
+                "storage must be a pqpay.ledger.Storage or a SQLite path (str or os.PathLike), "
+                f"not {type(storage).__name__}"
+            )
+        owned = not isinstance(storage, Storage)
         self.storage = storage if isinstance(storage, Storage) else SQLiteStorage(storage)
         self.signers = tuple(signers)
-        self.storage.setup(self.origin)
+        try:
+            self.storage.setup(self.origin)
+        except BaseException:
+            if owned:  # opened here from a path: do not leak the connection
+                self.storage.close()
+            raise
 
     def __enter__(self) -> Ledger:
         return self
@@ -243,9 +256,21 @@ def _check_index(index: int, size: int) -> None:
         raise ValueError(f"index must be in [0, {size}) (the tree size), got {index}")
 
 
-def open_storage(location: str) -> Storage:
+def open_storage(location: str | os.PathLike[str]) -> Storage:
     """``postgresql://...``, ``postgres://...`` or a libpq ``key=value`` string opens a
-    :class:`PostgresStorage`; anything else is a SQLite file path."""
+    :class:`PostgresStorage`; any other str, or an ``os.PathLike``, is a SQLite file path.
+
+    :raises TypeError: ``location`` is neither a str nor an ``os.PathLike``.
+    :raises LedgerStorageError: the storage cannot be opened.
+    :raises LedgerCorrupted: the SQLite file is not a database.
+    """
+    if isinstance(location, os.PathLike):
+        return SQLiteStorage(location)
+    if not isinstance(location, str):
+        raise TypeError(
+            "location must be a str (a SQLite path or a PostgreSQL DSN) or os.PathLike, "
+            f"not {type(location).__name__}"
+        )
     if location.startswith(("postgresql://", "postgres://")) or "=" in location.split("/")[0]:
         return PostgresStorage(location)
     return SQLiteStorage(location)

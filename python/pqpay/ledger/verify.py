@@ -4,6 +4,10 @@ the log's verifier keys checks inclusion or consistency without the ledger.
 Pure: imports nothing from the storage side of :mod:`pqpay.ledger`. "Verified by these keys"
 is :func:`pqpay.checkpoint.verify_checkpoint`'s ``require=`` policy, and verifier keys are
 normalised by :func:`pqpay.checkpoint.note_verifiers`.
+
+``origin`` is required: a signature proves who signed a checkpoint, not which log it is of, so
+a key that signs for several logs (or a log holding its own key) could otherwise present a
+checkpoint of one log as another's. The checkpoint must name the log the verifier expects.
 """
 
 from __future__ import annotations
@@ -17,6 +21,15 @@ from pqpay.exceptions import InvalidProof
 from pqpay.merkle import EMPTY_ROOT, HASH_SIZE
 
 __all__ = ["VerifierKey", "verify_consistency", "verify_inclusion"]
+
+
+def _origin(origin: object) -> str:
+    if not isinstance(origin, str) or not origin:
+        raise TypeError(
+            "origin must be the log's name as its checkpoints give it (a non-empty str, e.g. "
+            f"origin='pay.example/log'), not {origin!r}"
+        )
+    return origin
 
 
 def _proof(proof: Sequence[bytes]) -> list[bytes]:
@@ -34,24 +47,26 @@ def verify_inclusion(
     checkpoint_note: bytes,
     verifier_keys: Sequence[VerifierKey] | VerifierKey,
     *,
-    origin: str | None = None,
+    origin: str,
     require: Require = "all",
 ) -> Checkpoint:
     """Checks, without the ledger, that ``entry`` sits at ``index`` in the tree a signed
-    checkpoint commits to. Returns the verified checkpoint.
+    checkpoint of the log ``origin`` commits to. Returns the verified checkpoint.
 
     :param verifier_keys: the log's note verifier key(s) (:data:`pqpay.checkpoint.VerifierKey`);
         signatures of other keys are ignored.
-    :param origin: if given, the checkpoint must name this log.
+    :param origin: required: the log's name; the checkpoint must name this log.
     :param require: which given keys must have signed (:func:`pqpay.checkpoint.open_note`):
         ``"all"`` (default), ``"any"`` or an int k.
     :raises InvalidSignature: the note is not validly signed as ``require`` asks.
     :raises InvalidProof: the proof does not verify (or the origin differs).
+    :raises TypeError: ``origin`` is missing or not a non-empty str.
     """
+    origin = _origin(origin)
     cp = verify_checkpoint(
         as_bytes(checkpoint_note, "checkpoint_note"), note_verifiers(verifier_keys), require=require
     )
-    if origin is not None and cp.origin != origin:
+    if cp.origin != origin:
         raise InvalidProof()
     path = _proof(proof)
     if isinstance(index, bool) or not isinstance(index, int):
@@ -70,22 +85,27 @@ def verify_consistency(
     proof: Sequence[bytes],
     verifier_keys: Sequence[VerifierKey] | VerifierKey,
     *,
+    origin: str,
     require: Require = "all",
 ) -> tuple[Checkpoint, Checkpoint]:
     """Checks, without the ledger, that the tree of ``new_note`` extends the one of
-    ``old_note`` (same origin, old size <= new size). Returns both verified checkpoints.
+    ``old_note`` (both of the log ``origin``, old size <= new size). Returns both verified
+    checkpoints.
 
+    :param origin: required: the log's name; both checkpoints must name this log.
     :param require: which given keys must have signed each note (as for
         :func:`verify_inclusion`; default ``"all"``).
     :raises InvalidSignature: a note is not validly signed as ``require`` asks.
-    :raises InvalidProof: the proof does not verify, the origins differ, or the old checkpoint
-        is larger than the new one.
+    :raises InvalidProof: the proof does not verify, a checkpoint names another log, or the
+        old checkpoint is larger than the new one.
+    :raises TypeError: ``origin`` is missing or not a non-empty str.
     """
+    origin = _origin(origin)
     verifiers = note_verifiers(verifier_keys)
     old = verify_checkpoint(as_bytes(old_note, "old_note"), verifiers, require=require)
     new = verify_checkpoint(as_bytes(new_note, "new_note"), verifiers, require=require)
     path = _proof(proof)
-    if old.origin != new.origin or old.size > new.size:
+    if old.origin != origin or new.origin != origin or old.size > new.size:
         raise InvalidProof()
     if old.size == 0:
         # Every tree extends the empty one; only the empty root is allowed and nothing is proved.
