@@ -135,7 +135,9 @@ def test_verify_inclusion_part(benchmark: Any, receipt: payments.Receipt) -> Non
     r = receipt
 
     def fn() -> object:
-        return ledger.verify_inclusion(r.envelope, r.index, r.proof, r.checkpoint, VKEYS)
+        return ledger.verify_inclusion(
+            r.envelope, r.index, r.proof, r.checkpoint, VKEYS, origin=ORIGIN
+        )
 
     _run(benchmark, "receipts verify (1 receipt)", "ledger.verify_inclusion", fn, 1, 200)
 

@@ -189,12 +189,14 @@ def ledger_part() -> None:
             start = time.perf_counter()
             proof = log.inclusion_proof(index)
             served = (time.perf_counter() - start) * 1e6
-            cp = ledger.verify_inclusion(log.entry(index), index, proof, note, vkeys)
+            cp = ledger.verify_inclusion(log.entry(index), index, proof, note, vkeys, origin=origin)
             print(
                 f"inclusion proof of entry {index}: {len(proof)} hashes, served in "
                 f"{served:.0f} us, verified offline against the size-{cp.size} checkpoint"
             )
-            ledger.verify_consistency(old, note, log.consistency_proof(20_000), vkeys)
+            ledger.verify_consistency(
+                old, note, log.consistency_proof(20_000), vkeys, origin=origin
+            )
             print("consistency proof 20000 -> 20001 verified; audit: ", end="")
             log.audit()
             print("storage consistent")

@@ -268,7 +268,7 @@ def _why_not(args: argparse.Namespace, doc: dict[str, Any], note: str) -> str:
     """Why a signed checkpoint rejected a proof, in words pointing at the fix (the checkpoint's
     signatures verified, so its origin and size are the log's)."""
     cp = _note_checkpoint(note)
-    if args.origin is not None and cp.origin != args.origin:
+    if cp.origin != args.origin:
         return f"the checkpoint is of log {cp.origin!r}, not of --origin {args.origin!r}"
     if doc.get("origin") not in (None, cp.origin):
         return f"the proof is for log {doc['origin']!r}, the checkpoint of {cp.origin!r}"
@@ -316,11 +316,9 @@ def _verify(args: argparse.Namespace) -> int:
                 raise CliError(
                     "a consistency proof needs the older checkpoint", "pass --old-checkpoint"
                 )
-            old, new = ledger.verify_consistency(old_note, note, proof, keys, require=args.require)
-            if args.origin is not None and new.origin != args.origin:
-                return verdict(
-                    args, False, f"the checkpoint is of log {new.origin!r}, not {args.origin!r}"
-                )
+            old, new = ledger.verify_consistency(
+                old_note, note, proof, keys, origin=args.origin, require=args.require
+            )
             return verdict(
                 args,
                 True,
@@ -497,7 +495,9 @@ def register(subparsers: Any) -> None:
         "--entry", help="file holding the entry as one line (default: the one in the proof)"
     )
     entry.add_argument("--raw-entry", help="file whose exact bytes are the entry")
-    p.add_argument("--origin", help="require the checkpoint to name this log")
+    p.add_argument(
+        "--origin", required=True, help="the log's name: the checkpoint must name this log"
+    )
     p.add_argument("--vkey", action="append", help="verifier key name+id+key (repeatable)")
     p.add_argument("--public-key", help="Ed25519 public key (PEM) of the log")
     p.add_argument("--cosign-public-key", help="ML-DSA-44 public key (PEM) of the cosigner")

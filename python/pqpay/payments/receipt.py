@@ -13,7 +13,7 @@ from typing import Any
 from pqpay import _jcs
 from pqpay._b64 import decode_std, encode_std
 from pqpay._bytes import as_bytes
-from pqpay.checkpoint import Checkpoint, Require, VerifierKey
+from pqpay.checkpoint import Checkpoint, Require, VerifierKey, parse_note
 from pqpay.checkpoint import note_verifiers as to_note_verifiers  # the parameter has its name
 from pqpay.exceptions import EncodingError, InvalidProof
 from pqpay.ledger.verify import verify_inclusion
@@ -204,13 +204,18 @@ def verify_receipt(
     verifiers = to_note_verifiers(note_verifiers)
     if not verifiers:
         raise ValueError("verify_receipt needs at least one note verifier key")
+    # Without an origin the log is not pinned: the checkpoint's own origin is taken (the
+    # signatures still must verify under the given keys).
+    log = (
+        origin if origin is not None else Checkpoint.parse(parse_note(receipt.checkpoint)[0]).origin
+    )
     cp = verify_inclusion(
         receipt.envelope,
         receipt.index,
         receipt.proof,
         receipt.checkpoint,
         verifiers,
-        origin=origin,
+        origin=log,
         require=require,
     )
     if cp.size != receipt.tree_size:

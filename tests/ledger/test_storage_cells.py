@@ -14,7 +14,7 @@ import pytest
 
 from pqpay import ledger
 from pqpay.exceptions import LedgerCorrupted, LedgerStorageError
-from test_ledger import ORIGIN, SIGNERS
+from tests.ledger.test_ledger import ORIGIN, SIGNERS
 
 HUGE = 10**12  # bytes(HUGE) asks for a terabyte
 

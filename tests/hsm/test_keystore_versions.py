@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from hsm_util import softhsm_backend, softhsm_token
 from pqpay.exceptions import HSMError
 from pqpay.hsm import Algorithm, Backend, KeyStore, SoftwareBackend
 from pqpay.hsm.record import Record
+from tests._support.hsm_util import softhsm_backend, softhsm_token
 
 
 def fresh_label() -> str:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from hsm_util import BACKENDS, make_store
 from pqpay import kem, signatures
 from pqpay.hsm import Algorithm, DecapsulationHandle, KeyStore, SigningHandle
+from tests._support.hsm_util import BACKENDS, make_store
 
 
 @pytest.fixture(params=BACKENDS)

@@ -11,7 +11,7 @@ import pytest
 
 from pqpay import ledger
 from pqpay.exceptions import InvalidProof
-from test_ledger import ORIGIN, SIGNERS, VKEYS
+from tests.ledger.test_ledger import ORIGIN, SIGNERS, VKEYS
 
 OTHER = "other.pqpay/log"
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from hsm_util import BACKENDS, make_store
 from pqpay import kem, signatures
 from pqpay.exceptions import SealedKeyError
 from pqpay.hsm import Algorithm, DecapsulationHandle, KeyHandle, KeyStore, SigningHandle
 from pqpay.hsm import record as hsm_record
 from pqpay.hsm.record import Record, sealing_aad
+from tests._support.hsm_util import BACKENDS, make_store
 
 
 @pytest.fixture(params=BACKENDS)

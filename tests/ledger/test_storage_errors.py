@@ -13,7 +13,7 @@ import pytest
 
 from pqpay import ledger
 from pqpay.exceptions import LedgerCorrupted, LedgerStorageError
-from test_ledger import ORIGIN, SIGNERS, Backend, backend, postgres_dsn
+from tests.ledger.test_ledger import ORIGIN, SIGNERS, Backend, backend, postgres_dsn
 
 __all__ = ["backend", "postgres_dsn"]  # the fixtures, shared with test_ledger
 

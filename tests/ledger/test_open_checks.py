@@ -10,7 +10,7 @@ import pytest
 
 from pqpay import ledger
 from pqpay.exceptions import LedgerCorrupted
-from test_ledger import Backend, backend, postgres_dsn
+from tests.ledger.test_ledger import Backend, backend, postgres_dsn
 
 __all__ = ["backend", "postgres_dsn"]  # the fixtures, shared with test_ledger
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from hsm_util import softhsm_backend
 from pqpay.exceptions import HSMError
 from pqpay.hsm import Algorithm, DecapsulationHandle, KeyStore, PKCS11Backend, SigningHandle
+from tests._support.hsm_util import softhsm_backend
 
 pkcs11 = pytest.importorskip("pkcs11")
 # python-pkcs11 finalizes a find operation of the dead session in a __del__, which fails.
