@@ -7,6 +7,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
+use crate::args::int_arg;
 use crate::error::{detach, guard, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 
@@ -42,9 +43,16 @@ fn lock<T>(m: &Mutex<T>) -> BindResult<std::sync::MutexGuard<'_, T>> {
 #[pymethods]
 impl HpkeSuite {
     #[new]
-    fn new(kem_id: u16, kdf_id: u16, aead_id: u16) -> PyResult<Self> {
+    fn new(
+        kem_id: &Bound<'_, PyAny>,
+        kdf_id: &Bound<'_, PyAny>,
+        aead_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
         guard(|| {
             operational()?;
+            let kem_id = int_arg::<u16>(kem_id, "kem_id")?;
+            let kdf_id = int_arg::<u16>(kdf_id, "kdf_id")?;
+            let aead_id = int_arg::<u16>(aead_id, "aead_id")?;
             Ok(HpkeSuite {
                 suite: Suite::from_ids(kem_id, kdf_id, aead_id).map_err(CoreError)?,
             })
@@ -183,9 +191,10 @@ impl HpkeSenderContext {
         &self,
         py: Python<'py>,
         exporter_context: &[u8],
-        length: usize,
+        length: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         guard(|| {
+            let length = int_arg::<usize>(length, "length")?;
             let out = lock(&self.ctx)?
                 .export(exporter_context, length)
                 .map_err(CoreError)?;
@@ -225,9 +234,10 @@ impl HpkeReceiverContext {
         &self,
         py: Python<'py>,
         exporter_context: &[u8],
-        length: usize,
+        length: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         guard(|| {
+            let length = int_arg::<usize>(length, "length")?;
             let out = lock(&self.ctx)?
                 .export(exporter_context, length)
                 .map_err(CoreError)?;

@@ -5,6 +5,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+mod args;
 mod encoding;
 mod error;
 mod groth16;

@@ -7,8 +7,9 @@ use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
-use pyo3::types::{PyBytes, PyInt, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyTuple};
 
+use crate::args::int_arg;
 use crate::error::{detach, guard, CoreError};
 
 /// Leaf hashes as one contiguous `n * 32`-byte buffer: borrowed from a `bytes` object, or
@@ -143,16 +144,6 @@ fn hash_arg(what: &'static str, data: &[u8]) -> PyResult<Hash> {
     Ok(merkle::hash_from_slice(what, data).map_err(CoreError)?)
 }
 
-/// A tree size or index: an int in 0..2^64 (ValueError otherwise, TypeError for non-ints).
-fn u64_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
-    if !obj.is_instance_of::<PyInt>() {
-        return Err(PyTypeError::new_err(format!("{what} must be an int")));
-    }
-    obj.extract::<u64>().map_err(|_| {
-        PyValueError::new_err(format!("{what} must be in the range 0 <= {what} < 2**64"))
-    })
-}
-
 fn py_hashes<'py>(py: Python<'py>, hashes: &[Hash]) -> PyResult<Bound<'py, PyList>> {
     PyList::new(py, hashes.iter().map(|h| PyBytes::new(py, h)))
 }
@@ -241,7 +232,7 @@ pub fn merkle_inclusion_proof<'py>(
     index: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
     guard(|| {
-        let index = u64_arg(index, "index")?;
+        let index = int_arg::<u64>(index, "index")?;
         let buf = leaf_buffer(leaf_hashes)?;
         let proof = detach(py, || merkle::inclusion_proof(buf.as_slice(), index))?;
         py_hashes(py, &proof)
@@ -256,7 +247,7 @@ pub fn merkle_consistency_proof<'py>(
     old_size: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
     guard(|| {
-        let old_size = u64_arg(old_size, "old_size")?;
+        let old_size = int_arg::<u64>(old_size, "old_size")?;
         let buf = leaf_buffer(leaf_hashes)?;
         let proof = detach(py, || merkle::consistency_proof(buf.as_slice(), old_size))?;
         py_hashes(py, &proof)
@@ -275,8 +266,8 @@ pub fn merkle_verify_inclusion(
 ) -> PyResult<()> {
     guard(|| {
         let leaf = hash_arg("leaf hash", leaf_hash)?;
-        let index = u64_arg(index, "index")?;
-        let tree_size = u64_arg(tree_size, "tree_size")?;
+        let index = int_arg::<u64>(index, "index")?;
+        let tree_size = int_arg::<u64>(tree_size, "tree_size")?;
         let proof = hash_list(proof, "proof")?;
         let root = hash_arg("root", root)?;
         detach(py, || {
@@ -297,8 +288,8 @@ pub fn merkle_verify_consistency(
     proof: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
     guard(|| {
-        let old_size = u64_arg(old_size, "old_size")?;
-        let new_size = u64_arg(new_size, "new_size")?;
+        let old_size = int_arg::<u64>(old_size, "old_size")?;
+        let new_size = int_arg::<u64>(new_size, "new_size")?;
         let old_root = hash_arg("old root", old_root)?;
         let new_root = hash_arg("new root", new_root)?;
         let proof = hash_list(proof, "proof")?;
@@ -350,8 +341,8 @@ pub fn merkle_inclusion_plan(
     tree_size: &Bound<'_, PyAny>,
 ) -> PyResult<MerkleProofPlan> {
     guard(|| {
-        let index = u64_arg(index, "index")?;
-        let tree_size = u64_arg(tree_size, "tree_size")?;
+        let index = int_arg::<u64>(index, "index")?;
+        let tree_size = int_arg::<u64>(tree_size, "tree_size")?;
         let inner = detach(py, || merkle::inclusion_plan(index, tree_size))?;
         Ok(MerkleProofPlan { inner })
     })
@@ -365,8 +356,8 @@ pub fn merkle_consistency_plan(
     new_size: &Bound<'_, PyAny>,
 ) -> PyResult<MerkleProofPlan> {
     guard(|| {
-        let old_size = u64_arg(old_size, "old_size")?;
-        let new_size = u64_arg(new_size, "new_size")?;
+        let old_size = int_arg::<u64>(old_size, "old_size")?;
+        let new_size = int_arg::<u64>(new_size, "new_size")?;
         let inner = detach(py, || merkle::consistency_plan(old_size, new_size))?;
         Ok(MerkleProofPlan { inner })
     })
@@ -376,7 +367,7 @@ pub fn merkle_consistency_plan(
 #[pyfunction]
 pub fn merkle_root_plan(py: Python<'_>, tree_size: &Bound<'_, PyAny>) -> PyResult<MerkleProofPlan> {
     guard(|| {
-        let tree_size = u64_arg(tree_size, "tree_size")?;
+        let tree_size = int_arg::<u64>(tree_size, "tree_size")?;
         let inner = detach(py, || merkle::root_plan(tree_size))?;
         Ok(MerkleProofPlan { inner })
     })
@@ -402,7 +393,7 @@ impl MerkleCompactTree {
     #[staticmethod]
     fn from_state(size: &Bound<'_, PyAny>, peaks: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(|| {
-            let size = u64_arg(size, "size")?;
+            let size = int_arg::<u64>(size, "size")?;
             let peaks = hash_list(peaks, "peaks")?;
             let inner = CompactTree::from_state(size, peaks).map_err(CoreError)?;
             Ok(MerkleCompactTree { inner })

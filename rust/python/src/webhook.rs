@@ -5,6 +5,7 @@ use pqpay_core::webhook::RsaCertificate;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use crate::args::int_arg;
 use crate::error::{detach, guard, operational};
 
 /// An X.509 certificate's RSA public key and validity window (no chain validation).
@@ -44,8 +45,12 @@ impl X509RsaCertificate {
         guard(|| Ok(PyBytes::new(py, self.inner.public_key_der())))
     }
 
-    fn is_valid_at(&self, unix_time: i64) -> PyResult<bool> {
-        guard(|| Ok(self.inner.is_valid_at(unix_time)))
+    fn is_valid_at(&self, unix_time: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guard(|| {
+            Ok(self
+                .inner
+                .is_valid_at(int_arg::<i64>(unix_time, "unix_time")?))
+        })
     }
 
     /// RSASSA-PKCS1-v1_5 / SHA-256; raises `InvalidSignature` on any mismatch.
