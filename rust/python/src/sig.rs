@@ -131,16 +131,25 @@ impl SigPublicKey {
         guard(|| Ok(PyBytes::new(py, &self.inner.to_bytes())))
     }
 
+    /// `strict` also refuses a malleable encoding (a high-S ECDSA half of a composite).
+    #[pyo3(signature = (signature, data, context, strict=false))]
     fn verify(
         &self,
         py: Python<'_>,
         signature: &[u8],
         data: &[u8],
         context: &[u8],
+        strict: bool,
     ) -> PyResult<()> {
         guard(|| {
             operational()?;
-            Ok(detach(py, || self.inner.verify(data, context, signature))?)
+            Ok(detach(py, || {
+                if strict {
+                    self.inner.verify_strict(data, context, signature)
+                } else {
+                    self.inner.verify(data, context, signature)
+                }
+            })?)
         })
     }
 
