@@ -19,6 +19,7 @@ pub mod groth16;
 pub mod hpke;
 pub mod kem;
 pub mod merkle;
+pub mod par;
 pub mod rng;
 pub mod selftest;
 pub mod sig;

@@ -96,7 +96,7 @@ impl KemPrivateKey {
         guard(|| {
             operational()?;
             let out = detach(py, || {
-                kem::batch::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
+                pqpay_core::par::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
             })?;
             PyList::new(py, out.iter().map(|ss| PyBytes::new(py, ss.as_bytes())))
         })
@@ -187,7 +187,9 @@ pub fn encapsulate_many<'py>(
     guard(|| {
         operational()?;
         let keys: Vec<&EncapsulationKey> = public_keys.iter().map(|k| &k.inner).collect();
-        let out = detach(py, || kem::batch::map_parallel(&keys, |k| k.encapsulate()))?;
+        let out = detach(py, || {
+            pqpay_core::par::map_parallel(&keys, |k| k.encapsulate())
+        })?;
         let items: PyResult<Vec<_>> = out
             .iter()
             .map(|(ss, ct)| pair(py, ss.as_bytes(), ct))

@@ -2,7 +2,7 @@
 
 use super::eddsa::Ed25519VerifyingKey;
 use super::{SigningKey, SigningMode, VerifyingKey};
-use crate::kem::batch::map_parallel;
+use crate::par::map_parallel;
 use crate::{Error, Result};
 
 /// One item of [`verify_many`].
