@@ -13,6 +13,7 @@
 //! Every fallible function returns [`Result`]; nothing here panics on caller input.
 #![deny(clippy::unwrap_used)]
 
+pub mod aead;
 pub mod encoding;
 pub mod error;
 pub mod groth16;

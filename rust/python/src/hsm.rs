@@ -3,7 +3,7 @@
 //! while pqpay signs the ML-DSA half), and the bare AES-256-GCM that seals key seeds under the
 //! software backend's key-encryption key. Hazmat-level: the public API is `pqpay.hsm`.
 
-use pqpay_core::hpke::Aead;
+use pqpay_core::aead::Cipher;
 use pqpay_core::sig::{composite, SigAlgorithm};
 use pqpay_core::Error;
 use pyo3::prelude::*;
@@ -71,7 +71,7 @@ pub fn aes256gcm_seal<'py>(
     guard(|| {
         operational()?;
         check_key_nonce(key, nonce)?;
-        let ct = detach(py, || Aead::Aes256Gcm.seal(key, nonce, aad, plaintext))?;
+        let ct = detach(py, || Cipher::Aes256Gcm.seal(key, nonce, aad, plaintext))?;
         Ok(PyBytes::new(py, &ct))
     })
 }
@@ -89,7 +89,7 @@ pub fn aes256gcm_open<'py>(
     guard(|| {
         operational()?;
         check_key_nonce(key, nonce)?;
-        let mut pt = detach(py, || Aead::Aes256Gcm.open(key, nonce, aad, ciphertext))?;
+        let mut pt = detach(py, || Cipher::Aes256Gcm.open(key, nonce, aad, ciphertext))?;
         let out = PyByteArray::new(py, &pt);
         pt.zeroize();
         Ok(out)
