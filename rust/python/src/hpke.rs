@@ -36,6 +36,8 @@ fn poisoned() -> CoreError {
     ))
 }
 
+/// Called only inside `detach`: waiting for a context that another thread is sealing with must
+/// not hold the GIL (every Python thread would stall for the whole seal).
 fn lock<T>(m: &Mutex<T>) -> BindResult<std::sync::MutexGuard<'_, T>> {
     m.lock().map_err(|_| poisoned())
 }
@@ -195,16 +197,22 @@ impl HpkeSenderContext {
     ) -> PyResult<Bound<'py, PyBytes>> {
         guard(|| {
             let length = int_arg::<usize>(length, "length")?;
-            let out = lock(&self.ctx)?
-                .export(exporter_context, length)
-                .map_err(CoreError)?;
+            let out = detach(py, || {
+                lock(&self.ctx)?
+                    .export(exporter_context, length)
+                    .map_err(CoreError::from)
+            })?;
             Ok(PyBytes::new(py, &out))
         })
     }
 
     #[getter]
-    fn sequence_number(&self) -> PyResult<u64> {
-        guard(|| Ok(lock(&self.ctx)?.sequence_number()))
+    fn sequence_number(&self, py: Python<'_>) -> PyResult<u64> {
+        guard(|| {
+            Ok(detach(py, || {
+                Ok::<_, CoreError>(lock(&self.ctx)?.sequence_number())
+            })?)
+        })
     }
 
     fn __repr__(&self) -> PyResult<&'static str> {
@@ -238,16 +246,22 @@ impl HpkeReceiverContext {
     ) -> PyResult<Bound<'py, PyBytes>> {
         guard(|| {
             let length = int_arg::<usize>(length, "length")?;
-            let out = lock(&self.ctx)?
-                .export(exporter_context, length)
-                .map_err(CoreError)?;
+            let out = detach(py, || {
+                lock(&self.ctx)?
+                    .export(exporter_context, length)
+                    .map_err(CoreError::from)
+            })?;
             Ok(PyBytes::new(py, &out))
         })
     }
 
     #[getter]
-    fn sequence_number(&self) -> PyResult<u64> {
-        guard(|| Ok(lock(&self.ctx)?.sequence_number()))
+    fn sequence_number(&self, py: Python<'_>) -> PyResult<u64> {
+        guard(|| {
+            Ok(detach(py, || {
+                Ok::<_, CoreError>(lock(&self.ctx)?.sequence_number())
+            })?)
+        })
     }
 
     fn __repr__(&self) -> PyResult<&'static str> {
