@@ -127,14 +127,26 @@ class SignaturePublicKey(NativePublicKey):
             return self.public_bytes_raw()
         return _native.sig_public_key_to_spki(self._key, encoding is Encoding.PEM)
 
-    def verify(self, signature: bytes, data: bytes, context: bytes = b"") -> None:
+    def verify(
+        self, signature: bytes, data: bytes, context: bytes = b"", *, strict: bool = False
+    ) -> None:
         """Verifies ``signature`` over ``data`` under ``context``.
+
+        ECDSA is malleable: for the ECDSA composites, ``(r, n - s)`` verifies as well as
+        ``(r, s)``, so anyone can make a second valid signature of a signed message. pqpay signs
+        low-S only; ``strict=True`` refuses high-S as well (leave it off for signatures from
+        other implementations, which the composite draft lets sign high-S). Every other
+        algorithm here has one valid encoding per signature, and ``strict`` changes nothing.
+        Deduplicate on the signed data, never on signature bytes, unless verifying strictly.
 
         :raises InvalidSignature: the signature does not verify (no detail is given why).
         :raises ValueError: ``context`` is longer than 255 bytes.
         """
         self._key.verify(
-            as_bytes(signature, "signature"), as_bytes(data, "data"), as_bytes(context, "context")
+            as_bytes(signature, "signature"),
+            as_bytes(data, "data"),
+            as_bytes(context, "context"),
+            strict,
         )
 
 

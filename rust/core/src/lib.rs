@@ -13,12 +13,14 @@
 //! Every fallible function returns [`Result`]; nothing here panics on caller input.
 #![deny(clippy::unwrap_used)]
 
+pub mod aead;
 pub mod encoding;
 pub mod error;
 pub mod groth16;
 pub mod hpke;
 pub mod kem;
 pub mod merkle;
+pub mod par;
 pub mod rng;
 pub mod selftest;
 pub mod sig;

@@ -8,7 +8,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, operational, BindResult, CoreError};
+use crate::error::{detach, guard, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
@@ -38,34 +38,38 @@ fn mldsa_form_of(name: &str) -> BindResult<MlDsaPrivateKeyForm> {
 /// signature key comes back.
 #[pyfunction]
 pub fn load_private_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<Py<PyAny>> {
-    operational()?;
-    let key = detach(py, || {
-        if pem {
-            sig_encoding::load_pem_private_key_any(data)
-        } else {
-            sig_encoding::load_der_private_key_any(data)
-        }
-    })?;
-    Ok(match key {
-        AnyPrivateKey::Kem(inner) => Py::new(py, KemPrivateKey { inner: *inner })?.into_any(),
-        AnyPrivateKey::Sig(inner) => Py::new(py, SigPrivateKey { inner })?.into_any(),
+    guard(|| {
+        operational()?;
+        let key = detach(py, || {
+            if pem {
+                sig_encoding::load_pem_private_key_any(data)
+            } else {
+                sig_encoding::load_der_private_key_any(data)
+            }
+        })?;
+        Ok(match key {
+            AnyPrivateKey::Kem(inner) => Py::new(py, KemPrivateKey { inner: *inner })?.into_any(),
+            AnyPrivateKey::Sig(inner) => Py::new(py, SigPrivateKey { inner })?.into_any(),
+        })
     })
 }
 
 /// Loads a SubjectPublicKeyInfo public key, DER (`pem=False`) or PEM; KEM or signature by OID.
 #[pyfunction]
 pub fn load_public_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<Py<PyAny>> {
-    operational()?;
-    let key = detach(py, || {
-        if pem {
-            sig_encoding::load_pem_public_key_any(data)
-        } else {
-            sig_encoding::load_der_public_key_any(data)
-        }
-    })?;
-    Ok(match key {
-        AnyPublicKey::Kem(inner) => Py::new(py, KemPublicKey { inner })?.into_any(),
-        AnyPublicKey::Sig(inner) => Py::new(py, SigPublicKey { inner })?.into_any(),
+    guard(|| {
+        operational()?;
+        let key = detach(py, || {
+            if pem {
+                sig_encoding::load_pem_public_key_any(data)
+            } else {
+                sig_encoding::load_der_public_key_any(data)
+            }
+        })?;
+        Ok(match key {
+            AnyPublicKey::Kem(inner) => Py::new(py, KemPublicKey { inner })?.into_any(),
+            AnyPublicKey::Sig(inner) => Py::new(py, SigPublicKey { inner })?.into_any(),
+        })
     })
 }
 
@@ -77,14 +81,16 @@ pub fn private_key_to_pkcs8<'py>(
     pem: bool,
     mlkem_form: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let form = form(mlkem_form)?;
-    let out = if pem {
-        encoding::private_key_to_pem(&key.inner, form)
-    } else {
-        encoding::private_key_to_der(&key.inner, form)
-    }
-    .map_err(CoreError)?;
-    Ok(PyBytes::new(py, &out))
+    guard(|| {
+        let form = form(mlkem_form)?;
+        let out = if pem {
+            encoding::private_key_to_pem(&key.inner, form)
+        } else {
+            encoding::private_key_to_der(&key.inner, form)
+        }
+        .map_err(CoreError)?;
+        Ok(PyBytes::new(py, &out))
+    })
 }
 
 /// Writes a public key as SubjectPublicKeyInfo (DER or PEM).
@@ -94,13 +100,15 @@ pub fn public_key_to_spki<'py>(
     key: &KemPublicKey,
     pem: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let out = if pem {
-        encoding::public_key_to_pem(&key.inner).map(String::into_bytes)
-    } else {
-        encoding::public_key_to_der(&key.inner)
-    }
-    .map_err(CoreError)?;
-    Ok(PyBytes::new(py, &out))
+    guard(|| {
+        let out = if pem {
+            encoding::public_key_to_pem(&key.inner).map(String::into_bytes)
+        } else {
+            encoding::public_key_to_der(&key.inner)
+        }
+        .map_err(CoreError)?;
+        Ok(PyBytes::new(py, &out))
+    })
 }
 
 /// Writes a signature private key as PKCS#8 (DER or PEM); `mldsa_form` is "seed", "expanded"
@@ -112,14 +120,16 @@ pub fn sig_private_key_to_pkcs8<'py>(
     pem: bool,
     mldsa_form: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let form = mldsa_form_of(mldsa_form)?;
-    let out = if pem {
-        sig_encoding::private_key_to_pem(&key.inner, form)
-    } else {
-        sig_encoding::private_key_to_der(&key.inner, form)
-    }
-    .map_err(CoreError)?;
-    Ok(PyBytes::new(py, &out))
+    guard(|| {
+        let form = mldsa_form_of(mldsa_form)?;
+        let out = if pem {
+            sig_encoding::private_key_to_pem(&key.inner, form)
+        } else {
+            sig_encoding::private_key_to_der(&key.inner, form)
+        }
+        .map_err(CoreError)?;
+        Ok(PyBytes::new(py, &out))
+    })
 }
 
 /// Writes a signature public key as SubjectPublicKeyInfo (DER or PEM).
@@ -129,11 +139,13 @@ pub fn sig_public_key_to_spki<'py>(
     key: &SigPublicKey,
     pem: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let out = if pem {
-        sig_encoding::public_key_to_pem(&key.inner).map(String::into_bytes)
-    } else {
-        sig_encoding::public_key_to_der(&key.inner)
-    }
-    .map_err(CoreError)?;
-    Ok(PyBytes::new(py, &out))
+    guard(|| {
+        let out = if pem {
+            sig_encoding::public_key_to_pem(&key.inner).map(String::into_bytes)
+        } else {
+            sig_encoding::public_key_to_der(&key.inner)
+        }
+        .map_err(CoreError)?;
+        Ok(PyBytes::new(py, &out))
+    })
 }

@@ -2,7 +2,7 @@
 
 use pqpay_core::Error;
 use pyo3::exceptions::PyValueError;
-use pyo3::{PyErr, Python};
+use pyo3::{PyErr, PyResult, Python};
 
 pyo3::import_exception!(pqpay.exceptions, InvalidKey);
 pyo3::import_exception!(pqpay.exceptions, InvalidCiphertext);
@@ -46,8 +46,27 @@ impl From<CoreError> for PyErr {
     }
 }
 
-/// Runs `f` with the GIL released. A panic inside the core is caught here and becomes
-/// `InternalError`, so no Rust panic ever reaches Python as `PanicException`.
+/// The one panic guard: every `#[pyfunction]` / `#[pymethods]` body and the module init is
+/// `guard(|| ...)` (tests/test_native_panic_guard.py scans the sources and names any entry point
+/// outside it). A panic in `f` becomes `InternalError`, an `Exception`, instead of PyO3's
+/// `PanicException`, a `BaseException` that `except Exception` in a server does not catch. It
+/// cannot catch what does not unwind: an allocation failure still aborts the process.
+pub fn guard<T, F>(f: F) -> PyResult<T>
+where
+    F: FnOnce() -> PyResult<T>,
+{
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(_) => Err(CoreError(internal_failure()).into()),
+    }
+}
+
+fn internal_failure() -> Error {
+    Error::Internal("a native operation failed unexpectedly".into())
+}
+
+/// Runs `f` with the GIL released, catching a panic there too (it must not unwind across the
+/// GIL re-acquisition); the entry point calling this is itself inside [`guard`].
 pub fn detach<T, E, F>(py: Python<'_>, f: F) -> BindResult<T>
 where
     T: Send,
@@ -57,9 +76,7 @@ where
     py.detach(
         move || match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
             Ok(result) => result.map_err(Into::into),
-            Err(_) => Err(CoreError(Error::Internal(
-                "a native operation failed unexpectedly".into(),
-            ))),
+            Err(_) => Err(CoreError(internal_failure())),
         },
     )
 }

@@ -5,7 +5,7 @@ use pqpay_core::groth16::{BatchItem, Curve, Proof, VerifyingKey};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, operational, BindResult};
+use crate::error::{detach, guard, operational, BindResult};
 
 fn curve(name: &str) -> BindResult<Curve> {
     Ok(Curve::from_name(name)?)
@@ -27,41 +27,51 @@ pub struct Groth16Proof {
 impl Groth16VerifyingKey {
     #[staticmethod]
     fn from_snarkjs_json(py: Python<'_>, json: &str) -> PyResult<Self> {
-        operational()?;
-        let inner = detach(py, || VerifyingKey::from_snarkjs_json(json))?;
-        Ok(Groth16VerifyingKey { inner })
+        guard(|| {
+            operational()?;
+            let inner = detach(py, || VerifyingKey::from_snarkjs_json(json))?;
+            Ok(Groth16VerifyingKey { inner })
+        })
     }
 
     #[staticmethod]
     fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
-        operational()?;
-        let c = curve(curve_name)?;
-        let inner = detach(py, || VerifyingKey::from_arkworks_bytes(c, data))?;
-        Ok(Groth16VerifyingKey { inner })
+        guard(|| {
+            operational()?;
+            let c = curve(curve_name)?;
+            let inner = detach(py, || VerifyingKey::from_arkworks_bytes(c, data))?;
+            Ok(Groth16VerifyingKey { inner })
+        })
     }
 
-    fn to_snarkjs_json(&self) -> String {
-        self.inner.to_snarkjs_json()
+    fn to_snarkjs_json(&self) -> PyResult<String> {
+        guard(|| Ok(self.inner.to_snarkjs_json()))
     }
 
-    fn to_arkworks_bytes<'py>(&self, py: Python<'py>, compressed: bool) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))
+    fn to_arkworks_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        compressed: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        guard(|| Ok(PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))))
     }
 
     #[getter]
-    fn curve(&self) -> &'static str {
-        self.inner.curve().name()
+    fn curve(&self) -> PyResult<&'static str> {
+        guard(|| Ok(self.inner.curve().name()))
     }
 
     #[getter]
-    fn num_public_inputs(&self) -> usize {
-        self.inner.num_public_inputs()
+    fn num_public_inputs(&self) -> PyResult<usize> {
+        guard(|| Ok(self.inner.num_public_inputs()))
     }
 
     /// Verifies one proof; `inputs` are big-endian unsigned integers.
     fn verify(&self, py: Python<'_>, proof: &Groth16Proof, inputs: Vec<Vec<u8>>) -> PyResult<()> {
-        operational()?;
-        Ok(detach(py, || self.inner.verify(&proof.inner, &inputs))?)
+        guard(|| {
+            operational()?;
+            Ok(detach(py, || self.inner.verify(&proof.inner, &inputs))?)
+        })
     }
 
     /// Verifies many (proof, inputs) items under this key; one bool per item.
@@ -70,23 +80,27 @@ impl Groth16VerifyingKey {
         py: Python<'_>,
         items: Vec<(PyRef<'_, Groth16Proof>, Vec<Vec<u8>>)>,
     ) -> PyResult<Vec<bool>> {
-        operational()?;
-        let batch: Vec<BatchItem<'_, Vec<u8>>> = items
-            .iter()
-            .map(|(proof, inputs)| BatchItem {
-                proof: &proof.inner,
-                inputs,
-            })
-            .collect();
-        Ok(detach(py, || self.inner.verify_many(&batch))?)
+        guard(|| {
+            operational()?;
+            let batch: Vec<BatchItem<'_, Vec<u8>>> = items
+                .iter()
+                .map(|(proof, inputs)| BatchItem {
+                    proof: &proof.inner,
+                    inputs,
+                })
+                .collect();
+            Ok(detach(py, || self.inner.verify_many(&batch))?)
+        })
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "<Groth16 verifying key {}, {} public inputs>",
-            self.inner.curve(),
-            self.inner.num_public_inputs()
-        )
+    fn __repr__(&self) -> PyResult<String> {
+        guard(|| {
+            Ok(format!(
+                "<Groth16 verifying key {}, {} public inputs>",
+                self.inner.curve(),
+                self.inner.num_public_inputs()
+            ))
+        })
     }
 }
 
@@ -95,54 +109,68 @@ impl Groth16Proof {
     #[staticmethod]
     #[pyo3(signature = (json, curve_name=None))]
     fn from_snarkjs_json(py: Python<'_>, json: &str, curve_name: Option<&str>) -> PyResult<Self> {
-        operational()?;
-        let c = curve_name.map(curve).transpose()?;
-        let inner = detach(py, || Proof::from_snarkjs_json(json, c))?;
-        Ok(Groth16Proof { inner })
+        guard(|| {
+            operational()?;
+            let c = curve_name.map(curve).transpose()?;
+            let inner = detach(py, || Proof::from_snarkjs_json(json, c))?;
+            Ok(Groth16Proof { inner })
+        })
     }
 
     #[staticmethod]
     fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
-        operational()?;
-        let c = curve(curve_name)?;
-        let inner = detach(py, || Proof::from_arkworks_bytes(c, data))?;
-        Ok(Groth16Proof { inner })
+        guard(|| {
+            operational()?;
+            let c = curve(curve_name)?;
+            let inner = detach(py, || Proof::from_arkworks_bytes(c, data))?;
+            Ok(Groth16Proof { inner })
+        })
     }
 
-    fn to_snarkjs_json(&self) -> String {
-        self.inner.to_snarkjs_json()
+    fn to_snarkjs_json(&self) -> PyResult<String> {
+        guard(|| Ok(self.inner.to_snarkjs_json()))
     }
 
-    fn to_arkworks_bytes<'py>(&self, py: Python<'py>, compressed: bool) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))
+    fn to_arkworks_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        compressed: bool,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        guard(|| Ok(PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))))
     }
 
     #[getter]
-    fn curve(&self) -> &'static str {
-        self.inner.curve().name()
+    fn curve(&self) -> PyResult<&'static str> {
+        guard(|| Ok(self.inner.curve().name()))
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        match other.cast::<Groth16Proof>() {
-            Ok(o) => o.get().inner == self.inner,
-            Err(_) => false,
-        }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guard(|| {
+            Ok(match other.cast::<Groth16Proof>() {
+                Ok(o) => o.get().inner == self.inner,
+                Err(_) => false,
+            })
+        })
     }
 
-    fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.inner.to_arkworks_bytes(true).hash(&mut h);
-        h.finish()
+    fn __hash__(&self) -> PyResult<u64> {
+        guard(|| {
+            Ok({
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                self.inner.to_arkworks_bytes(true).hash(&mut h);
+                h.finish()
+            })
+        })
     }
 
-    fn __repr__(&self) -> String {
-        format!("<Groth16 proof {}>", self.inner.curve())
+    fn __repr__(&self) -> PyResult<String> {
+        guard(|| Ok(format!("<Groth16 proof {}>", self.inner.curve())))
     }
 }
 
 /// The scalar field order r of a curve, in decimal.
 #[pyfunction]
 pub fn groth16_scalar_field_order(curve_name: &str) -> PyResult<String> {
-    Ok(curve(curve_name)?.scalar_field_order())
+    guard(|| Ok(curve(curve_name)?.scalar_field_order()))
 }

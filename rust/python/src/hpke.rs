@@ -7,7 +7,8 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
-use crate::error::{detach, operational, BindResult, CoreError};
+use crate::args::int_arg;
+use crate::error::{detach, guard, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 
 /// An HPKE ciphersuite (KEM, KDF and AEAD identifiers).
@@ -35,6 +36,8 @@ fn poisoned() -> CoreError {
     ))
 }
 
+/// Called only inside `detach`: waiting for a context that another thread is sealing with must
+/// not hold the GIL (every Python thread would stall for the whole seal).
 fn lock<T>(m: &Mutex<T>) -> BindResult<std::sync::MutexGuard<'_, T>> {
     m.lock().map_err(|_| poisoned())
 }
@@ -42,22 +45,33 @@ fn lock<T>(m: &Mutex<T>) -> BindResult<std::sync::MutexGuard<'_, T>> {
 #[pymethods]
 impl HpkeSuite {
     #[new]
-    fn new(kem_id: u16, kdf_id: u16, aead_id: u16) -> PyResult<Self> {
-        operational()?;
-        Ok(HpkeSuite {
-            suite: Suite::from_ids(kem_id, kdf_id, aead_id).map_err(CoreError)?,
+    fn new(
+        kem_id: &Bound<'_, PyAny>,
+        kdf_id: &Bound<'_, PyAny>,
+        aead_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        guard(|| {
+            operational()?;
+            let kem_id = int_arg::<u16>(kem_id, "kem_id")?;
+            let kdf_id = int_arg::<u16>(kdf_id, "kdf_id")?;
+            let aead_id = int_arg::<u16>(aead_id, "aead_id")?;
+            Ok(HpkeSuite {
+                suite: Suite::from_ids(kem_id, kdf_id, aead_id).map_err(CoreError)?,
+            })
         })
     }
 
     #[getter]
-    fn kem_algorithm(&self) -> &'static str {
-        self.suite.kem().name()
+    fn kem_algorithm(&self) -> PyResult<&'static str> {
+        guard(|| Ok(self.suite.kem().name()))
     }
 
     fn derive_key_pair(&self, py: Python<'_>, ikm: &[u8]) -> PyResult<KemPrivateKey> {
-        operational()?;
-        let inner = detach(py, || self.suite.derive_key_pair(ikm))?;
-        Ok(KemPrivateKey { inner })
+        guard(|| {
+            operational()?;
+            let inner = detach(py, || self.suite.derive_key_pair(ikm))?;
+            Ok(KemPrivateKey { inner })
+        })
     }
 
     fn seal<'py>(
@@ -68,11 +82,13 @@ impl HpkeSuite {
         aad: &[u8],
         plaintext: &[u8],
     ) -> PyResult<Bound<'py, PyTuple>> {
-        operational()?;
-        let (enc, ct) = detach(py, || {
-            self.suite.seal(&public_key.inner, info, aad, plaintext)
-        })?;
-        PyTuple::new(py, [PyBytes::new(py, &enc), PyBytes::new(py, &ct)])
+        guard(|| {
+            operational()?;
+            let (enc, ct) = detach(py, || {
+                self.suite.seal(&public_key.inner, info, aad, plaintext)
+            })?;
+            PyTuple::new(py, [PyBytes::new(py, &enc), PyBytes::new(py, &ct)])
+        })
     }
 
     fn open<'py>(
@@ -84,12 +100,14 @@ impl HpkeSuite {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        operational()?;
-        let pt = detach(py, || {
-            self.suite
-                .open(enc, &private_key.inner, info, aad, ciphertext)
-        })?;
-        Ok(PyBytes::new(py, &pt))
+        guard(|| {
+            operational()?;
+            let pt = detach(py, || {
+                self.suite
+                    .open(enc, &private_key.inner, info, aad, ciphertext)
+            })?;
+            Ok(PyBytes::new(py, &pt))
+        })
     }
 
     #[pyo3(signature = (public_key, info, ikm_e=None))]
@@ -100,17 +118,19 @@ impl HpkeSuite {
         info: &[u8],
         ikm_e: Option<&[u8]>,
     ) -> PyResult<(Bound<'py, PyBytes>, HpkeSenderContext)> {
-        operational()?;
-        let (enc, ctx) = detach(py, || match ikm_e {
-            Some(ikm) => self.suite.setup_sender_derand(&public_key.inner, info, ikm),
-            None => self.suite.setup_sender(&public_key.inner, info),
-        })?;
-        Ok((
-            PyBytes::new(py, &enc),
-            HpkeSenderContext {
-                ctx: Mutex::new(ctx),
-            },
-        ))
+        guard(|| {
+            operational()?;
+            let (enc, ctx) = detach(py, || match ikm_e {
+                Some(ikm) => self.suite.setup_sender_derand(&public_key.inner, info, ikm),
+                None => self.suite.setup_sender(&public_key.inner, info),
+            })?;
+            Ok((
+                PyBytes::new(py, &enc),
+                HpkeSenderContext {
+                    ctx: Mutex::new(ctx),
+                },
+            ))
+        })
     }
 
     fn setup_receiver(
@@ -120,12 +140,14 @@ impl HpkeSuite {
         enc: &[u8],
         info: &[u8],
     ) -> PyResult<HpkeReceiverContext> {
-        operational()?;
-        let ctx = detach(py, || {
-            self.suite.setup_receiver(enc, &private_key.inner, info)
-        })?;
-        Ok(HpkeReceiverContext {
-            ctx: Mutex::new(ctx),
+        guard(|| {
+            operational()?;
+            let ctx = detach(py, || {
+                self.suite.setup_receiver(enc, &private_key.inner, info)
+            })?;
+            Ok(HpkeReceiverContext {
+                ctx: Mutex::new(ctx),
+            })
         })
     }
 
@@ -136,13 +158,15 @@ impl HpkeSuite {
         shared_secret: &[u8],
         info: &[u8],
     ) -> PyResult<HpkeReceiverContext> {
-        operational()?;
-        let ctx = detach(py, || {
-            self.suite
-                .setup_receiver_from_shared_secret(shared_secret, info)
-        })?;
-        Ok(HpkeReceiverContext {
-            ctx: Mutex::new(ctx),
+        guard(|| {
+            operational()?;
+            let ctx = detach(py, || {
+                self.suite
+                    .setup_receiver_from_shared_secret(shared_secret, info)
+            })?;
+            Ok(HpkeReceiverContext {
+                ctx: Mutex::new(ctx),
+            })
         })
     }
 }
@@ -155,33 +179,44 @@ impl HpkeSenderContext {
         aad: &[u8],
         plaintext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let ct = detach(py, || {
-            lock(&self.ctx)?
-                .seal(aad, plaintext)
-                .map_err(CoreError::from)
-        })?;
-        Ok(PyBytes::new(py, &ct))
+        guard(|| {
+            let ct = detach(py, || {
+                lock(&self.ctx)?
+                    .seal(aad, plaintext)
+                    .map_err(CoreError::from)
+            })?;
+            Ok(PyBytes::new(py, &ct))
+        })
     }
 
     fn export<'py>(
         &self,
         py: Python<'py>,
         exporter_context: &[u8],
-        length: usize,
+        length: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let out = lock(&self.ctx)?
-            .export(exporter_context, length)
-            .map_err(CoreError)?;
-        Ok(PyBytes::new(py, &out))
+        guard(|| {
+            let length = int_arg::<usize>(length, "length")?;
+            let out = detach(py, || {
+                lock(&self.ctx)?
+                    .export(exporter_context, length)
+                    .map_err(CoreError::from)
+            })?;
+            Ok(PyBytes::new(py, &out))
+        })
     }
 
     #[getter]
-    fn sequence_number(&self) -> PyResult<u64> {
-        Ok(lock(&self.ctx)?.sequence_number())
+    fn sequence_number(&self, py: Python<'_>) -> PyResult<u64> {
+        guard(|| {
+            Ok(detach(py, || {
+                Ok::<_, CoreError>(lock(&self.ctx)?.sequence_number())
+            })?)
+        })
     }
 
-    fn __repr__(&self) -> &'static str {
-        "<HPKE sender context>"
+    fn __repr__(&self) -> PyResult<&'static str> {
+        guard(|| Ok("<HPKE sender context>"))
     }
 }
 
@@ -193,32 +228,43 @@ impl HpkeReceiverContext {
         aad: &[u8],
         ciphertext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let pt = detach(py, || {
-            lock(&self.ctx)?
-                .open(aad, ciphertext)
-                .map_err(CoreError::from)
-        })?;
-        Ok(PyBytes::new(py, &pt))
+        guard(|| {
+            let pt = detach(py, || {
+                lock(&self.ctx)?
+                    .open(aad, ciphertext)
+                    .map_err(CoreError::from)
+            })?;
+            Ok(PyBytes::new(py, &pt))
+        })
     }
 
     fn export<'py>(
         &self,
         py: Python<'py>,
         exporter_context: &[u8],
-        length: usize,
+        length: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let out = lock(&self.ctx)?
-            .export(exporter_context, length)
-            .map_err(CoreError)?;
-        Ok(PyBytes::new(py, &out))
+        guard(|| {
+            let length = int_arg::<usize>(length, "length")?;
+            let out = detach(py, || {
+                lock(&self.ctx)?
+                    .export(exporter_context, length)
+                    .map_err(CoreError::from)
+            })?;
+            Ok(PyBytes::new(py, &out))
+        })
     }
 
     #[getter]
-    fn sequence_number(&self) -> PyResult<u64> {
-        Ok(lock(&self.ctx)?.sequence_number())
+    fn sequence_number(&self, py: Python<'_>) -> PyResult<u64> {
+        guard(|| {
+            Ok(detach(py, || {
+                Ok::<_, CoreError>(lock(&self.ctx)?.sequence_number())
+            })?)
+        })
     }
 
-    fn __repr__(&self) -> &'static str {
-        "<HPKE receiver context>"
+    fn __repr__(&self) -> PyResult<&'static str> {
+        guard(|| Ok("<HPKE receiver context>"))
     }
 }

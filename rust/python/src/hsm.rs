@@ -3,14 +3,14 @@
 //! while pqpay signs the ML-DSA half), and the bare AES-256-GCM that seals key seeds under the
 //! software backend's key-encryption key. Hazmat-level: the public API is `pqpay.hsm`.
 
-use pqpay_core::hpke::Aead;
+use pqpay_core::aead::Cipher;
 use pqpay_core::sig::{composite, SigAlgorithm};
 use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes};
 use zeroize::Zeroize;
 
-use crate::error::{detach, operational, BindResult, CoreError};
+use crate::error::{detach, guard, operational, BindResult, CoreError};
 
 /// `M' = Prefix || Label || len(ctx) || ctx || PH(M)` of a composite algorithm.
 #[pyfunction]
@@ -20,10 +20,12 @@ pub fn composite_message_representative<'py>(
     data: &[u8],
     context: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
-    let m_prime = detach(py, || composite::message_representative(alg, data, context))?;
-    Ok(PyBytes::new(py, &m_prime))
+    guard(|| {
+        operational()?;
+        let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
+        let m_prime = detach(py, || composite::message_representative(alg, data, context))?;
+        Ok(PyBytes::new(py, &m_prime))
+    })
 }
 
 /// The composite algorithm's Label: the FIPS 204 context its ML-DSA half signs under.
@@ -32,9 +34,11 @@ pub fn composite_label<'py>(
     py: Python<'py>,
     algorithm_name: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
-    let label = composite::label(alg).map_err(CoreError)?;
-    Ok(PyBytes::new(py, label))
+    guard(|| {
+        let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
+        let label = composite::label(alg).map_err(CoreError)?;
+        Ok(PyBytes::new(py, label))
+    })
 }
 
 fn check_key_nonce(key: &[u8], nonce: &[u8]) -> BindResult<()> {
@@ -64,10 +68,12 @@ pub fn aes256gcm_seal<'py>(
     aad: &[u8],
     plaintext: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    check_key_nonce(key, nonce)?;
-    let ct = detach(py, || Aead::Aes256Gcm.seal(key, nonce, aad, plaintext))?;
-    Ok(PyBytes::new(py, &ct))
+    guard(|| {
+        operational()?;
+        check_key_nonce(key, nonce)?;
+        let ct = detach(py, || Cipher::Aes256Gcm.seal(key, nonce, aad, plaintext))?;
+        Ok(PyBytes::new(py, &ct))
+    })
 }
 
 /// AES-256-GCM decryption. The plaintext comes back as a `bytearray` so the caller can wipe
@@ -80,10 +86,12 @@ pub fn aes256gcm_open<'py>(
     aad: &[u8],
     ciphertext: &[u8],
 ) -> PyResult<Bound<'py, PyByteArray>> {
-    operational()?;
-    check_key_nonce(key, nonce)?;
-    let mut pt = detach(py, || Aead::Aes256Gcm.open(key, nonce, aad, ciphertext))?;
-    let out = PyByteArray::new(py, &pt);
-    pt.zeroize();
-    Ok(out)
+    guard(|| {
+        operational()?;
+        check_key_nonce(key, nonce)?;
+        let mut pt = detach(py, || Cipher::Aes256Gcm.open(key, nonce, aad, ciphertext))?;
+        let out = PyByteArray::new(py, &pt);
+        pt.zeroize();
+        Ok(out)
+    })
 }

@@ -4,7 +4,7 @@ use pqpay_core::kem::{self, DecapsulationKey, EncapsulationKey, KemAlgorithm};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use crate::error::{detach, operational, BindResult, CoreError};
+use crate::error::{detach, guard, operational, BindResult, CoreError};
 
 fn algorithm(name: &str) -> BindResult<KemAlgorithm> {
     Ok(KemAlgorithm::from_name(name)?)
@@ -26,45 +26,53 @@ pub struct KemPublicKey {
 impl KemPrivateKey {
     #[staticmethod]
     fn generate(py: Python<'_>, algorithm_name: &str) -> PyResult<Self> {
-        operational()?;
-        let alg = algorithm(algorithm_name)?;
-        let inner = detach(py, || DecapsulationKey::generate(alg))?;
-        Ok(KemPrivateKey { inner })
+        guard(|| {
+            operational()?;
+            let alg = algorithm(algorithm_name)?;
+            let inner = detach(py, || DecapsulationKey::generate(alg))?;
+            Ok(KemPrivateKey { inner })
+        })
     }
 
     #[staticmethod]
     fn from_seed(py: Python<'_>, algorithm_name: &str, seed: &[u8]) -> PyResult<Self> {
-        operational()?;
-        let alg = algorithm(algorithm_name)?;
-        let inner = detach(py, || DecapsulationKey::from_seed(alg, seed))?;
-        Ok(KemPrivateKey { inner })
+        guard(|| {
+            operational()?;
+            let alg = algorithm(algorithm_name)?;
+            let inner = detach(py, || DecapsulationKey::from_seed(alg, seed))?;
+            Ok(KemPrivateKey { inner })
+        })
     }
 
     #[staticmethod]
     fn from_mlkem_expanded(py: Python<'_>, algorithm_name: &str, dk: &[u8]) -> PyResult<Self> {
-        operational()?;
-        let alg = algorithm(algorithm_name)?;
-        let inner = detach(py, || kem::mlkem::decapsulation_key_from_expanded(alg, dk))?;
-        Ok(KemPrivateKey { inner })
+        guard(|| {
+            operational()?;
+            let alg = algorithm(algorithm_name)?;
+            let inner = detach(py, || kem::mlkem::decapsulation_key_from_expanded(alg, dk))?;
+            Ok(KemPrivateKey { inner })
+        })
     }
 
     #[getter]
-    fn algorithm(&self) -> &'static str {
-        self.inner.algorithm().name()
+    fn algorithm(&self) -> PyResult<&'static str> {
+        guard(|| Ok(self.inner.algorithm().name()))
     }
 
-    fn seed<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        self.inner.seed().map(|s| PyBytes::new(py, s))
+    fn seed<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        guard(|| Ok(self.inner.seed().map(|s| PyBytes::new(py, s))))
     }
 
-    fn mlkem_expanded<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        kem::mlkem::expanded_bytes(&self.inner).map(|s| PyBytes::new(py, s))
+    fn mlkem_expanded<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        guard(|| Ok(kem::mlkem::expanded_bytes(&self.inner).map(|s| PyBytes::new(py, s))))
     }
 
-    fn public_key(&self) -> KemPublicKey {
-        KemPublicKey {
-            inner: self.inner.public_key(),
-        }
+    fn public_key(&self) -> PyResult<KemPublicKey> {
+        guard(|| {
+            Ok(KemPublicKey {
+                inner: self.inner.public_key(),
+            })
+        })
     }
 
     fn decapsulate<'py>(
@@ -72,9 +80,11 @@ impl KemPrivateKey {
         py: Python<'py>,
         ciphertext: &[u8],
     ) -> PyResult<Bound<'py, PyBytes>> {
-        operational()?;
-        let ss = detach(py, || self.inner.decapsulate(ciphertext))?;
-        Ok(PyBytes::new(py, ss.as_bytes()))
+        guard(|| {
+            operational()?;
+            let ss = detach(py, || self.inner.decapsulate(ciphertext))?;
+            Ok(PyBytes::new(py, ss.as_bytes()))
+        })
     }
 
     /// Decapsulates many ciphertexts, spread over every core with the GIL released.
@@ -83,15 +93,17 @@ impl KemPrivateKey {
         py: Python<'py>,
         ciphertexts: Vec<Vec<u8>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        operational()?;
-        let out = detach(py, || {
-            kem::batch::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
-        })?;
-        PyList::new(py, out.iter().map(|ss| PyBytes::new(py, ss.as_bytes())))
+        guard(|| {
+            operational()?;
+            let out = detach(py, || {
+                pqpay_core::par::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
+            })?;
+            PyList::new(py, out.iter().map(|ss| PyBytes::new(py, ss.as_bytes())))
+        })
     }
 
-    fn __repr__(&self) -> String {
-        format!("<{} private key>", self.inner.algorithm().name())
+    fn __repr__(&self) -> PyResult<String> {
+        guard(|| Ok(format!("<{} private key>", self.inner.algorithm().name())))
     }
 }
 
@@ -103,25 +115,29 @@ fn pair<'py>(py: Python<'py>, ss: &[u8], ct: &[u8]) -> PyResult<Bound<'py, PyTup
 impl KemPublicKey {
     #[staticmethod]
     fn from_bytes(py: Python<'_>, algorithm_name: &str, data: &[u8]) -> PyResult<Self> {
-        operational()?;
-        let alg = algorithm(algorithm_name)?;
-        let inner = detach(py, || EncapsulationKey::from_bytes(alg, data))?;
-        Ok(KemPublicKey { inner })
+        guard(|| {
+            operational()?;
+            let alg = algorithm(algorithm_name)?;
+            let inner = detach(py, || EncapsulationKey::from_bytes(alg, data))?;
+            Ok(KemPublicKey { inner })
+        })
     }
 
     #[getter]
-    fn algorithm(&self) -> &'static str {
-        self.inner.algorithm().name()
+    fn algorithm(&self) -> PyResult<&'static str> {
+        guard(|| Ok(self.inner.algorithm().name()))
     }
 
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.inner.as_bytes())
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        guard(|| Ok(PyBytes::new(py, self.inner.as_bytes())))
     }
 
     fn encapsulate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        operational()?;
-        let (ss, ct) = detach(py, || self.inner.encapsulate())?;
-        pair(py, ss.as_bytes(), &ct)
+        guard(|| {
+            operational()?;
+            let (ss, ct) = detach(py, || self.inner.encapsulate())?;
+            pair(py, ss.as_bytes(), &ct)
+        })
     }
 
     fn encapsulate_derand<'py>(
@@ -129,28 +145,36 @@ impl KemPublicKey {
         py: Python<'py>,
         randomness: &[u8],
     ) -> PyResult<Bound<'py, PyTuple>> {
-        operational()?;
-        let (ss, ct) = detach(py, || self.inner.encapsulate_derand(randomness))?;
-        pair(py, ss.as_bytes(), &ct)
+        guard(|| {
+            operational()?;
+            let (ss, ct) = detach(py, || self.inner.encapsulate_derand(randomness))?;
+            pair(py, ss.as_bytes(), &ct)
+        })
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        match other.cast::<KemPublicKey>() {
-            Ok(o) => o.get().inner == self.inner,
-            Err(_) => false,
-        }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guard(|| {
+            Ok(match other.cast::<KemPublicKey>() {
+                Ok(o) => o.get().inner == self.inner,
+                Err(_) => false,
+            })
+        })
     }
 
-    fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.inner.algorithm().name().hash(&mut h);
-        self.inner.as_bytes().hash(&mut h);
-        h.finish()
+    fn __hash__(&self) -> PyResult<u64> {
+        guard(|| {
+            Ok({
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                self.inner.algorithm().name().hash(&mut h);
+                self.inner.as_bytes().hash(&mut h);
+                h.finish()
+            })
+        })
     }
 
-    fn __repr__(&self) -> String {
-        format!("<{} public key>", self.inner.algorithm().name())
+    fn __repr__(&self) -> PyResult<String> {
+        guard(|| Ok(format!("<{} public key>", self.inner.algorithm().name())))
     }
 }
 
@@ -160,14 +184,18 @@ pub fn encapsulate_many<'py>(
     py: Python<'py>,
     public_keys: Vec<PyRef<'py, KemPublicKey>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    operational()?;
-    let keys: Vec<&EncapsulationKey> = public_keys.iter().map(|k| &k.inner).collect();
-    let out = detach(py, || kem::batch::map_parallel(&keys, |k| k.encapsulate()))?;
-    let items: PyResult<Vec<_>> = out
-        .iter()
-        .map(|(ss, ct)| pair(py, ss.as_bytes(), ct))
-        .collect();
-    PyList::new(py, items?)
+    guard(|| {
+        operational()?;
+        let keys: Vec<&EncapsulationKey> = public_keys.iter().map(|k| &k.inner).collect();
+        let out = detach(py, || {
+            pqpay_core::par::map_parallel(&keys, |k| k.encapsulate())
+        })?;
+        let items: PyResult<Vec<_>> = out
+            .iter()
+            .map(|(ss, ct)| pair(py, ss.as_bytes(), ct))
+            .collect();
+        PyList::new(py, items?)
+    })
 }
 
 /// Raw X25519 (RFC 7748) between a private scalar and a peer public key; all-zero output rejected.
@@ -177,17 +205,19 @@ pub fn x25519_exchange<'py>(
     private_key: &KemPrivateKey,
     peer_public_key: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let sk = match &private_key.inner {
-        DecapsulationKey::X25519(k) => k,
-        other => {
-            return Err(CoreError(pqpay_core::Error::InvalidKey(format!(
-                "exchange needs an X25519 key, got {}",
-                other.algorithm().name()
-            )))
-            .into())
-        }
-    };
-    let shared = detach(py, || sk.exchange(peer_public_key))?;
-    Ok(PyBytes::new(py, shared.as_slice()))
+    guard(|| {
+        operational()?;
+        let sk = match &private_key.inner {
+            DecapsulationKey::X25519(k) => k,
+            other => {
+                return Err(CoreError(pqpay_core::Error::InvalidKey(format!(
+                    "exchange needs an X25519 key, got {}",
+                    other.algorithm().name()
+                )))
+                .into())
+            }
+        };
+        let shared = detach(py, || sk.exchange(peer_public_key))?;
+        Ok(PyBytes::new(py, shared.as_slice()))
+    })
 }

@@ -1,9 +1,11 @@
 //! PyO3 bindings of pqpay (`pqpay._native`). This crate only converts, calls the core and maps
 //! errors; every algorithm lives in `pqpay-core`.
 
+use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+mod args;
 mod encoding;
 mod error;
 mod groth16;
@@ -16,18 +18,24 @@ mod sig_mldsa;
 mod sig_slhdsa;
 mod webhook;
 
+use error::{detach, guard};
+
 /// Results of the power-on self-tests: list of (name, passed, microseconds).
 #[pyfunction]
 fn power_on_selftest<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-    let results = py.detach(pqpay_core::selftest::power_on);
-    PyList::new(py, results.iter().map(|r| (r.name, r.passed, r.micros)))
+    guard(|| {
+        let results = detach(py, || Ok::<_, Error>(pqpay_core::selftest::power_on()))?;
+        PyList::new(py, results.iter().map(|r| (r.name, r.passed, r.micros)))
+    })
 }
 
 /// Runs every self-test again now: list of (name, passed, microseconds).
 #[pyfunction]
 fn run_selftests<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-    let results = py.detach(pqpay_core::selftest::run_all);
-    PyList::new(py, results.iter().map(|r| (r.name, r.passed, r.micros)))
+    guard(|| {
+        let results = detach(py, || Ok::<_, Error>(pqpay_core::selftest::run_all()))?;
+        PyList::new(py, results.iter().map(|r| (r.name, r.passed, r.micros)))
+    })
 }
 
 #[pymodule(gil_used = false)]
@@ -74,10 +82,12 @@ mod _native {
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
-        use pyo3::types::PyModuleMethods;
-        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-        // Power-on self-test at import; failures are reported by every later call.
-        pqpay_core::selftest::power_on();
-        Ok(())
+        super::guard(|| {
+            use pyo3::types::PyModuleMethods;
+            m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+            // Power-on self-test at import; failures are reported by every later call.
+            pqpay_core::selftest::power_on();
+            Ok(())
+        })
     }
 }

@@ -7,9 +7,10 @@ use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
-use pyo3::types::{PyBytes, PyInt, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use crate::error::{detach, CoreError};
+use crate::args::int_arg;
+use crate::error::{detach, guard, CoreError};
 
 /// Leaf hashes as one contiguous `n * 32`-byte buffer: borrowed from a `bytes` object, or
 /// copied (buffers such as NumPy arrays may change while the GIL is released; lists are joined).
@@ -143,16 +144,6 @@ fn hash_arg(what: &'static str, data: &[u8]) -> PyResult<Hash> {
     Ok(merkle::hash_from_slice(what, data).map_err(CoreError)?)
 }
 
-/// A tree size or index: an int in 0..2^64 (ValueError otherwise, TypeError for non-ints).
-fn u64_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
-    if !obj.is_instance_of::<PyInt>() {
-        return Err(PyTypeError::new_err(format!("{what} must be an int")));
-    }
-    obj.extract::<u64>().map_err(|_| {
-        PyValueError::new_err(format!("{what} must be in the range 0 <= {what} < 2**64"))
-    })
-}
-
 fn py_hashes<'py>(py: Python<'py>, hashes: &[Hash]) -> PyResult<Bound<'py, PyList>> {
     PyList::new(py, hashes.iter().map(|h| PyBytes::new(py, h)))
 }
@@ -169,8 +160,10 @@ fn py_nodes<'py>(py: Python<'py>, nodes: &[CompletedNode]) -> PyResult<Bound<'py
 /// SHA-256(0x00 || entry).
 #[pyfunction]
 pub fn merkle_leaf_hash<'py>(py: Python<'py>, entry: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
-    let h = detach(py, || Ok::<_, Error>(merkle::leaf_hash(entry)))?;
-    Ok(PyBytes::new(py, &h))
+    guard(|| {
+        let h = detach(py, || Ok::<_, Error>(merkle::leaf_hash(entry)))?;
+        Ok(PyBytes::new(py, &h))
+    })
 }
 
 /// SHA-256(0x01 || left || right).
@@ -180,9 +173,11 @@ pub fn merkle_node_hash<'py>(
     left: &[u8],
     right: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let (l, r) = (hash_arg("left hash", left)?, hash_arg("right hash", right)?);
-    let h = detach(py, || Ok::<_, Error>(merkle::node_hash(&l, &r)))?;
-    Ok(PyBytes::new(py, &h))
+    guard(|| {
+        let (l, r) = (hash_arg("left hash", left)?, hash_arg("right hash", right)?);
+        let h = detach(py, || Ok::<_, Error>(merkle::node_hash(&l, &r)))?;
+        Ok(PyBytes::new(py, &h))
+    })
 }
 
 /// Leaf hashes of many entries, concatenated.
@@ -191,26 +186,28 @@ pub fn merkle_leaf_hashes<'py>(
     py: Python<'py>,
     entries: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    if entries.is_instance_of::<PyBytes>() {
-        return Err(PyTypeError::new_err(
-            "entries must be a sequence of bytes, not one bytes object",
-        ));
-    }
-    let iter = entries
-        .try_iter()
-        .map_err(|_| PyTypeError::new_err("entries must be a sequence of bytes"))?;
-    let mut items: Vec<PyBackedBytes> = Vec::with_capacity(entries.len().unwrap_or(0));
-    for (i, item) in iter.enumerate() {
-        items.push(
-            item?
-                .extract()
-                .map_err(|_| PyTypeError::new_err(format!("entry {i} must be bytes")))?,
-        );
-    }
-    // Hashed straight into the new bytes object, with the GIL released.
-    let len = items.len() * HASH_LEN;
-    PyBytes::new_with(py, len, |out| {
-        detach(py, || merkle::leaf_hashes_into(&items, out)).map_err(PyErr::from)
+    guard(|| {
+        if entries.is_instance_of::<PyBytes>() {
+            return Err(PyTypeError::new_err(
+                "entries must be a sequence of bytes, not one bytes object",
+            ));
+        }
+        let iter = entries
+            .try_iter()
+            .map_err(|_| PyTypeError::new_err("entries must be a sequence of bytes"))?;
+        let mut items: Vec<PyBackedBytes> = Vec::with_capacity(entries.len().unwrap_or(0));
+        for (i, item) in iter.enumerate() {
+            items.push(
+                item?
+                    .extract()
+                    .map_err(|_| PyTypeError::new_err(format!("entry {i} must be bytes")))?,
+            );
+        }
+        // Hashed straight into the new bytes object, with the GIL released.
+        let len = items.len() * HASH_LEN;
+        PyBytes::new_with(py, len, |out| {
+            detach(py, || merkle::leaf_hashes_into(&items, out)).map_err(PyErr::from)
+        })
     })
 }
 
@@ -220,9 +217,11 @@ pub fn merkle_root<'py>(
     py: Python<'py>,
     leaf_hashes: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let buf = leaf_buffer(leaf_hashes)?;
-    let h = detach(py, || merkle::root(buf.as_slice()))?;
-    Ok(PyBytes::new(py, &h))
+    guard(|| {
+        let buf = leaf_buffer(leaf_hashes)?;
+        let h = detach(py, || merkle::root(buf.as_slice()))?;
+        Ok(PyBytes::new(py, &h))
+    })
 }
 
 /// The inclusion proof of leaf `index`.
@@ -232,10 +231,12 @@ pub fn merkle_inclusion_proof<'py>(
     leaf_hashes: &Bound<'py, PyAny>,
     index: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let index = u64_arg(index, "index")?;
-    let buf = leaf_buffer(leaf_hashes)?;
-    let proof = detach(py, || merkle::inclusion_proof(buf.as_slice(), index))?;
-    py_hashes(py, &proof)
+    guard(|| {
+        let index = int_arg::<u64>(index, "index")?;
+        let buf = leaf_buffer(leaf_hashes)?;
+        let proof = detach(py, || merkle::inclusion_proof(buf.as_slice(), index))?;
+        py_hashes(py, &proof)
+    })
 }
 
 /// The consistency proof from the first `old_size` leaves to all of them.
@@ -245,10 +246,12 @@ pub fn merkle_consistency_proof<'py>(
     leaf_hashes: &Bound<'py, PyAny>,
     old_size: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let old_size = u64_arg(old_size, "old_size")?;
-    let buf = leaf_buffer(leaf_hashes)?;
-    let proof = detach(py, || merkle::consistency_proof(buf.as_slice(), old_size))?;
-    py_hashes(py, &proof)
+    guard(|| {
+        let old_size = int_arg::<u64>(old_size, "old_size")?;
+        let buf = leaf_buffer(leaf_hashes)?;
+        let proof = detach(py, || merkle::consistency_proof(buf.as_slice(), old_size))?;
+        py_hashes(py, &proof)
+    })
 }
 
 /// Verifies an inclusion proof; raises InvalidProof when it does not verify.
@@ -261,15 +264,17 @@ pub fn merkle_verify_inclusion(
     proof: &Bound<'_, PyAny>,
     root: &[u8],
 ) -> PyResult<()> {
-    let leaf = hash_arg("leaf hash", leaf_hash)?;
-    let index = u64_arg(index, "index")?;
-    let tree_size = u64_arg(tree_size, "tree_size")?;
-    let proof = hash_list(proof, "proof")?;
-    let root = hash_arg("root", root)?;
-    detach(py, || {
-        merkle::verify_inclusion(&leaf, index, tree_size, &proof, &root)
-    })?;
-    Ok(())
+    guard(|| {
+        let leaf = hash_arg("leaf hash", leaf_hash)?;
+        let index = int_arg::<u64>(index, "index")?;
+        let tree_size = int_arg::<u64>(tree_size, "tree_size")?;
+        let proof = hash_list(proof, "proof")?;
+        let root = hash_arg("root", root)?;
+        detach(py, || {
+            merkle::verify_inclusion(&leaf, index, tree_size, &proof, &root)
+        })?;
+        Ok(())
+    })
 }
 
 /// Verifies a consistency proof; raises InvalidProof when it does not verify.
@@ -282,15 +287,17 @@ pub fn merkle_verify_consistency(
     new_root: &[u8],
     proof: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
-    let old_size = u64_arg(old_size, "old_size")?;
-    let new_size = u64_arg(new_size, "new_size")?;
-    let old_root = hash_arg("old root", old_root)?;
-    let new_root = hash_arg("new root", new_root)?;
-    let proof = hash_list(proof, "proof")?;
-    detach(py, || {
-        merkle::verify_consistency(old_size, new_size, &old_root, &new_root, &proof)
-    })?;
-    Ok(())
+    guard(|| {
+        let old_size = int_arg::<u64>(old_size, "old_size")?;
+        let new_size = int_arg::<u64>(new_size, "new_size")?;
+        let old_root = hash_arg("old root", old_root)?;
+        let new_root = hash_arg("new root", new_root)?;
+        let proof = hash_list(proof, "proof")?;
+        detach(py, || {
+            merkle::verify_consistency(old_size, new_size, &old_root, &new_root, &proof)
+        })?;
+        Ok(())
+    })
 }
 
 /// Which stored nodes a proof needs and how to fold them into the proof.
@@ -302,12 +309,15 @@ pub struct MerkleProofPlan {
 #[pymethods]
 impl MerkleProofPlan {
     #[getter]
-    fn node_ids(&self) -> Vec<(u32, u64)> {
-        self.inner
-            .node_ids()
-            .iter()
-            .map(|id| (id.level, id.index))
-            .collect()
+    fn node_ids(&self) -> PyResult<Vec<(u32, u64)>> {
+        guard(|| {
+            Ok(self
+                .inner
+                .node_ids()
+                .iter()
+                .map(|id| (id.level, id.index))
+                .collect())
+        })
     }
 
     fn rehash<'py>(
@@ -315,9 +325,11 @@ impl MerkleProofPlan {
         py: Python<'py>,
         hashes: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let hashes = hash_list(hashes, "hashes")?;
-        let out = detach(py, || self.inner.rehash(&hashes))?;
-        py_hashes(py, &out)
+        guard(|| {
+            let hashes = hash_list(hashes, "hashes")?;
+            let out = detach(py, || self.inner.rehash(&hashes))?;
+            py_hashes(py, &out)
+        })
     }
 }
 
@@ -328,10 +340,12 @@ pub fn merkle_inclusion_plan(
     index: &Bound<'_, PyAny>,
     tree_size: &Bound<'_, PyAny>,
 ) -> PyResult<MerkleProofPlan> {
-    let index = u64_arg(index, "index")?;
-    let tree_size = u64_arg(tree_size, "tree_size")?;
-    let inner = detach(py, || merkle::inclusion_plan(index, tree_size))?;
-    Ok(MerkleProofPlan { inner })
+    guard(|| {
+        let index = int_arg::<u64>(index, "index")?;
+        let tree_size = int_arg::<u64>(tree_size, "tree_size")?;
+        let inner = detach(py, || merkle::inclusion_plan(index, tree_size))?;
+        Ok(MerkleProofPlan { inner })
+    })
 }
 
 /// The plan of the consistency proof from `old_size` to `new_size` leaves.
@@ -341,18 +355,22 @@ pub fn merkle_consistency_plan(
     old_size: &Bound<'_, PyAny>,
     new_size: &Bound<'_, PyAny>,
 ) -> PyResult<MerkleProofPlan> {
-    let old_size = u64_arg(old_size, "old_size")?;
-    let new_size = u64_arg(new_size, "new_size")?;
-    let inner = detach(py, || merkle::consistency_plan(old_size, new_size))?;
-    Ok(MerkleProofPlan { inner })
+    guard(|| {
+        let old_size = int_arg::<u64>(old_size, "old_size")?;
+        let new_size = int_arg::<u64>(new_size, "new_size")?;
+        let inner = detach(py, || merkle::consistency_plan(old_size, new_size))?;
+        Ok(MerkleProofPlan { inner })
+    })
 }
 
 /// The plan of the root of a tree of `tree_size` leaves.
 #[pyfunction]
 pub fn merkle_root_plan(py: Python<'_>, tree_size: &Bound<'_, PyAny>) -> PyResult<MerkleProofPlan> {
-    let tree_size = u64_arg(tree_size, "tree_size")?;
-    let inner = detach(py, || merkle::root_plan(tree_size))?;
-    Ok(MerkleProofPlan { inner })
+    guard(|| {
+        let tree_size = int_arg::<u64>(tree_size, "tree_size")?;
+        let inner = detach(py, || merkle::root_plan(tree_size))?;
+        Ok(MerkleProofPlan { inner })
+    })
 }
 
 /// The append-only tree with O(log n) state.
@@ -364,41 +382,49 @@ pub struct MerkleCompactTree {
 #[pymethods]
 impl MerkleCompactTree {
     #[new]
-    fn new() -> Self {
-        MerkleCompactTree {
-            inner: CompactTree::new(),
-        }
+    fn new() -> PyResult<Self> {
+        guard(|| {
+            Ok(MerkleCompactTree {
+                inner: CompactTree::new(),
+            })
+        })
     }
 
     #[staticmethod]
     fn from_state(size: &Bound<'_, PyAny>, peaks: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let size = u64_arg(size, "size")?;
-        let peaks = hash_list(peaks, "peaks")?;
-        let inner = CompactTree::from_state(size, peaks).map_err(CoreError)?;
-        Ok(MerkleCompactTree { inner })
+        guard(|| {
+            let size = int_arg::<u64>(size, "size")?;
+            let peaks = hash_list(peaks, "peaks")?;
+            let inner = CompactTree::from_state(size, peaks).map_err(CoreError)?;
+            Ok(MerkleCompactTree { inner })
+        })
     }
 
     #[getter]
-    fn size(&self) -> u64 {
-        self.inner.size()
+    fn size(&self) -> PyResult<u64> {
+        guard(|| Ok(self.inner.size()))
     }
 
     #[getter]
     fn peaks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        py_hashes(py, self.inner.peaks())
+        guard(|| py_hashes(py, self.inner.peaks()))
     }
 
     fn root<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let inner = &self.inner;
-        let h = detach(py, || Ok::<_, Error>(inner.root()))?;
-        Ok(PyBytes::new(py, &h))
+        guard(|| {
+            let inner = &self.inner;
+            let h = detach(py, || Ok::<_, Error>(inner.root()))?;
+            Ok(PyBytes::new(py, &h))
+        })
     }
 
     fn append<'py>(&mut self, py: Python<'py>, leaf_hash: &[u8]) -> PyResult<Bound<'py, PyList>> {
-        let leaf = hash_arg("leaf hash", leaf_hash)?;
-        let inner = &mut self.inner;
-        let nodes = detach(py, || inner.append(leaf))?;
-        py_nodes(py, &nodes)
+        guard(|| {
+            let leaf = hash_arg("leaf hash", leaf_hash)?;
+            let inner = &mut self.inner;
+            let nodes = detach(py, || inner.append(leaf))?;
+            py_nodes(py, &nodes)
+        })
     }
 
     fn extend<'py>(
@@ -406,9 +432,11 @@ impl MerkleCompactTree {
         py: Python<'py>,
         leaf_hashes: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let buf = leaf_buffer(leaf_hashes)?;
-        let inner = &mut self.inner;
-        let nodes = detach(py, || inner.extend(buf.as_slice()))?;
-        py_nodes(py, &nodes)
+        guard(|| {
+            let buf = leaf_buffer(leaf_hashes)?;
+            let inner = &mut self.inner;
+            let nodes = detach(py, || inner.extend(buf.as_slice()))?;
+            py_nodes(py, &nodes)
+        })
     }
 }

@@ -4,7 +4,7 @@ use pqpay_core::sig::{batch, SigAlgorithm, SigningKey, SigningMode, VerifyingKey
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::error::{detach, operational, BindResult, CoreError};
+use crate::error::{detach, guard, operational, BindResult, CoreError};
 
 fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
     Ok(SigAlgorithm::from_name(name)?)
@@ -34,34 +34,42 @@ pub struct SigPublicKey {
 impl SigPrivateKey {
     #[staticmethod]
     fn generate(py: Python<'_>, algorithm_name: &str) -> PyResult<Self> {
-        operational()?;
-        let alg = algorithm(algorithm_name)?;
-        let inner = detach(py, || SigningKey::generate(alg))?;
-        Ok(SigPrivateKey { inner })
+        guard(|| {
+            operational()?;
+            let alg = algorithm(algorithm_name)?;
+            let inner = detach(py, || SigningKey::generate(alg))?;
+            Ok(SigPrivateKey { inner })
+        })
     }
 
     #[staticmethod]
     fn from_private_bytes(py: Python<'_>, algorithm_name: &str, data: &[u8]) -> PyResult<Self> {
-        operational()?;
-        let alg = algorithm(algorithm_name)?;
-        let inner = detach(py, || SigningKey::from_private_bytes(alg, data))?;
-        Ok(SigPrivateKey { inner })
+        guard(|| {
+            operational()?;
+            let alg = algorithm(algorithm_name)?;
+            let inner = detach(py, || SigningKey::from_private_bytes(alg, data))?;
+            Ok(SigPrivateKey { inner })
+        })
     }
 
     #[getter]
-    fn algorithm(&self) -> &'static str {
-        self.inner.algorithm().name()
+    fn algorithm(&self) -> PyResult<&'static str> {
+        guard(|| Ok(self.inner.algorithm().name()))
     }
 
     fn private_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let raw = self.inner.private_bytes().map_err(CoreError)?;
-        Ok(PyBytes::new(py, &raw))
+        guard(|| {
+            let raw = self.inner.private_bytes().map_err(CoreError)?;
+            Ok(PyBytes::new(py, &raw))
+        })
     }
 
-    fn public_key(&self) -> SigPublicKey {
-        SigPublicKey {
-            inner: self.inner.verifying_key(),
-        }
+    fn public_key(&self) -> PyResult<SigPublicKey> {
+        guard(|| {
+            Ok(SigPublicKey {
+                inner: self.inner.verifying_key(),
+            })
+        })
     }
 
     #[pyo3(signature = (data, context, deterministic=false))]
@@ -72,9 +80,11 @@ impl SigPrivateKey {
         context: &[u8],
         deterministic: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        operational()?;
-        let sig = detach(py, || self.inner.sign(data, context, mode(deterministic)))?;
-        Ok(PyBytes::new(py, &sig))
+        guard(|| {
+            operational()?;
+            let sig = detach(py, || self.inner.sign(data, context, mode(deterministic)))?;
+            Ok(PyBytes::new(py, &sig))
+        })
     }
 
     /// Signs many messages under one context, spread over every core with the GIL released.
@@ -86,15 +96,17 @@ impl SigPrivateKey {
         context: &[u8],
         deterministic: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        operational()?;
-        let sigs = detach(py, || {
-            batch::sign_many(&self.inner, &messages, context, mode(deterministic))
-        })?;
-        PyList::new(py, sigs.iter().map(|s| PyBytes::new(py, s)))
+        guard(|| {
+            operational()?;
+            let sigs = detach(py, || {
+                batch::sign_many(&self.inner, &messages, context, mode(deterministic))
+            })?;
+            PyList::new(py, sigs.iter().map(|s| PyBytes::new(py, s)))
+        })
     }
 
-    fn __repr__(&self) -> String {
-        format!("<{} private key>", self.inner.algorithm().name())
+    fn __repr__(&self) -> PyResult<String> {
+        guard(|| Ok(format!("<{} private key>", self.inner.algorithm().name())))
     }
 }
 
@@ -102,49 +114,68 @@ impl SigPrivateKey {
 impl SigPublicKey {
     #[staticmethod]
     fn from_bytes(py: Python<'_>, algorithm_name: &str, data: &[u8]) -> PyResult<Self> {
-        operational()?;
-        let alg = algorithm(algorithm_name)?;
-        let inner = detach(py, || VerifyingKey::from_bytes(alg, data))?;
-        Ok(SigPublicKey { inner })
+        guard(|| {
+            operational()?;
+            let alg = algorithm(algorithm_name)?;
+            let inner = detach(py, || VerifyingKey::from_bytes(alg, data))?;
+            Ok(SigPublicKey { inner })
+        })
     }
 
     #[getter]
-    fn algorithm(&self) -> &'static str {
-        self.inner.algorithm().name()
+    fn algorithm(&self) -> PyResult<&'static str> {
+        guard(|| Ok(self.inner.algorithm().name()))
     }
 
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.to_bytes())
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        guard(|| Ok(PyBytes::new(py, &self.inner.to_bytes())))
     }
 
+    /// `strict` also refuses a malleable encoding (a high-S ECDSA half of a composite).
+    #[pyo3(signature = (signature, data, context, strict=false))]
     fn verify(
         &self,
         py: Python<'_>,
         signature: &[u8],
         data: &[u8],
         context: &[u8],
+        strict: bool,
     ) -> PyResult<()> {
-        operational()?;
-        Ok(detach(py, || self.inner.verify(data, context, signature))?)
+        guard(|| {
+            operational()?;
+            Ok(detach(py, || {
+                if strict {
+                    self.inner.verify_strict(data, context, signature)
+                } else {
+                    self.inner.verify(data, context, signature)
+                }
+            })?)
+        })
     }
 
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        match other.cast::<SigPublicKey>() {
-            Ok(o) => o.get().inner == self.inner,
-            Err(_) => false,
-        }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guard(|| {
+            Ok(match other.cast::<SigPublicKey>() {
+                Ok(o) => o.get().inner == self.inner,
+                Err(_) => false,
+            })
+        })
     }
 
-    fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.inner.algorithm().name().hash(&mut h);
-        self.inner.to_bytes().hash(&mut h);
-        h.finish()
+    fn __hash__(&self) -> PyResult<u64> {
+        guard(|| {
+            Ok({
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                self.inner.algorithm().name().hash(&mut h);
+                self.inner.to_bytes().hash(&mut h);
+                h.finish()
+            })
+        })
     }
 
-    fn __repr__(&self) -> String {
-        format!("<{} public key>", self.inner.algorithm().name())
+    fn __repr__(&self) -> PyResult<String> {
+        guard(|| Ok(format!("<{} public key>", self.inner.algorithm().name())))
     }
 }
 
@@ -155,15 +186,17 @@ type PyVerifyItem<'py> = (PyRef<'py, SigPublicKey>, Vec<u8>, Vec<u8>, Vec<u8>);
 /// the GIL released; returns one bool per item.
 #[pyfunction]
 pub fn verify_many(py: Python<'_>, items: Vec<PyVerifyItem<'_>>) -> PyResult<Vec<bool>> {
-    operational()?;
-    let batch_items: Vec<batch::VerifyItem<'_>> = items
-        .iter()
-        .map(|(key, signature, message, context)| batch::VerifyItem {
-            key: &key.inner,
-            message,
-            signature,
-            context,
-        })
-        .collect();
-    Ok(detach(py, || batch::verify_many(&batch_items))?)
+    guard(|| {
+        operational()?;
+        let batch_items: Vec<batch::VerifyItem<'_>> = items
+            .iter()
+            .map(|(key, signature, message, context)| batch::VerifyItem {
+                key: &key.inner,
+                message,
+                signature,
+                context,
+            })
+            .collect();
+        Ok(detach(py, || batch::verify_many(&batch_items))?)
+    })
 }

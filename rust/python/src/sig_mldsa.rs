@@ -7,7 +7,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, operational, CoreError};
+use crate::error::{detach, guard, operational, CoreError};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
 fn mode(deterministic: bool) -> SigningMode {
@@ -31,18 +31,22 @@ pub fn mldsa_from_expanded(
     algorithm_name: &str,
     expanded: &[u8],
 ) -> PyResult<SigPrivateKey> {
-    operational()?;
-    let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
-    let inner = detach(py, || mldsa::signing_key_from_expanded(alg, expanded))?;
-    Ok(SigPrivateKey { inner })
+    guard(|| {
+        operational()?;
+        let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
+        let inner = detach(py, || mldsa::signing_key_from_expanded(alg, expanded))?;
+        Ok(SigPrivateKey { inner })
+    })
 }
 
 /// The FIPS 204 expanded private key.
 #[pyfunction]
 pub fn mldsa_expanded<'py>(py: Python<'py>, key: &SigPrivateKey) -> PyResult<Bound<'py, PyBytes>> {
-    let raw =
-        mldsa::expanded_private_key(&key.inner).ok_or_else(|| not_mldsa(key.inner.algorithm()))?;
-    Ok(PyBytes::new(py, &raw))
+    guard(|| {
+        let raw = mldsa::expanded_private_key(&key.inner)
+            .ok_or_else(|| not_mldsa(key.inner.algorithm()))?;
+        Ok(PyBytes::new(py, &raw))
+    })
 }
 
 /// mu = SHAKE256(SHAKE256(pk, 64) || 0 || len(ctx) || ctx || data, 64).
@@ -53,8 +57,10 @@ pub fn mldsa_compute_mu<'py>(
     data: &[u8],
     context: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let mu = detach(py, || mldsa::compute_mu(&key.inner, data, context))?;
-    Ok(PyBytes::new(py, &mu))
+    guard(|| {
+        let mu = detach(py, || mldsa::compute_mu(&key.inner, data, context))?;
+        Ok(PyBytes::new(py, &mu))
+    })
 }
 
 /// Signs a caller-computed mu.
@@ -66,9 +72,11 @@ pub fn mldsa_sign_mu<'py>(
     mu: &[u8],
     deterministic: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let sig = detach(py, || mldsa::sign_mu(&key.inner, mu, mode(deterministic)))?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let sig = detach(py, || mldsa::sign_mu(&key.inner, mu, mode(deterministic)))?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// Verifies a signature over mu.
@@ -79,8 +87,10 @@ pub fn mldsa_verify_mu(
     mu: &[u8],
     signature: &[u8],
 ) -> PyResult<()> {
-    operational()?;
-    Ok(detach(py, || mldsa::verify_mu(&key.inner, mu, signature))?)
+    guard(|| {
+        operational()?;
+        Ok(detach(py, || mldsa::verify_mu(&key.inner, mu, signature))?)
+    })
 }
 
 /// HAZMAT: pure ML-DSA.Sign with an explicit rnd.
@@ -92,11 +102,13 @@ pub fn mldsa_hazmat_sign_with_rnd<'py>(
     context: &[u8],
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let sig = detach(py, || {
-        mldsa::hazmat_sign_with_rnd(&key.inner, data, context, rnd)
-    })?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let sig = detach(py, || {
+            mldsa::hazmat_sign_with_rnd(&key.inner, data, context, rnd)
+        })?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// HAZMAT: ML-DSA.Sign_internal over M'.
@@ -107,9 +119,11 @@ pub fn mldsa_hazmat_sign_internal<'py>(
     m_prime: &[u8],
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let sig = detach(py, || mldsa::hazmat_sign_internal(&key.inner, m_prime, rnd))?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let sig = detach(py, || mldsa::hazmat_sign_internal(&key.inner, m_prime, rnd))?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// HAZMAT: ML-DSA.Verify_internal over M'.
@@ -120,10 +134,12 @@ pub fn mldsa_hazmat_verify_internal(
     m_prime: &[u8],
     signature: &[u8],
 ) -> PyResult<()> {
-    operational()?;
-    Ok(detach(py, || {
-        mldsa::hazmat_verify_internal(&key.inner, m_prime, signature)
-    })?)
+    guard(|| {
+        operational()?;
+        Ok(detach(py, || {
+            mldsa::hazmat_verify_internal(&key.inner, m_prime, signature)
+        })?)
+    })
 }
 
 /// HAZMAT: signs mu with an explicit rnd.
@@ -134,9 +150,11 @@ pub fn mldsa_hazmat_sign_mu_with_rnd<'py>(
     mu: &[u8],
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let sig = detach(py, || mldsa::hazmat_sign_mu_with_rnd(&key.inner, mu, rnd))?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let sig = detach(py, || mldsa::hazmat_sign_mu_with_rnd(&key.inner, mu, rnd))?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// HAZMAT: HashML-DSA.Sign with an ACVP hash name and an explicit rnd.
@@ -149,11 +167,13 @@ pub fn mldsa_hazmat_sign_prehash<'py>(
     context: &[u8],
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let sig = detach(py, || {
-        mldsa::hazmat_sign_prehash(&key.inner, hash_name, data, context, rnd)
-    })?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let sig = detach(py, || {
+            mldsa::hazmat_sign_prehash(&key.inner, hash_name, data, context, rnd)
+        })?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// HAZMAT: HashML-DSA.Verify with an ACVP hash name.
@@ -166,8 +186,10 @@ pub fn mldsa_hazmat_verify_prehash(
     context: &[u8],
     signature: &[u8],
 ) -> PyResult<()> {
-    operational()?;
-    Ok(detach(py, || {
-        mldsa::hazmat_verify_prehash(&key.inner, hash_name, data, context, signature)
-    })?)
+    guard(|| {
+        operational()?;
+        Ok(detach(py, || {
+            mldsa::hazmat_verify_prehash(&key.inner, hash_name, data, context, signature)
+        })?)
+    })
 }

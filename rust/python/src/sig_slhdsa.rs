@@ -6,7 +6,7 @@ use pqpay_core::sig::SigAlgorithm;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, operational, CoreError};
+use crate::error::{detach, guard, operational, CoreError};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
 fn pre_hash(name: &str) -> PyResult<PreHash> {
@@ -22,12 +22,14 @@ pub fn slhdsa_keygen_internal(
     sk_prf: &[u8],
     pk_seed: &[u8],
 ) -> PyResult<SigPrivateKey> {
-    operational()?;
-    let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
-    let inner = detach(py, || {
-        slhdsa::hazmat_keygen_internal(alg, sk_seed, sk_prf, pk_seed)
-    })?;
-    Ok(SigPrivateKey { inner })
+    guard(|| {
+        operational()?;
+        let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
+        let inner = detach(py, || {
+            slhdsa::hazmat_keygen_internal(alg, sk_seed, sk_prf, pk_seed)
+        })?;
+        Ok(SigPrivateKey { inner })
+    })
 }
 
 /// slh_sign_internal; `randomness` None means opt_rand = PK.seed.
@@ -39,10 +41,12 @@ pub fn slhdsa_sign_internal<'py>(
     message: &[u8],
     randomness: Option<&[u8]>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let k = &key.inner;
-    let sig = detach(py, || slhdsa::hazmat_sign_internal(k, message, randomness))?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let k = &key.inner;
+        let sig = detach(py, || slhdsa::hazmat_sign_internal(k, message, randomness))?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// Pure SLH-DSA with an explicit opt_rand (None means PK.seed).
@@ -55,12 +59,14 @@ pub fn slhdsa_sign_pure<'py>(
     context: &[u8],
     randomness: Option<&[u8]>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let k = &key.inner;
-    let sig = detach(py, || {
-        slhdsa::hazmat_sign_pure(k, message, context, randomness)
-    })?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let k = &key.inner;
+        let sig = detach(py, || {
+            slhdsa::hazmat_sign_pure(k, message, context, randomness)
+        })?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// HashSLH-DSA with an explicit opt_rand (None means PK.seed).
@@ -74,13 +80,15 @@ pub fn slhdsa_sign_prehash<'py>(
     hash_alg: &str,
     randomness: Option<&[u8]>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    operational()?;
-    let ph = pre_hash(hash_alg)?;
-    let k = &key.inner;
-    let sig = detach(py, || {
-        slhdsa::hazmat_sign_prehash(k, message, context, ph, randomness)
-    })?;
-    Ok(PyBytes::new(py, &sig))
+    guard(|| {
+        operational()?;
+        let ph = pre_hash(hash_alg)?;
+        let k = &key.inner;
+        let sig = detach(py, || {
+            slhdsa::hazmat_sign_prehash(k, message, context, ph, randomness)
+        })?;
+        Ok(PyBytes::new(py, &sig))
+    })
 }
 
 /// slh_verify_internal.
@@ -91,11 +99,13 @@ pub fn slhdsa_verify_internal(
     message: &[u8],
     signature: &[u8],
 ) -> PyResult<()> {
-    operational()?;
-    let k = &key.inner;
-    Ok(detach(py, || {
-        slhdsa::hazmat_verify_internal(k, message, signature)
-    })?)
+    guard(|| {
+        operational()?;
+        let k = &key.inner;
+        Ok(detach(py, || {
+            slhdsa::hazmat_verify_internal(k, message, signature)
+        })?)
+    })
 }
 
 /// HashSLH-DSA verification.
@@ -108,10 +118,12 @@ pub fn slhdsa_verify_prehash(
     hash_alg: &str,
     signature: &[u8],
 ) -> PyResult<()> {
-    operational()?;
-    let ph = pre_hash(hash_alg)?;
-    let k = &key.inner;
-    Ok(detach(py, || {
-        slhdsa::hazmat_verify_prehash(k, message, context, ph, signature)
-    })?)
+    guard(|| {
+        operational()?;
+        let ph = pre_hash(hash_alg)?;
+        let k = &key.inner;
+        Ok(detach(py, || {
+            slhdsa::hazmat_verify_prehash(k, message, context, ph, signature)
+        })?)
+    })
 }

@@ -450,7 +450,12 @@ fn pem_encode(label: &str, der: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
 }
 
 /// Decodes RFC 7468 PEM whose label must be `expected`, into a buffer wiped on drop.
+///
+/// As pyca/cryptography (OpenSSL) reads PEM: explanatory text before the BEGIN line is skipped
+/// (RFC 7468 §2 permits it) and whitespace after the END line (a trailing newline added by an
+/// editor, CRLF) is ignored. Anything else after the END line is refused: one document per call.
 fn pem_decode(data: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let data = data.trim_ascii_end();
     let err = |e: pem_rfc7468::Error| match e {
         // The crate reports a missing BEGIN line as a bad preamble.
         pem_rfc7468::Error::Preamble if !data.contains(&0) => Error::Encoding(format!(

@@ -27,7 +27,7 @@ use ark_serialize::Compress;
 
 use engine::{Groth16Curve, PreparedKey, RawProof};
 
-use crate::kem::batch::map_chunks_parallel;
+use crate::par::map_chunks_parallel;
 use crate::{Error, Result};
 
 /// The pairing-friendly curves supported.

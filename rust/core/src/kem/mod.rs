@@ -19,7 +19,6 @@ use zeroize::Zeroizing;
 
 use crate::{Error, Result};
 
-pub mod batch;
 pub mod mlkem;
 pub mod nist_hybrid;
 pub mod x25519;

@@ -418,6 +418,17 @@ impl VerifyingKeyImpl for CompositeVerifyingKey {
     }
 
     fn verify(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        self.verify_with(msg, ctx, signature, false)
+    }
+
+    fn verify_strict(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        self.verify_with(msg, ctx, signature, true)
+    }
+}
+
+impl CompositeVerifyingKey {
+    /// Both halves must verify; `low_s` also refuses a high-S ECDSA half (see `ecdsa`).
+    fn verify_with(&self, msg: &[u8], ctx: &[u8], signature: &[u8], low_s: bool) -> Result<()> {
         if signature.len() <= self.p.mldsa_sig_len {
             return Err(Error::InvalidSignature);
         }
@@ -428,6 +439,7 @@ impl VerifyingKeyImpl for CompositeVerifyingKey {
         let mldsa_ok = self.mldsa.verify(&m_prime, self.p.label, mldsa_sig).is_ok();
         let trad_ok = match &self.trad {
             TradVerifying::Ed(k) => k.verify(&m_prime, b"", trad_sig).is_ok(),
+            TradVerifying::Ecdsa(k) if low_s => k.verify_low_s(&m_prime, trad_sig).is_ok(),
             TradVerifying::Ecdsa(k) => k.verify(&m_prime, trad_sig).is_ok(),
         };
         if mldsa_ok && trad_ok {

@@ -1,4 +1,4 @@
-//! Ed25519 and Ed448 (RFC 8032), with strict verification and Ed25519 batch verification.
+//! Ed25519 and Ed448 (RFC 8032), with strict verification.
 //!
 //! Ed25519 is pure Ed25519 (no context; a non-empty one is a caller error). Ed448 passes the
 //! context to RFC 8032's dom4. Both schemes are deterministic by design, so
@@ -7,16 +7,15 @@
 //!
 //! Strictness (as Wycheproof's `ed25519_test.json` expects): S must be below the group order,
 //! R and A must be canonical encodings, and small-order R or A are rejected. Public keys that are
-//! non-canonical, not on the curve or of small order are refused when parsed ([`Error::InvalidKey`]),
-//! since no signature under them could verify anyway.
+//! non-canonical, not on the curve, or not in the prime-order subgroup (small order, or mixed
+//! order such as a·B + T with T of order 2) are refused when parsed ([`Error::InvalidKey`]). An
+//! RFC 8032 key is always a·B; refusing the others is what makes every verifier answer alike:
+//! cofactorless and cofactored verification disagree only on torsion components.
 
 use core::any::Any;
 use core::fmt;
 
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
-use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
-use sha2::{Digest, Sha512};
 use zeroize::Zeroizing;
 
 use super::{
@@ -117,11 +116,10 @@ impl SigningKeyImpl for Ed25519SigningKey {
     }
 }
 
-/// A validated Ed25519 public key: canonical encoding, on the curve, not of small order.
+/// A validated Ed25519 public key: canonical encoding, on the curve, in the prime-order subgroup.
 #[derive(Clone)]
 pub struct Ed25519VerifyingKey {
     key: ed25519_dalek::VerifyingKey,
-    point: EdwardsPoint,
 }
 
 impl Ed25519VerifyingKey {
@@ -136,10 +134,17 @@ impl Ed25519VerifyingKey {
                 "Ed25519 public key is a point of small order".into(),
             ));
         }
+        // About 40 us (one scalar multiplication by the group order), once per parsed key.
+        if !point.is_torsion_free() {
+            return Err(Error::InvalidKey(
+                "Ed25519 public key is not in the prime-order subgroup (it has a torsion component)"
+                    .into(),
+            ));
+        }
         let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| {
             Error::InvalidKey("Ed25519 public key is not a canonical curve point".into())
         })?;
-        Ok(Ed25519VerifyingKey { key, point })
+        Ok(Ed25519VerifyingKey { key })
     }
 
     /// The 32-byte encoding.
@@ -195,71 +200,6 @@ fn decompress_canonical(bytes: &[u8; 32]) -> Option<EdwardsPoint> {
     let c = CompressedEdwardsY(*bytes);
     let p = c.decompress()?;
     (p.compress() == c).then_some(p)
-}
-
-/// One Ed25519 signature that passed the per-item checks, ready for the batch equation.
-pub(crate) struct Ed25519Prepared {
-    r: EdwardsPoint,
-    a: EdwardsPoint,
-    s: Scalar,
-    k: Scalar,
-}
-
-/// The per-item checks single verification also makes: length, S < L, R canonical and not of
-/// small order (A was checked when parsed). `None` means the item is invalid.
-pub(crate) fn ed25519_prepare(
-    key: &Ed25519VerifyingKey,
-    msg: &[u8],
-    signature: &[u8],
-) -> Option<Ed25519Prepared> {
-    let sig: &[u8; 64] = signature.try_into().ok()?;
-    let (r_bytes, s_bytes) = sig.split_at(32);
-    let r_bytes: &[u8; 32] = r_bytes.try_into().ok()?;
-    let s_bytes: [u8; 32] = s_bytes.try_into().ok()?;
-    let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
-    let r = decompress_canonical(r_bytes)?;
-    if r.is_small_order() {
-        return None;
-    }
-    let mut h = Sha512::new();
-    h.update(r_bytes);
-    h.update(key.as_bytes());
-    h.update(msg);
-    let mut wide = [0u8; 64];
-    wide.copy_from_slice(&h.finalize());
-    Some(Ed25519Prepared {
-        r,
-        a: key.point,
-        s,
-        k: Scalar::from_bytes_mod_order_wide(&wide),
-    })
-}
-
-/// Checks Σ zᵢ(Rᵢ + kᵢAᵢ − sᵢB) = 0 with fresh 128-bit zᵢ from the OS generator: true means every
-/// item satisfies the verification equation (except with probability about 2⁻¹²⁸ for the
-/// prime-order part).
-pub(crate) fn ed25519_batch_equation(items: &[&Ed25519Prepared]) -> Result<bool> {
-    if items.is_empty() {
-        return Ok(true);
-    }
-    let mut randomness = Zeroizing::new(vec![0u8; 16 * items.len()]);
-    crate::rng::fill(&mut randomness)?;
-    let mut b_coeff = Scalar::ZERO;
-    let mut scalars = Vec::with_capacity(2 * items.len() + 1);
-    let mut points = Vec::with_capacity(2 * items.len() + 1);
-    for (item, z) in items.iter().zip(randomness.chunks_exact(16)) {
-        let mut zb = [0u8; 16];
-        zb.copy_from_slice(z);
-        let z = Scalar::from(u128::from_le_bytes(zb));
-        b_coeff += z * item.s;
-        scalars.push(z);
-        points.push(item.r);
-        scalars.push(z * item.k);
-        points.push(item.a);
-    }
-    scalars.push(-b_coeff);
-    points.push(curve25519_dalek::constants::ED25519_BASEPOINT_POINT);
-    Ok(EdwardsPoint::vartime_multiscalar_mul(&scalars, &points).is_identity())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -176,6 +176,11 @@ pub trait VerifyingKeyImpl: Send + Sync {
     fn to_bytes(&self) -> Vec<u8>;
     /// Verifies; any failure is [`Error::InvalidSignature`] (no detail).
     fn verify(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()>;
+    /// [`Self::verify`], also refusing a valid signature that is not the only encoding of itself
+    /// (a high-S ECDSA half of a composite). Every other algorithm here is already strict.
+    fn verify_strict(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        self.verify(msg, ctx, signature)
+    }
 }
 
 /// A private signing key of any algorithm.
@@ -286,6 +291,13 @@ impl VerifyingKey {
     pub fn verify(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
         check_context(ctx)?;
         self.0.verify(msg, ctx, signature)
+    }
+
+    /// Strict verification: [`Self::verify`], and a malleable encoding (a high-S ECDSA half of a
+    /// composite signature) is refused; for every other algorithm the same answer as `verify`.
+    pub fn verify_strict(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
+        check_context(ctx)?;
+        self.0.verify_strict(msg, ctx, signature)
     }
 
     /// The family implementation, for family-specific operations.

@@ -6,10 +6,15 @@
 //! RNG does not leak the key. [`SigningMode::Deterministic`] uses RFC 6979 from the `ecdsa` crate,
 //! which aws-lc does not offer.
 //!
-//! Verification accepts high-S signatures: ECDSA (FIPS 186-5, X9.62) and the composite draft do
-//! not require low-S, and the draft's own vectors carry them (`sWithContext` of
-//! MLDSA65-ECDSA-P256-SHA512, both signatures of MLDSA87-ECDSA-P384-SHA512). The signature is
-//! strict DER (aws-lc rejects BER, trailing bytes and non-minimal integers).
+//! ECDSA is malleable: (r, s) and (r, n − s) both verify, so anyone can turn one valid signature
+//! into a second one for the same message. pqpay signs low-S only (s ≤ n/2, in both signing
+//! modes; RFC 6979's s is replaced by n − s when high). Verification accepts high-S by default:
+//! ECDSA (FIPS 186-5, X9.62) and the composite draft do not require low-S, and the draft's own
+//! vectors carry them (`sWithContext` of MLDSA65-ECDSA-P256-SHA512, both signatures of
+//! MLDSA87-ECDSA-P384-SHA512), as may other implementations' signatures. Strict verification
+//! ([`EcdsaVerifyingKey::verify_low_s`]) refuses high-S, so a verifier that keys anything on
+//! signature bytes sees one valid signature per message and key pair. The signature is strict
+//! DER (aws-lc rejects BER, trailing bytes and non-minimal integers).
 
 use aws_lc_rs::signature::{
     EcdsaKeyPair, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, KeyPair, ParsedPublicKey,
@@ -70,6 +75,26 @@ impl Curve {
         }
     }
 
+    /// The DER signature with s replaced by n − s when s > n/2 (unchanged when already low);
+    /// a signature that does not parse is [`Error::InvalidSignature`].
+    fn low_s(self, signature: &[u8]) -> Result<Vec<u8>> {
+        let bad = |_| Error::InvalidSignature;
+        Ok(match self {
+            Curve::P256 => p256::ecdsa::Signature::from_der(signature)
+                .map_err(bad)?
+                .normalize_s()
+                .to_der()
+                .as_bytes()
+                .to_vec(),
+            Curve::P384 => p384::ecdsa::Signature::from_der(signature)
+                .map_err(bad)?
+                .normalize_s()
+                .to_der()
+                .as_bytes()
+                .to_vec(),
+        })
+    }
+
     fn verification_alg(self) -> &'static EcdsaVerificationAlgorithm {
         match self {
             Curve::P256 => &ECDSA_P256_SHA256_ASN1,
@@ -111,6 +136,7 @@ fn bad_scalar_len(curve: Curve, d: &[u8]) -> Error {
 
 /// An ECDSA public key: a validated uncompressed point.
 pub(super) struct EcdsaVerifyingKey {
+    curve: Curve,
     key: ParsedPublicKey,
     bytes: Vec<u8>,
 }
@@ -132,6 +158,7 @@ impl EcdsaVerifyingKey {
             ))
         })?;
         Ok(EcdsaVerifyingKey {
+            curve,
             key,
             bytes: data.to_vec(),
         })
@@ -146,6 +173,16 @@ impl EcdsaVerifyingKey {
         self.key
             .verify_sig(msg, signature)
             .map_err(|_| Error::InvalidSignature)
+    }
+
+    /// [`Self::verify`], and refuses a high-S signature (s > n/2).
+    pub(super) fn verify_low_s(&self, msg: &[u8], signature: &[u8]) -> Result<()> {
+        self.verify(msg, signature)?;
+        if self.curve.low_s(signature)? == signature {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
     }
 }
 
@@ -251,8 +288,15 @@ impl EcdsaSigningKey {
         &self.public
     }
 
-    /// Signs `msg` (hashed with SHA-256 / SHA-384); returns the DER signature.
+    /// Signs `msg` (hashed with SHA-256 / SHA-384); returns the DER signature, always low-S.
     pub(super) fn sign(&self, msg: &[u8], mode: SigningMode) -> Result<Vec<u8>> {
+        let sig = self.sign_any_s(msg, mode)?;
+        self.curve
+            .low_s(&sig)
+            .map_err(|_| Error::Internal("ECDSA signature did not parse back".into()))
+    }
+
+    fn sign_any_s(&self, msg: &[u8], mode: SigningMode) -> Result<Vec<u8>> {
         match mode {
             SigningMode::Hedged => {
                 let rng = aws_lc_rs::rand::SystemRandom::new();
@@ -331,7 +375,7 @@ mod tests {
         let key = rfc6979_key();
         let point = [vec![4u8], unhex(UX), unhex(UY)].concat();
         assert_eq!(key.public().as_bytes(), point.as_slice());
-        let sig = key.sign(b"sample", SigningMode::Deterministic).unwrap();
+        let sig = key.sign_rfc6979(b"sample").unwrap();
         // DER: both r and s have the top bit set, so each INTEGER gets a leading zero.
         let want = [
             vec![0x30, 0x46, 0x02, 0x21, 0x00],
@@ -432,11 +476,8 @@ mod tests {
         assert!(EcdsaVerifyingKey::from_bytes(Curve::P256, &[]).is_err());
     }
 
-    #[test]
-    fn high_s_accepted_non_der_rejected() {
-        let key = rfc6979_key();
-        let sig = key.sign(b"sample", SigningMode::Deterministic).unwrap();
-        // s' = n - s verifies too (ECDSA is malleable; see the module comment).
+    /// RFC 6979's signature for "sample" with s' = n - s (its S is high).
+    fn sample_low_s() -> Vec<u8> {
         let n = unhex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
         let s = unhex(S);
         let mut neg = vec![0u8; 32];
@@ -446,14 +487,48 @@ mod tests {
             borrow = i16::from(v < 0);
             neg[i] = (v + 256 * borrow) as u8;
         }
-        let flipped = [
+        [
             vec![0x30, 0x45, 0x02, 0x21, 0x00],
             unhex(R),
             vec![0x02, 0x20],
             neg,
         ]
-        .concat();
-        key.public().verify(b"sample", &flipped).unwrap();
+        .concat()
+    }
+
+    #[test]
+    fn signing_is_low_s_strict_verification_refuses_high_s() {
+        let key = rfc6979_key();
+        let high = key.sign_rfc6979(b"sample").unwrap();
+        let low = key.sign(b"sample", SigningMode::Deterministic).unwrap();
+        assert_eq!(low, sample_low_s());
+        // Both verify by default (ECDSA is malleable; see the module comment); strict takes low.
+        key.public().verify(b"sample", &high).unwrap();
+        key.public().verify(b"sample", &low).unwrap();
+        key.public().verify_low_s(b"sample", &low).unwrap();
+        assert_eq!(
+            key.public().verify_low_s(b"sample", &high),
+            Err(Error::InvalidSignature)
+        );
+        assert_eq!(
+            key.public().verify_low_s(b"samplE", &low),
+            Err(Error::InvalidSignature)
+        );
+        for curve in [Curve::P256, Curve::P384] {
+            let key = EcdsaSigningKey::generate(curve).unwrap();
+            for i in 0u8..32 {
+                let sig = key.sign(&[i], SigningMode::Hedged).unwrap();
+                assert_eq!(curve.low_s(&sig).unwrap(), sig, "{curve:?} signed high-S");
+                key.public().verify_low_s(&[i], &sig).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn high_s_accepted_non_der_rejected() {
+        let key = rfc6979_key();
+        let sig = key.sign_rfc6979(b"sample").unwrap();
+        key.public().verify(b"sample", &sample_low_s()).unwrap();
         // BER long-form length and trailing garbage are rejected.
         let mut ber = vec![0x30, 0x81, 0x46];
         ber.extend_from_slice(&sig[2..]);
