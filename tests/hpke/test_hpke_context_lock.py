@@ -19,7 +19,7 @@ import pytest
 from pqpay import kem
 from pqpay.hpke import AEAD, KDF, KEM, Suite
 
-HPKE_RS = Path(__file__).resolve().parent.parent / "rust" / "python" / "src" / "hpke.rs"
+HPKE_RS = Path(__file__).resolve().parents[2] / "rust" / "python" / "src" / "hpke.rs"
 
 
 def locks_outside_detach(source: str) -> list[int]:
