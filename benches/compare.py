@@ -72,7 +72,10 @@ def main() -> None:
 def _row(label: str, t_ours: float, timed: dict[str, float]) -> None:
     if timed:
         peer, t_peer = min(timed.items(), key=lambda kv: kv[1])
-        print(f"{label:<28} {t_ours:8.1f}u {t_peer:9.1f}u {peer:<26} {t_ours / t_peer:6.2f}")
+        each = ", ".join(f"{k} {v:.1f}u ({t_ours / v:.2f})" for k, v in timed.items())
+        print(
+            f"{label:<28} {t_ours:8.1f}u {t_peer:9.1f}u {peer:<26} {t_ours / t_peer:6.2f}  [{each}]"
+        )
     else:
         print(f"{label:<28} {t_ours:8.1f}u {'-':>10} {'(no peer)':<26} {'-':>6}")
 
@@ -137,6 +140,8 @@ def signature_table() -> None:
             lambda pk=pk, sig=sig: pk.verify(sig, MESSAGE),
         )
         others = {"pyca": _pyca_sign(name)}
+        if name.startswith("ML-DSA"):
+            others["liboqs"] = peers.oqs_sig_ops(name)
         if name in _PQCRYPTO_NAMES:
             others["pqcrypto"] = _pqcrypto_sign(_PQCRYPTO_NAMES[name])
         best_component[name] = []

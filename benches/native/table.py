@@ -28,4 +28,5 @@ print("|---" * (len(engines) + 3) + "|")
 for op, r in sorted(rows.items()):
     ref = statistics.median(peer[op]) if op in peer else float("nan")
     cells = [f"{r[e]:.1f}" if e in r else "—" for e in engines]
-    print(f"| {op} | " + " | ".join(cells) + f" | {ref:.1f} | {r.get('pqpay', float('nan')) / ref:.2f} |")
+    ratio = r.get("pqpay", float("nan")) / ref
+    print(f"| {op} | " + " | ".join(cells) + f" | {ref:.1f} | {ratio:.2f} |")
