@@ -90,7 +90,7 @@ def oqs_sig_ops(name: str) -> tuple[Callable[[], object], ...] | None:
     """(keygen, sign, verify) of liboqs-python's `name`, or None without a built liboqs."""
     if not os.environ.get("OQS_INSTALL_PATH"):
         return None
-    import oqs  # only with a built liboqs
+    import oqs  # type: ignore[import-not-found]  # only with a built liboqs
 
     signer = oqs.Signature(name)
     pk = signer.generate_keypair()
