@@ -74,6 +74,8 @@ def oqs_ops(name: str) -> KemOps | None:
         return None
     import oqs  # type: ignore[import-not-found]  # only with a built liboqs
 
+    if name not in oqs.get_enabled_kem_mechanisms():  # X-Wing, the hybrids
+        return None
     client = oqs.KeyEncapsulation(name)
     pk = client.generate_keypair()
     ct, _ = client.encap_secret(pk)
@@ -81,4 +83,22 @@ def oqs_ops(name: str) -> KemOps | None:
         lambda: oqs.KeyEncapsulation(name).generate_keypair(),
         lambda: client.encap_secret(pk),
         lambda: client.decap_secret(ct),
+    )
+
+
+def oqs_sig_ops(name: str) -> tuple[Callable[[], object], ...] | None:
+    """(keygen, sign, verify) of liboqs-python's `name`, or None without a built liboqs."""
+    if not os.environ.get("OQS_INSTALL_PATH"):
+        return None
+    import oqs  # type: ignore[import-not-found]  # only with a built liboqs
+
+    signer = oqs.Signature(name)
+    pk = signer.generate_keypair()
+    msg = b"pqpay benchmark: a 64-byte payment message to sign and verify..."
+    sig = signer.sign(msg)
+    verifier = oqs.Signature(name)
+    return (
+        lambda: oqs.Signature(name).generate_keypair(),
+        lambda: signer.sign(msg),
+        lambda: verifier.verify(msg, sig, pk),
     )
