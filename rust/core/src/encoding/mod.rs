@@ -33,6 +33,7 @@
 //! decoded PEM is wiped once parsed.
 
 pub(crate) mod der;
+pub mod encrypted;
 pub mod sig;
 
 use subtle::ConstantTimeEq;
