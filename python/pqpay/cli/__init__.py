@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from pqpay.cli import bench, demo, groth16, ledger, receipt, selftest
+from pqpay.cli import bench, demo, groth16, key, ledger, receipt, selftest
 
 __all__ = ["main"]
 
@@ -21,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     receipt.register(sub)
     groth16.register(sub)
     bench.register(sub)
+    key.register(sub)
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code
