@@ -194,3 +194,21 @@ def test_info_of_kem_public_key_and_bad_files(
     assert main(["key", "info", str(tmp_path / "missing.pem")]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 2 and all(line.startswith("pqpay key info: ") for line in lines)
+
+
+def test_ledger_and_receipt_commands_read_encrypted_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pqpay.cli import _common
+
+    path = tmp_path / "log.pem"
+    monkeypatch.setenv("PQPAY_TEST_PASS", "pw")
+    argv = ["key", "generate", "Ed25519", "-o", str(path), "--encrypt"]
+    assert main([*argv, "--passphrase-env", "PQPAY_TEST_PASS"]) == 0
+    monkeypatch.setattr(_common.sys.stdin, "isatty", lambda: False)
+    monkeypatch.delenv(_common.PASSPHRASE_ENV, raising=False)
+    with pytest.raises(ValueError, match="PQPAY_PASSPHRASE"):
+        _common.private_key(str(path), signatures.Ed25519PrivateKey, "an Ed25519")
+    monkeypatch.setenv(_common.PASSPHRASE_ENV, "pw")
+    key = _common.private_key(str(path), signatures.Ed25519PrivateKey, "an Ed25519")
+    assert isinstance(key, signatures.Ed25519PrivateKey)

@@ -214,8 +214,8 @@ def test_foreign_kdf_and_prf() -> None:
 @pytest.mark.parametrize(
     ("kdf_params", "message"),
     [
-        (pbes2.pbkdf2_params(b"s" * 16, 10_000_001), "PBKDF2 iteration count 10000001"),
-        (pbes2.pbkdf2_params(b"s" * 16, 2**32), "above the bound of 10000000"),
+        (pbes2.pbkdf2_params(b"s" * 16, 5_000_001), "PBKDF2 iteration count 5000001"),
+        (pbes2.pbkdf2_params(b"s" * 16, 2**32), "above the bound of 5000000"),
         (pbes2.pbkdf2_params(b"s" * 16, 2**63 - 1), "above the bound"),
         (pbes2.scrypt_params(b"s" * 16, 2**20, 8, 1), "bytes of memory, above the bound"),
         (pbes2.scrypt_params(b"s" * 16, 2**17, 8, 5), "work N\\*r\\*p"),

@@ -4,6 +4,8 @@ command line, the error wrapper, output and progress helpers, and the demo's tim
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -16,9 +18,26 @@ from pqpay.exceptions import PqpayError
 _T = TypeVar("_T")
 
 
+PASSPHRASE_ENV = "PQPAY_PASSPHRASE"
+"""Where the ledger and receipt commands find the passphrase of encrypted key files (else a
+prompt on a terminal)."""
+
+
 def private_key(path: str, cls: type[Any], what: str) -> Any:
-    """Loads a PEM private key of class ``cls``; ``what`` names it ("an Ed25519")."""
-    key = serialization.load_pem_private_key(Path(path).read_bytes())
+    """Loads a PEM private key of class ``cls``, plain or encrypted (passphrase from
+    ``$PQPAY_PASSPHRASE`` or a prompt); ``what`` names it ("an Ed25519")."""
+    data = Path(path).read_bytes()
+    password = None
+    if serialization.private_key_encryption(data) is not None:
+        if PASSPHRASE_ENV in os.environ:
+            password = os.environ[PASSPHRASE_ENV].encode("utf-8")
+        elif sys.stdin.isatty():
+            password = getpass.getpass(f"Passphrase for {path}: ").encode("utf-8")
+        else:
+            raise ValueError(
+                f"{path} is encrypted: set {PASSPHRASE_ENV} (no terminal to prompt on)"
+            )
+    key = serialization.load_pem_private_key(data, password)
     if not isinstance(key, cls):
         raise SystemExit(f"{path}: expected {what} private key, got {type(key).__name__}")
     return key
