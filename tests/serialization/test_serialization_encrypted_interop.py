@@ -101,62 +101,34 @@ def openssl(*args: str, stdin: bytes | None = None) -> bytes:
 
 needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="no openssl command")
 
-OPENSSL_WRITERS = {
-    "genpkey-aes256": lambda alg, path: openssl(
-        "genpkey", "-algorithm", alg, "-aes256", "-pass", "pass:pqpay interop", "-out", path
-    ),
-    "pkcs8-v2-aes-256-cbc-sha512": lambda alg, path: openssl(
-        "pkcs8",
-        "-topk8",
+# How OpenSSL encrypts: "genpkey" is ``genpkey -aes256``; the others are ``pkcs8 -topk8`` options.
+OPENSSL_WRITERS: dict[str, tuple[str, ...]] = {
+    "genpkey-aes256": ("genpkey",),
+    "pkcs8-v2-aes-256-cbc-sha512": (
         "-v2",
         "aes-256-cbc",
         "-v2prf",
         "hmacWithSHA512",
         "-iter",
         "10000",
-        "-passout",
-        "pass:pqpay interop",
-        "-out",
-        path,
-        stdin=openssl("genpkey", "-algorithm", alg),
     ),
-    "pkcs8-v2-aes-128-cbc-sha1": lambda alg, path: openssl(
-        "pkcs8",
-        "-topk8",
-        "-v2",
-        "aes-128-cbc",
-        "-v2prf",
-        "hmacWithSHA1",
-        "-passout",
-        "pass:pqpay interop",
-        "-out",
-        path,
-        stdin=openssl("genpkey", "-algorithm", alg),
-    ),
-    "pkcs8-v2-aes-192-cbc-der": lambda alg, path: openssl(
-        "pkcs8",
-        "-topk8",
-        "-v2",
-        "aes-192-cbc",
-        "-outform",
-        "DER",
-        "-passout",
-        "pass:pqpay interop",
-        "-out",
-        path,
-        stdin=openssl("genpkey", "-algorithm", alg),
-    ),
-    "pkcs8-scrypt": lambda alg, path: openssl(
-        "pkcs8",
-        "-topk8",
-        "-scrypt",
-        "-passout",
-        "pass:pqpay interop",
-        "-out",
-        path,
-        stdin=openssl("genpkey", "-algorithm", alg),
-    ),
+    "pkcs8-v2-aes-128-cbc-sha1": ("-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1"),
+    "pkcs8-v2-aes-192-cbc-der": ("-v2", "aes-192-cbc", "-outform", "DER"),
+    "pkcs8-scrypt": ("-scrypt",),
 }
+
+
+def openssl_encrypted_key(alg: str, writer: str, path: str) -> None:
+    options = OPENSSL_WRITERS[writer]
+    if options == ("genpkey",):
+        openssl(
+            "genpkey", "-algorithm", alg, "-aes256", "-pass", "pass:pqpay interop", "-out", path
+        )
+        return
+    plain = openssl("genpkey", "-algorithm", alg)
+    openssl(
+        "pkcs8", "-topk8", *options, "-passout", "pass:pqpay interop", "-out", path, stdin=plain
+    )
 
 
 @needs_openssl
@@ -164,7 +136,7 @@ OPENSSL_WRITERS = {
 @pytest.mark.parametrize("alg", sorted(OPENSSL_ALGORITHMS))
 def test_openssl_writes_pqpay_reads(alg: str, writer: str, tmp_path: Path) -> None:
     path = tmp_path / "key"
-    OPENSSL_WRITERS[writer](alg, str(path))
+    openssl_encrypted_key(alg, writer, str(path))
     data = path.read_bytes()
     load = load_der_private_key if writer.endswith("-der") else load_pem_private_key
     loaded = load(data, PASSWORD)
