@@ -41,7 +41,8 @@
 //! Derived keys and decrypted bytes are wiped on drop.
 
 use aes::{Aes128, Aes192, Aes256};
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use cbc::cipher::consts::U16;
+use cbc::cipher::{Block, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser, KeyIvInit};
 use subtle::{Choice, ConstantTimeEq, ConstantTimeGreater};
 use zeroize::Zeroizing;
 
@@ -508,41 +509,39 @@ fn derive(password: &[u8], salt: &[u8], params: &EncryptionParams) -> Result<Zer
     Ok(key)
 }
 
-fn cbc_encrypt(cipher: Cipher, key: &[u8], iv: &[u8; BLOCK], buf: &mut [u8]) -> Result<()> {
-    fn run<C: BlockModeEncrypt + KeyIvInit>(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<()> {
-        let mut mode = C::new_from_slices(key, iv)
-            .map_err(|_| Error::Internal("AES-CBC key or IV length".into()))?;
-        for block in buf.chunks_exact_mut(BLOCK) {
-            let block = block
-                .try_into()
-                .map_err(|_| Error::Internal("AES-CBC block length".into()))?;
-            mode.encrypt_block(block);
-        }
-        Ok(())
+/// Runs CBC over `buf` (whole blocks) in place; `step` encrypts or decrypts one block.
+fn cbc_run<M: KeyIvInit + BlockSizeUser<BlockSize = U16>>(
+    key: &[u8],
+    iv: &[u8],
+    buf: &mut [u8],
+    step: impl Fn(&mut M, &mut Block<M>),
+) -> Result<()> {
+    let mut mode = M::new_from_slices(key, iv)
+        .map_err(|_| Error::Internal("AES-CBC key or IV length".into()))?;
+    for block in buf.chunks_exact_mut(BLOCK) {
+        let block = block
+            .try_into()
+            .map_err(|_| Error::Internal("AES-CBC block length".into()))?;
+        step(&mut mode, block);
     }
+    Ok(())
+}
+
+fn cbc_encrypt(cipher: Cipher, key: &[u8], iv: &[u8; BLOCK], buf: &mut [u8]) -> Result<()> {
+    use cbc::Encryptor;
     match cipher {
-        Cipher::Aes128Cbc => run::<cbc::Encryptor<Aes128>>(key, iv, buf),
-        Cipher::Aes192Cbc => run::<cbc::Encryptor<Aes192>>(key, iv, buf),
-        Cipher::Aes256Cbc => run::<cbc::Encryptor<Aes256>>(key, iv, buf),
+        Cipher::Aes128Cbc => cbc_run(key, iv, buf, Encryptor::<Aes128>::encrypt_block),
+        Cipher::Aes192Cbc => cbc_run(key, iv, buf, Encryptor::<Aes192>::encrypt_block),
+        Cipher::Aes256Cbc => cbc_run(key, iv, buf, Encryptor::<Aes256>::encrypt_block),
     }
 }
 
 fn cbc_decrypt(cipher: Cipher, key: &[u8], iv: &[u8; BLOCK], buf: &mut [u8]) -> Result<()> {
-    fn run<C: BlockModeDecrypt + KeyIvInit>(key: &[u8], iv: &[u8], buf: &mut [u8]) -> Result<()> {
-        let mut mode = C::new_from_slices(key, iv)
-            .map_err(|_| Error::Internal("AES-CBC key or IV length".into()))?;
-        for block in buf.chunks_exact_mut(BLOCK) {
-            let block = block
-                .try_into()
-                .map_err(|_| Error::Internal("AES-CBC block length".into()))?;
-            mode.decrypt_block(block);
-        }
-        Ok(())
-    }
+    use cbc::Decryptor;
     match cipher {
-        Cipher::Aes128Cbc => run::<cbc::Decryptor<Aes128>>(key, iv, buf),
-        Cipher::Aes192Cbc => run::<cbc::Decryptor<Aes192>>(key, iv, buf),
-        Cipher::Aes256Cbc => run::<cbc::Decryptor<Aes256>>(key, iv, buf),
+        Cipher::Aes128Cbc => cbc_run(key, iv, buf, Decryptor::<Aes128>::decrypt_block),
+        Cipher::Aes192Cbc => cbc_run(key, iv, buf, Decryptor::<Aes192>::decrypt_block),
+        Cipher::Aes256Cbc => cbc_run(key, iv, buf, Decryptor::<Aes256>::decrypt_block),
     }
 }
 
