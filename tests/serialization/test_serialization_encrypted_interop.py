@@ -131,6 +131,22 @@ def openssl_encrypted_key(alg: str, writer: str, path: str) -> None:
     )
 
 
+def openssl_public_der(path: Path, inform: str) -> bytes:
+    """OpenSSL's SPKI DER of the encrypted private key at ``path`` (so OpenSSL decrypted it)."""
+    return openssl(
+        "pkey",
+        "-inform",
+        inform,
+        "-in",
+        str(path),
+        "-passin",
+        "pass:pqpay interop",
+        "-pubout",
+        "-outform",
+        "DER",
+    )
+
+
 @needs_openssl
 @pytest.mark.parametrize("writer", sorted(OPENSSL_WRITERS))
 @pytest.mark.parametrize("alg", sorted(OPENSSL_ALGORITHMS))
@@ -141,18 +157,7 @@ def test_openssl_writes_pqpay_reads(alg: str, writer: str, tmp_path: Path) -> No
     load = load_der_private_key if writer.endswith("-der") else load_pem_private_key
     loaded = load(data, PASSWORD)
     assert type(loaded) is OPENSSL_ALGORITHMS[alg]
-    inform = ["-inform", "DER"] if writer.endswith("-der") else []
-    public_der = openssl(
-        "pkey",
-        *inform,
-        "-in",
-        str(path),
-        "-passin",
-        "pass:pqpay interop",
-        "-pubout",
-        "-outform",
-        "DER",
-    )
+    public_der = openssl_public_der(path, "DER" if writer.endswith("-der") else "PEM")
     assert public_der.endswith(pqpay_public(loaded))
 
 
@@ -167,18 +172,7 @@ def test_pqpay_writes_openssl_reads(alg: str, encoding: str, tmp_path: Path) -> 
             getattr(Encoding, encoding), PrivateFormat.PKCS8, BestAvailableEncryption(PASSWORD)
         )
     )
-    public_der = openssl(
-        "pkey",
-        "-inform",
-        encoding,
-        "-in",
-        str(path),
-        "-passin",
-        "pass:pqpay interop",
-        "-pubout",
-        "-outform",
-        "DER",
-    )
+    public_der = openssl_public_der(path, encoding)
     assert public_der.endswith(pqpay_public(key))
     done = subprocess.run(
         [str(OPENSSL), "pkey", "-inform", encoding, "-in", str(path), "-passin", "pass:wrong"],
