@@ -20,8 +20,11 @@ __all__ = [
     "aes256gcm_seal",
     "composite_label",
     "composite_message_representative",
+    "describe_encrypted_private_key",
     "encapsulate_many",
+    "encrypt_private_key",
     "groth16_scalar_field_order",
+    "load_encrypted_private_key",
     "load_private_key",
     "load_public_key",
     "merkle_consistency_plan",
@@ -47,6 +50,7 @@ __all__ = [
     "mldsa_sign_mu",
     "mldsa_verify_mu",
     "power_on_selftest",
+    "private_key_is_encrypted",
     "private_key_to_pkcs8",
     "public_key_to_spki",
     "run_selftests",
@@ -208,6 +212,14 @@ def private_key_to_pkcs8(key: KemPrivateKey, pem: bool, mlkem_form: str) -> byte
 def public_key_to_spki(key: KemPublicKey, pem: bool) -> bytes: ...
 def sig_private_key_to_pkcs8(key: SigPrivateKey, pem: bool, mldsa_form: str) -> bytes: ...
 def sig_public_key_to_spki(key: SigPublicKey, pem: bool) -> bytes: ...
+def private_key_is_encrypted(data: bytes, pem: bool) -> bool: ...
+def load_encrypted_private_key(
+    data: bytes, pem: bool, password: bytes
+) -> KemPrivateKey | SigPrivateKey: ...
+def encrypt_private_key(
+    key: KemPrivateKey | SigPrivateKey, pem: bool, form_name: str, password: bytes
+) -> bytes: ...
+def describe_encrypted_private_key(data: bytes, pem: bool) -> str: ...
 
 # Key-handle helpers (rust/python/src/hsm.rs)
 def composite_message_representative(algorithm_name: str, data: bytes, context: bytes) -> bytes: ...

@@ -11,6 +11,7 @@ __all__ = [
     "InternalError",
     "InvalidCiphertext",
     "InvalidKey",
+    "InvalidPassword",
     "InvalidProof",
     "InvalidSignature",
     "InvalidTag",
@@ -49,6 +50,12 @@ class InvalidCiphertext(PqpayError, ValueError):
 
 class EncodingError(PqpayError, ValueError):
     """DER, PEM or another encoding was malformed."""
+
+
+class InvalidPassword(EncodingError):
+    """An encrypted private key did not decrypt: a wrong password, or a damaged file. One
+    error for both, with no detail (CBC padding and the decrypted key's structure are not told
+    apart, so there is no padding oracle)."""
 
 
 class CanonicalizationError(EncodingError):

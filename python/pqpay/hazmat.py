@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pqpay import _native
-from pqpay._bytes import as_bytes
+from pqpay._bytes import as_bytes, context_bytes
 from pqpay.hpke import SenderContext, Suite
 from pqpay.kem import (
     KEMPrivateKey,
@@ -109,7 +109,7 @@ def hpke_setup_sender_derand(
 
 
 def sign_deterministic(
-    private_key: SignaturePrivateKey[Any], data: bytes, context: bytes = b""
+    private_key: SignaturePrivateKey[Any], data: bytes, context: bytes | None = b""
 ) -> bytes:
     """Signs without fresh randomness (FIPS 204 rnd = 0^32; FIPS 205 opt_rand = PK.seed).
 
@@ -118,9 +118,7 @@ def sign_deterministic(
     """
     if not isinstance(private_key, SignaturePrivateKey):
         raise TypeError(f"expected a signature private key, not {type(private_key).__name__}")
-    return private_key._key.sign(
-        as_bytes(data, "data"), as_bytes(context, "context"), deterministic=True
-    )
+    return private_key._key.sign(as_bytes(data, "data"), context_bytes(context), deterministic=True)
 
 
 # --- ML-DSA (FIPS 204) ----------------------------------------------------------------------
@@ -170,14 +168,14 @@ def mldsa_expanded_bytes(private_key: SignaturePrivateKey[Any]) -> bytes:
 
 
 def mldsa_sign_with_rnd(
-    private_key: SignaturePrivateKey[Any], data: bytes, context: bytes, rnd: bytes
+    private_key: SignaturePrivateKey[Any], data: bytes, context: bytes | None, rnd: bytes
 ) -> bytes:
     """HAZMAT: ML-DSA.Sign with a caller-chosen 32-byte ``rnd`` (for test vectors only;
     a repeated or predictable ``rnd`` forfeits hedging)."""
     return _native.mldsa_hazmat_sign_with_rnd(
         _mldsa_private(private_key),
         as_bytes(data, "data"),
-        as_bytes(context, "context"),
+        context_bytes(context),
         as_bytes(rnd, "rnd"),
     )
 
@@ -212,7 +210,7 @@ def mldsa_sign_prehash(
     private_key: SignaturePrivateKey[Any],
     hash_algorithm: str,
     data: bytes,
-    context: bytes = b"",
+    context: bytes | None = b"",
     rnd: bytes = bytes(32),
 ) -> bytes:
     """HAZMAT: HashML-DSA.Sign (FIPS 204 Algorithm 4), ``hash_algorithm`` one of
@@ -224,7 +222,7 @@ def mldsa_sign_prehash(
         _mldsa_private(private_key),
         hash_algorithm,
         as_bytes(data, "data"),
-        as_bytes(context, "context"),
+        context_bytes(context),
         as_bytes(rnd, "rnd"),
     )
 
@@ -234,7 +232,7 @@ def mldsa_verify_prehash(
     hash_algorithm: str,
     signature: bytes,
     data: bytes,
-    context: bytes = b"",
+    context: bytes | None = b"",
 ) -> None:
     """HAZMAT: HashML-DSA.Verify (FIPS 204 Algorithm 5).
 
@@ -244,7 +242,7 @@ def mldsa_verify_prehash(
         _mldsa_public(public_key),
         hash_algorithm,
         as_bytes(data, "data"),
-        as_bytes(context, "context"),
+        context_bytes(context),
         as_bytes(signature, "signature"),
     )
 
@@ -280,14 +278,14 @@ def slhdsa_sign_internal(
 def slhdsa_sign_pure(
     private_key: SignaturePrivateKey[Any],
     message: bytes,
-    context: bytes = b"",
+    context: bytes | None = b"",
     randomness: bytes | None = None,
 ) -> bytes:
     """Pure SLH-DSA (FIPS 205 Algorithm 22) with an explicit opt_rand."""
     return _native.slhdsa_sign_pure(
         private_key._key,
         as_bytes(message, "message"),
-        as_bytes(context, "context"),
+        context_bytes(context),
         _opt_bytes(randomness),
     )
 
@@ -296,14 +294,14 @@ def slhdsa_sign_prehash(
     private_key: SignaturePrivateKey[Any],
     message: bytes,
     hash_alg: str,
-    context: bytes = b"",
+    context: bytes | None = b"",
     randomness: bytes | None = None,
 ) -> bytes:
     """HashSLH-DSA (Algorithm 23). Test-only: pqpay's API signs pure SLH-DSA."""
     return _native.slhdsa_sign_prehash(
         private_key._key,
         as_bytes(message, "message"),
-        as_bytes(context, "context"),
+        context_bytes(context),
         hash_alg,
         _opt_bytes(randomness),
     )
@@ -323,13 +321,13 @@ def slhdsa_verify_prehash(
     signature: bytes,
     message: bytes,
     hash_alg: str,
-    context: bytes = b"",
+    context: bytes | None = b"",
 ) -> None:
     """HashSLH-DSA verification (Algorithm 25). :raises InvalidSignature: on any failure."""
     _native.slhdsa_verify_prehash(
         public_key._key,
         as_bytes(message, "message"),
-        as_bytes(context, "context"),
+        context_bytes(context),
         hash_alg,
         as_bytes(signature, "signature"),
     )

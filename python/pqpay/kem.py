@@ -84,7 +84,8 @@ class KEMPublicKey(NativePublicKey):
 
     def public_bytes(self, encoding: Encoding, format: PublicFormat) -> bytes:
         """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
-        if _serialization.is_raw_public(encoding, format):
+        encoding = _serialization.public_output(encoding, format)
+        if encoding is Encoding.Raw:
             return self.public_bytes_raw()
         return _native.public_key_to_spki(self._key, encoding is Encoding.PEM)
 
@@ -142,13 +143,17 @@ class KEMPrivateKey(NativeKey, Generic[_Pub]):
     ) -> bytes:
         """PKCS#8 in DER or PEM, or ``Raw``/``Raw`` (the seed); see pqpay.serialization.
 
-        ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
-        not supported. ``mlkem_form`` picks the ML-KEM private-key CHOICE (default: seed).
+        ``encryption_algorithm``: None or ``NoEncryption()`` (in the clear), or
+        ``BestAvailableEncryption(password)`` for encrypted PKCS#8 (pqpay's or pyca's classes;
+        pyca's ``Encoding``/``PrivateFormat`` enums work too). ``mlkem_form`` picks the ML-KEM
+        private-key CHOICE (default: seed).
         """
-        _serialization.check_no_encryption(encryption_algorithm)
-        if _serialization.is_raw_private(encoding, format):
+        encoding, password = _serialization.private_output(encoding, format, encryption_algorithm)
+        if encoding is Encoding.Raw:
             return self.private_bytes_raw()
         form = _serialization.mlkem_form_value(mlkem_form)
+        if password is not None:
+            return _native.encrypt_private_key(self._key, encoding is Encoding.PEM, form, password)
         return _native.private_key_to_pkcs8(self._key, encoding is Encoding.PEM, form)
 
     def public_key(self) -> _Pub:

@@ -11,7 +11,14 @@ Standard forms exist for ML-KEM (OIDs 2.16.840.1.101.3.4.4.1-3, private key as `
 ``expandedKey`` or ``both``), X25519 (RFC 8410) and X-Wing (1.3.6.1.4.1.62253.25722).
 X25519MLKEM768, MLKEM768-P256 and MLKEM1024-P384 have no assigned OID: store their seed
 (``private_bytes_raw()``) instead; asking for PKCS#8/SPKI raises ``UnsupportedAlgorithm``.
-Encrypted PKCS#8 is not supported.
+Encrypted PKCS#8 (RFC 5958 ``EncryptedPrivateKeyInfo``, PBES2 per RFC 8018): the loaders take
+``password=`` (bytes; None for an unencrypted key) and read PBKDF2-HMAC-SHA1/SHA-224/SHA-256/
+SHA-384/SHA-512 or scrypt with AES-128/192/256-CBC, as OpenSSL and pyca write them; a file asking
+for a KDF cost above the bound (5,000,000 PBKDF2 iterations; scrypt memory 256 MiB or N*r*p 2^22)
+is refused before any work. ``private_bytes(..., BestAvailableEncryption(password))`` writes
+PBKDF2-HMAC-SHA256 with 1,200,000 iterations and AES-256-CBC. pyca's ``Encoding``,
+``PrivateFormat``, ``PublicFormat``, ``NoEncryption`` and ``BestAvailableEncryption`` are accepted
+wherever pqpay's are.
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ from typing import Any
 from pqpay import _native
 from pqpay._bytes import as_bytes
 from pqpay._serialization import (
+    BestAvailableEncryption,
     Encoding,
     MLDSAPrivateKeyForm,
     MLKEMPrivateKeyForm,
+    NoEncryption,
     PrivateFormat,
     PublicFormat,
 )
@@ -33,15 +42,18 @@ from pqpay.signatures import PUBLIC_KEY_CLASSES as SIG_PUBLIC_KEY_CLASSES
 from pqpay.signatures import SignaturePrivateKey, SignaturePublicKey
 
 __all__ = [
+    "BestAvailableEncryption",
     "Encoding",
     "MLDSAPrivateKeyForm",
     "MLKEMPrivateKeyForm",
+    "NoEncryption",
     "PrivateFormat",
     "PublicFormat",
     "load_der_private_key",
     "load_der_public_key",
     "load_pem_private_key",
     "load_pem_public_key",
+    "private_key_encryption",
 ]
 
 PrivateKey = KEMPrivateKey[Any] | SignaturePrivateKey[Any]
@@ -64,19 +76,50 @@ def _public(native: _native.KemPublicKey | _native.SigPublicKey) -> PublicKey:
     return key
 
 
-def load_der_private_key(data: bytes) -> PrivateKey:
-    """Loads a PKCS#8 DER private key; returns the matching ``pqpay.kem`` or
-    ``pqpay.signatures`` class.
+def _load_private(data: bytes, password: bytes | None, pem: bool) -> PrivateKey:
+    raw = as_bytes(data, "data")
+    secret = None if password is None else as_bytes(password, "password")
+    if _native.private_key_is_encrypted(raw, pem):
+        if secret is None:
+            raise TypeError("Password was not given but private key is encrypted")
+        return _private(_native.load_encrypted_private_key(raw, pem, secret))
+    if secret is not None:
+        raise TypeError("Password was given but private key is not encrypted.")
+    return _private(_native.load_private_key(raw, pem))
 
-    :raises EncodingError: malformed DER. :raises UnsupportedAlgorithm: unknown OID.
+
+def load_der_private_key(data: bytes, password: bytes | None = None) -> PrivateKey:
+    """Loads a PKCS#8 DER private key, plain or encrypted (``EncryptedPrivateKeyInfo``);
+    returns the matching ``pqpay.kem`` or ``pqpay.signatures`` class.
+
+    The KDF runs with the GIL released.
+
+    :raises TypeError: a password for an unencrypted key, or none for an encrypted one.
+    :raises InvalidPassword: a wrong password or a damaged encrypted key.
+    :raises EncodingError: malformed DER, or a KDF cost above the bound.
+    :raises UnsupportedAlgorithm: unknown OID (key, PBES scheme, KDF, PRF or cipher).
     :raises InvalidKey: a failed key check (e.g. seed and expanded key disagree).
     """
-    return _private(_native.load_private_key(as_bytes(data, "data"), False))
+    return _load_private(data, password, False)
 
 
-def load_pem_private_key(data: bytes) -> PrivateKey:
-    """Loads a ``PRIVATE KEY`` PEM block (see :func:`load_der_private_key`)."""
-    return _private(_native.load_private_key(as_bytes(data, "data"), True))
+def load_pem_private_key(data: bytes, password: bytes | None = None) -> PrivateKey:
+    """Loads a ``PRIVATE KEY`` or ``ENCRYPTED PRIVATE KEY`` PEM block (see
+    :func:`load_der_private_key`)."""
+    return _load_private(data, password, True)
+
+
+def private_key_encryption(data: bytes) -> str | None:
+    """How a PEM or DER private key is encrypted (e.g. ``"PBES2, PBKDF2-HMAC-SHA256 with
+    1200000 iterations, AES-256-CBC"``), read without the password; None when it is not.
+
+    :raises EncodingError: a malformed envelope. :raises UnsupportedAlgorithm: unknown OIDs.
+    """
+    raw = as_bytes(data, "data")
+    pem = raw.lstrip().startswith(b"-----BEGIN")
+    if not _native.private_key_is_encrypted(raw, pem):
+        return None
+    return _native.describe_encrypted_private_key(raw, pem)
 
 
 def load_der_public_key(data: bytes) -> PublicKey:
@@ -94,17 +137,21 @@ def private_bytes(
     encoding: Encoding,
     format: PrivateFormat,
     form: MLKEMPrivateKeyForm | MLDSAPrivateKeyForm | None = None,
+    *,
+    encryption_algorithm: object = None,
 ) -> bytes:
     """Serializes a private key; ``Raw``/``Raw`` is the raw private key (the seed for ML-KEM
     and ML-DSA).
 
     ``form`` picks the ML-KEM (:class:`MLKEMPrivateKeyForm`) or ML-DSA
     (:class:`MLDSAPrivateKeyForm`) private-key CHOICE; the default is the seed form, and other
-    algorithms ignore it. The key's own ``private_bytes()`` does the work.
+    algorithms ignore it. ``encryption_algorithm`` is as for the key's own ``private_bytes()``,
+    which does the work.
     """
+    enc = encryption_algorithm
     if isinstance(key, SignaturePrivateKey):
-        return key.private_bytes(encoding, format, mldsa_form=form)  # type: ignore[arg-type]
-    return key.private_bytes(encoding, format, mlkem_form=form)  # type: ignore[arg-type]
+        return key.private_bytes(encoding, format, enc, mldsa_form=form)  # type: ignore[arg-type]
+    return key.private_bytes(encoding, format, enc, mlkem_form=form)  # type: ignore[arg-type]
 
 
 def public_bytes(key: PublicKey, encoding: Encoding, format: PublicFormat) -> bytes:

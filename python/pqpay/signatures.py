@@ -42,7 +42,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from pqpay import _native, _serialization
-from pqpay._bytes import as_bytes
+from pqpay._bytes import as_bytes, context_bytes
 from pqpay._keys import NativeKey, NativePublicKey
 from pqpay._serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, PublicFormat
 
@@ -123,12 +123,13 @@ class SignaturePublicKey(NativePublicKey):
 
     def public_bytes(self, encoding: Encoding, format: PublicFormat) -> bytes:
         """SubjectPublicKeyInfo in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization)."""
-        if _serialization.is_raw_public(encoding, format):
+        encoding = _serialization.public_output(encoding, format)
+        if encoding is Encoding.Raw:
             return self.public_bytes_raw()
         return _native.sig_public_key_to_spki(self._key, encoding is Encoding.PEM)
 
     def verify(
-        self, signature: bytes, data: bytes, context: bytes = b"", *, strict: bool = False
+        self, signature: bytes, data: bytes, context: bytes | None = b"", *, strict: bool = False
     ) -> None:
         """Verifies ``signature`` over ``data`` under ``context``.
 
@@ -145,7 +146,7 @@ class SignaturePublicKey(NativePublicKey):
         self._key.verify(
             as_bytes(signature, "signature"),
             as_bytes(data, "data"),
-            as_bytes(context, "context"),
+            context_bytes(context),
             strict,
         )
 
@@ -194,13 +195,17 @@ class SignaturePrivateKey(NativeKey, Generic[_Pub]):
     ) -> bytes:
         """PKCS#8 in DER or PEM, or ``Raw``/``Raw`` (see pqpay.serialization).
 
-        ``encryption_algorithm`` must be None or pyca's ``NoEncryption()``: encrypted PKCS#8 is
-        not supported. ``mldsa_form`` picks the ML-DSA private-key CHOICE (default: seed).
+        ``encryption_algorithm``: None or ``NoEncryption()`` (in the clear), or
+        ``BestAvailableEncryption(password)`` for encrypted PKCS#8 (pqpay's or pyca's classes;
+        pyca's ``Encoding``/``PrivateFormat`` enums work too). ``mldsa_form`` picks the ML-DSA
+        private-key CHOICE (default: seed).
         """
-        _serialization.check_no_encryption(encryption_algorithm)
-        if _serialization.is_raw_private(encoding, format):
+        encoding, password = _serialization.private_output(encoding, format, encryption_algorithm)
+        if encoding is Encoding.Raw:
             return self.private_bytes_raw()
         form = _serialization.mldsa_form_value(mldsa_form)
+        if password is not None:
+            return _native.encrypt_private_key(self._key, encoding is Encoding.PEM, form, password)
         return _native.sig_private_key_to_pkcs8(self._key, encoding is Encoding.PEM, form)
 
     def public_key(self) -> _Pub:
@@ -208,17 +213,17 @@ class SignaturePrivateKey(NativeKey, Generic[_Pub]):
         pub: _Pub = self._PUBLIC._wrap(self._key.public_key())
         return pub
 
-    def sign(self, data: bytes, context: bytes = b"") -> bytes:
+    def sign(self, data: bytes, context: bytes | None = b"") -> bytes:
         """Signs ``data`` under ``context`` (hedged: fresh randomness each call).
 
         :raises ValueError: ``context`` is longer than 255 bytes (or non-empty for Ed25519).
         """
-        return self._key.sign(as_bytes(data, "data"), as_bytes(context, "context"))
+        return self._key.sign(as_bytes(data, "data"), context_bytes(context))
 
-    def sign_many(self, messages: Iterable[bytes], context: bytes = b"") -> list[bytes]:
+    def sign_many(self, messages: Iterable[bytes], context: bytes | None = b"") -> list[bytes]:
         """Signs every message under ``context``, spread over all cores, GIL released."""
         msgs = [as_bytes(m, "message") for m in messages]
-        return self._key.sign_many(msgs, as_bytes(context, "context"))
+        return self._key.sign_many(msgs, context_bytes(context))
 
 
 def verify_many(
@@ -251,7 +256,7 @@ class _MLDSAPublicKey(SignaturePublicKey):
 
     __slots__ = ()
 
-    def compute_mu(self, data: bytes, context: bytes = b"") -> bytes:
+    def compute_mu(self, data: bytes, context: bytes | None = b"") -> bytes:
         """The 64-byte message representative
         ``mu = SHAKE256(SHAKE256(pk, 64) || 0 || len(context) || context || data, 64)``.
 
@@ -260,9 +265,7 @@ class _MLDSAPublicKey(SignaturePublicKey):
 
         :raises ValueError: ``context`` is longer than 255 bytes.
         """
-        return _native.mldsa_compute_mu(
-            self._key, as_bytes(data, "data"), as_bytes(context, "context")
-        )
+        return _native.mldsa_compute_mu(self._key, as_bytes(data, "data"), context_bytes(context))
 
     def verify_mu(self, signature: bytes, mu: bytes) -> None:
         """Verifies ``signature`` over a message representative from :meth:`compute_mu`.
@@ -409,13 +412,13 @@ class _CompositePublicKey(SignaturePublicKey):
         cls.LABEL = _native.composite_label(cls.ALGORITHM)
 
     @classmethod
-    def message_representative(cls, data: bytes, context: bytes = b"") -> bytes:
+    def message_representative(cls, data: bytes, context: bytes | None = b"") -> bytes:
         """``M' = Prefix || Label || len(ctx) || ctx || PH(data)``, what both halves sign.
 
         :raises ValueError: ``context`` is longer than 255 bytes.
         """
         return _native.composite_message_representative(
-            cls.ALGORITHM, as_bytes(data, "data"), as_bytes(context, "context")
+            cls.ALGORITHM, as_bytes(data, "data"), context_bytes(context)
         )
 
     @classmethod

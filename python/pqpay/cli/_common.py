@@ -6,7 +6,9 @@ the demo's timer."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import re
 import sys
 import time
@@ -379,9 +381,26 @@ def check_db(location: str, *, create: bool) -> None:
 # --- keys and signers ------------------------------------------------------------------------
 
 
+PASSPHRASE_ENV = "PQPAY_PASSPHRASE"
+"""Where the ledger and receipt commands find the passphrase of encrypted key files (else a
+prompt on a terminal)."""
+
+
 def private_key(path: str, cls: type[Any], what: str) -> Any:
-    """Loads a PEM private key of class ``cls``; ``what`` names it ("an Ed25519")."""
-    key = serialization.load_pem_private_key(Path(path).read_bytes())
+    """Loads a PEM private key of class ``cls``, plain or encrypted (passphrase from
+    ``$PQPAY_PASSPHRASE`` or a prompt); ``what`` names it ("an Ed25519")."""
+    data = Path(path).read_bytes()
+    password = None
+    if serialization.private_key_encryption(data) is not None:
+        if PASSPHRASE_ENV in os.environ:
+            password = os.environ[PASSPHRASE_ENV].encode("utf-8")
+        elif sys.stdin.isatty():
+            password = getpass.getpass(f"Passphrase for {path}: ").encode("utf-8")
+        else:
+            raise ValueError(
+                f"{path} is encrypted: set {PASSPHRASE_ENV} (no terminal to prompt on)"
+            )
+    key = serialization.load_pem_private_key(data, password)
     if not isinstance(key, cls):
         raise CliError(
             f"{path}: expected {what} private key, got {type(key).__name__}", "check the key file"

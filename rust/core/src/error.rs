@@ -26,6 +26,9 @@ pub enum Error {
     InvalidTag,
     /// A signature did not verify. Deliberately carries no detail.
     InvalidSignature,
+    /// An encrypted private key did not decrypt: a wrong password or damaged ciphertext
+    /// (one error for both, so there is no padding oracle). Carries no detail.
+    DecryptionFailed,
     /// A proof (Merkle inclusion/consistency, Groth16) did not verify. Deliberately carries no
     /// detail.
     InvalidProof,
@@ -59,6 +62,10 @@ impl fmt::Display for Error {
             Error::InvalidTag => write!(f, "authentication failed"),
             Error::InvalidSignature => write!(f, "signature verification failed"),
             Error::InvalidProof => write!(f, "proof verification failed"),
+            Error::DecryptionFailed => write!(
+                f,
+                "could not decrypt the private key: wrong password, or the encrypted key is damaged"
+            ),
             Error::MessageLimitReached => write!(f, "HPKE message limit reached"),
             Error::InvalidArgument(m) => write!(f, "{m}"),
             Error::Random(m) => write!(f, "random generator failed: {m}"),

@@ -12,7 +12,7 @@ use crate::error::{detach, guard, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
-fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
+pub(crate) fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
     match name {
         "seed" => Ok(MlKemPrivateKeyForm::Seed),
         "expanded" => Ok(MlKemPrivateKeyForm::Expanded),
@@ -23,7 +23,7 @@ fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
     }
 }
 
-fn mldsa_form_of(name: &str) -> BindResult<MlDsaPrivateKeyForm> {
+pub(crate) fn mldsa_form_of(name: &str) -> BindResult<MlDsaPrivateKeyForm> {
     match name {
         "seed" => Ok(MlDsaPrivateKeyForm::Seed),
         "expanded" => Ok(MlDsaPrivateKeyForm::Expanded),

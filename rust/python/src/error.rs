@@ -10,6 +10,7 @@ pyo3::import_exception!(pqpay.exceptions, InvalidTag);
 pyo3::import_exception!(pqpay.exceptions, InvalidSignature);
 pyo3::import_exception!(pqpay.exceptions, InvalidProof);
 pyo3::import_exception!(pqpay.exceptions, EncodingError);
+pyo3::import_exception!(pqpay.exceptions, InvalidPassword);
 pyo3::import_exception!(pqpay.exceptions, UnsupportedAlgorithm);
 pyo3::import_exception!(pqpay.exceptions, MessageLimitReached);
 pyo3::import_exception!(pqpay.exceptions, RandomnessError);
@@ -38,6 +39,7 @@ impl From<CoreError> for PyErr {
             Error::InvalidTag => InvalidTag::new_err(()),
             Error::InvalidSignature => InvalidSignature::new_err(()),
             Error::InvalidProof => InvalidProof::new_err(()),
+            Error::DecryptionFailed => InvalidPassword::new_err(msg),
             Error::MessageLimitReached => MessageLimitReached::new_err(msg),
             Error::Random(_) => RandomnessError::new_err(msg),
             Error::SelfTestFailed(_) => SelfTestFailure::new_err(msg),

@@ -7,6 +7,7 @@ use pyo3::types::PyList;
 
 mod args;
 mod encoding;
+mod encrypted;
 mod error;
 mod groth16;
 mod hpke;
@@ -44,6 +45,11 @@ mod _native {
     use super::encoding::{
         load_private_key, load_public_key, private_key_to_pkcs8, public_key_to_spki,
         sig_private_key_to_pkcs8, sig_public_key_to_spki,
+    };
+    #[pymodule_export]
+    use super::encrypted::{
+        describe_encrypted_private_key, encrypt_private_key, load_encrypted_private_key,
+        private_key_is_encrypted,
     };
     #[pymodule_export]
     use super::groth16::{groth16_scalar_field_order, Groth16Proof, Groth16VerifyingKey};

@@ -33,6 +33,7 @@
 //! decoded PEM is wiped once parsed.
 
 pub(crate) mod der;
+pub mod encrypted;
 pub mod sig;
 
 use subtle::ConstantTimeEq;
@@ -468,7 +469,7 @@ fn pem_decode(data: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8>>> {
     let label = pem_rfc7468::decode_label(data).map_err(err)?;
     if label != expected {
         let hint = if label == "ENCRYPTED PRIVATE KEY" {
-            " (encrypted private keys are not supported)"
+            " (an encrypted private key: load it with a password)"
         } else {
             ""
         };
