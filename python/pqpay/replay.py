@@ -20,6 +20,11 @@ key was new)::
             name = "pqpay:seen:" + key
             return bool(self.redis.set(name, b"1", nx=True, exat=int(expires_at) + 1))
 
+The verifiers pass ``expires_at`` already padded (:func:`replay_expiry`: the last accepted
+instant plus :data:`REPLAY_MARGIN`), so an id is still remembered at the very instant its
+timestamp is last accepted, even with a caller clock of whole seconds; a store only has to
+honour ``expires_at`` as given (``exat=int(expires_at) + 1`` rounds up, never down).
+
 Times are seconds since the Unix epoch (``time.time()``); every function takes the caller's
 ``now`` so tests (and callers with their own clock) stay deterministic.
 """
@@ -30,20 +35,30 @@ import heapq
 import math
 import threading
 import time
+from typing import Final
 
 from pqpay.exceptions import ReplayStoreFull, TimestampError
 from pqpay.interfaces import SeenNonceStore
 
 __all__ = [
     "DEFAULT_MAX_ENTRIES",
+    "REPLAY_MARGIN",
     "MemoryNonceStore",
     "SeenNonceStore",
     "check_timestamp",
+    "replay_expiry",
     "resolve_now",
 ]
 
 #: Default capacity of :class:`MemoryNonceStore` (ids remembered at once).
 DEFAULT_MAX_ENTRIES = 100_000
+
+#: Seconds an id is remembered past the last instant its timestamp is accepted.
+#: :func:`check_timestamp` accepts ``now - timestamp <= tolerance`` (inclusive) while a store
+#: forgets an id once ``expires_at <= now``; remembering until ``timestamp + tolerance`` would
+#: free the id at the very instant it is still accepted (a whole second of replays with an
+#: integer clock). One second covers that, and an integer store TTL rounded either way.
+REPLAY_MARGIN: Final = 1.0
 
 
 class MemoryNonceStore:
@@ -111,6 +126,13 @@ class MemoryNonceStore:
             # A key is only re-added after its entry expired and was popped here, so each key
             # has exactly one heap entry and it matches the dict.
             del self._expiry[key]
+
+
+def replay_expiry(timestamp: float, tolerance: float) -> float:
+    """Until when to remember the id of a request whose ``timestamp`` passed
+    :func:`check_timestamp` with ``tolerance``: ``timestamp + tolerance +``
+    :data:`REPLAY_MARGIN`, strictly after the last instant the timestamp is accepted."""
+    return _finite(timestamp, "timestamp") + _window(tolerance, "tolerance") + REPLAY_MARGIN
 
 
 def resolve_now(now: float | None) -> float:

@@ -40,13 +40,14 @@ Adyen              ``pspReference:eventCode:success``     ``now + replay_ttl``
 Adyen (header)     the signature                          ``now + replay_ttl``
 =================  =====================================  ==================================
 
-Schemes with a signed timestamp (Stripe, Coinbase CDP, PayPal) need to remember an id only
-while the timestamp is acceptable; the others sign no timestamp, so a replay is caught only
-while the store remembers it (``replay_ttl``, three days by default, matching the providers' retry
-periods). Remembering is at-most-once: an id is stored as soon as it verifies, so a handler
-that fails afterwards sees the provider's retry rejected as a replay. Handlers that need
-at-least-once processing should pass no store and deduplicate on
-:attr:`WebhookEvent.event_id` inside the database transaction that records the event.
+Schemes with a signed timestamp (Stripe, Coinbase CDP, PayPal) need to remember an id only while the
+timestamp is acceptable (each is kept :data:`~pqpay.replay.REPLAY_MARGIN` seconds longer, so it is
+still held at the last instant the timestamp is accepted); the others sign no timestamp, so a replay
+is caught only while the store remembers it (``replay_ttl``, three days by default, matching the
+providers' retry periods). Remembering is at-most-once: an id is stored as soon as it verifies, so a
+handler that fails afterwards sees the provider's retry rejected as a replay. Handlers that need
+at-least-once processing should pass no store and deduplicate on :attr:`WebhookEvent.event_id`
+inside the database transaction that records the event.
 
 Caveats the provider schemes impose (documented, not fixable here):
 

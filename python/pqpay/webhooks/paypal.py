@@ -14,7 +14,7 @@ from pqpay.exceptions import (
     WebhookSignatureError,
 )
 from pqpay.interfaces import SeenNonceStore
-from pqpay.replay import resolve_now
+from pqpay.replay import replay_expiry, resolve_now
 from pqpay.webhooks._common import (
     WebhookEvent,
     b64decode,
@@ -96,7 +96,7 @@ def verify_paypal(
         raise WebhookSignatureError() from None
     signed_timestamp_in_window(timestamp, now, tolerance, "PAYPAL-TRANSMISSION-TIME")
     payload = json_body(body, "PayPal webhook body")
-    remember(store, f"paypal:transmission:{tid}", timestamp + tolerance, now)
+    remember(store, f"paypal:transmission:{tid}", replay_expiry(timestamp, tolerance), now)
     return WebhookEvent("paypal", tid, payload, body, timestamp)
 
 

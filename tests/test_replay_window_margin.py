@@ -1,0 +1,116 @@
+"""S-3: the replay store still holds an id at the last instant its timestamp is accepted.
+
+``check_timestamp`` accepts ``now - t <= tolerance`` (inclusive) and a store forgets an id once
+``expires_at <= now``; every verifier with a signed timestamp must therefore remember past
+``t + tolerance``. Each test verifies one delivery inside the window and replays it at exactly
+``now = t + tolerance`` (a whole-second clock): the replay must be refused."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import zlib
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
+
+from pqpay import replay
+from pqpay.exceptions import WebhookReplayError
+from pqpay.replay import MemoryNonceStore, check_timestamp
+from pqpay.request_signing import sign_request, verify_request
+from pqpay.webhooks import verify_coinbase_cdp, verify_paypal, verify_stripe
+
+T = 1_780_000_000
+TOLERANCE = 300
+SECRET = "whsec_margin_test"
+
+
+def test_expiry_is_strictly_after_the_last_accepted_instant() -> None:
+    check_timestamp(T, now=T + TOLERANCE, tolerance=TOLERANCE)  # still accepted
+    expires_at = replay.replay_expiry(T, TOLERANCE)
+    assert expires_at == T + TOLERANCE + replay.REPLAY_MARGIN
+    assert replay.REPLAY_MARGIN >= 1  # covers a whole-second clock and an int-rounded store TTL
+    store = MemoryNonceStore()
+    assert store.check_and_remember("k", expires_at, T)
+    assert not store.check_and_remember("k", expires_at, T + TOLERANCE)
+
+
+def _stripe_header(body: bytes) -> str:
+    mac = hmac.new(SECRET.encode(), f"{T}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={T},v1={mac}"
+
+
+@pytest.mark.parametrize("body", [b'{"id":"evt_1"}', b"{}"], ids=["event-id", "signature"])
+def test_stripe_replay_at_the_window_edge(body: bytes) -> None:
+    store = MemoryNonceStore()
+    header = _stripe_header(body)
+    verify_stripe(body, header, SECRET, now=T + TOLERANCE - 0.5, store=store)
+    with pytest.raises(WebhookReplayError):
+        verify_stripe(body, header, SECRET, now=T + TOLERANCE, store=store)
+
+
+def test_stripe_two_deliveries_at_the_edge() -> None:
+    store = MemoryNonceStore()
+    body = b'{"id":"evt_2"}'
+    verify_stripe(body, _stripe_header(body), SECRET, now=T + TOLERANCE, store=store)
+    with pytest.raises(WebhookReplayError):
+        verify_stripe(body, _stripe_header(body), SECRET, now=T + TOLERANCE, store=store)
+
+
+def test_coinbase_cdp_replay_at_the_window_edge() -> None:
+    body = json.dumps({"id": "evt-cdp-edge"}).encode()
+    mac = hmac.new(SECRET.encode(), f"{T}...".encode() + body, hashlib.sha256).hexdigest()
+    header = f"t={T},h=,v1={mac}"
+    store = MemoryNonceStore()
+    verify_coinbase_cdp(body, header, {}, SECRET, now=T, store=store)
+    with pytest.raises(WebhookReplayError):
+        verify_coinbase_cdp(body, header, {}, SECRET, now=T + TOLERANCE, store=store)
+
+
+def test_request_signing_replay_at_the_window_edge() -> None:
+    secret = b"k" * 32
+    headers = sign_request("POST", "/v1/pay", b"{}", secret, key_id="k1", now=T)
+    store = MemoryNonceStore()
+    verify_request("POST", "/v1/pay", b"{}", headers, {"k1": secret}, now=T, store=store)
+    with pytest.raises(WebhookReplayError):
+        verify_request(
+            "POST", "/v1/pay", b"{}", headers, {"k1": secret}, now=T + TOLERANCE, store=store
+        )
+
+
+def test_paypal_replay_at_the_window_edge() -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts.paypal.com")]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(dt.datetime.fromtimestamp(T - 86400, dt.UTC))
+        .not_valid_after(dt.datetime.fromtimestamp(T + 86400, dt.UTC))
+        .sign(key, hashes.SHA256())
+    )
+    ttime = dt.datetime.fromtimestamp(T, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = b'{"id":"WH-1"}'
+    signed = f"tid-1|{ttime}|WH-ID|{zlib.crc32(body)}".encode()
+    sig = base64.b64encode(key.sign(signed, padding.PKCS1v15(), hashes.SHA256())).decode()
+    args: dict[str, object] = {
+        "transmission_id": "tid-1",
+        "transmission_time": ttime,
+        "transmission_sig": sig,
+        "webhook_id": "WH-ID",
+        "certificate": cert.public_bytes(serialization.Encoding.PEM),
+    }
+    store = MemoryNonceStore()
+    verify_paypal(body, now=T, store=store, **args)  # type: ignore[arg-type]
+    with pytest.raises(WebhookReplayError):
+        verify_paypal(body, now=T + TOLERANCE, store=store, **args)  # type: ignore[arg-type]
