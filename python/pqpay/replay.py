@@ -9,16 +9,30 @@ Two pieces:
 
 :class:`MemoryNonceStore` is the in-process implementation: thread-safe, TTL-based and bounded.
 A deployment with several workers needs a shared store instead; any object with the same
-method will do, for example over Redis (``SET key 1 NX EXAT expires_at`` returns whether the
-key was new)::
+two methods will do, for example over Redis (``SET key 1 NX EXAT expires_at`` returns whether
+the key was new; a Lua script makes the many-key decision one step)::
 
     class RedisNonceStore:
-        def __init__(self, redis): self.redis = redis
+        def __init__(self, redis):
+            self.redis = redis
+            # All or nothing, atomic inside Redis: refuse if any key exists, else set them all.
+            self.many = redis.register_script(
+                "for _, k in ipairs(KEYS) do if redis.call('EXISTS', k) == 1 then return 0 end end "
+                "for _, k in ipairs(KEYS) do redis.call('SET', k, '1', 'EXAT', ARGV[1]) end "
+                "return 1"
+            )
+
         def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
             if expires_at <= now:
                 return True
             name = "pqpay:seen:" + key
             return bool(self.redis.set(name, b"1", nx=True, exat=int(expires_at) + 1))
+
+        def check_and_remember_many(self, keys, expires_at: float, now: float) -> bool:
+            names = ["pqpay:seen:" + key for key in dict.fromkeys(keys)]
+            if expires_at <= now:
+                return not self.redis.exists(*names)
+            return bool(self.many(keys=names, args=[int(expires_at) + 1]))
 
 The verifiers pass ``expires_at`` already padded (:func:`replay_expiry`: the last accepted
 instant plus :data:`REPLAY_MARGIN`), so an id is still remembered at the very instant its
@@ -35,6 +49,7 @@ import heapq
 import math
 import threading
 import time
+from collections.abc import Sequence
 from typing import Final
 
 from pqpay.exceptions import ReplayStoreFull, TimestampError
@@ -118,6 +133,32 @@ class MemoryNonceStore:
             heapq.heappush(self._heap, (expires_at, key))
             return True
 
+    def check_and_remember_many(self, keys: Sequence[str], expires_at: float, now: float) -> bool:
+        """See :meth:`SeenNonceStore.check_and_remember_many`: all keys or none, under one lock.
+
+        Raises :class:`~pqpay.exceptions.ReplayStoreFull`, remembering none, when the new keys
+        do not all fit.
+        """
+        unique = _keys(keys)
+        expires_at = _finite(expires_at, "expires_at")
+        now = _finite(now, "now")
+        with self._lock:
+            self._purge(now)
+            if any(key in self._expiry for key in unique):
+                return False
+            if expires_at <= now:
+                return True
+            if len(self._expiry) + len(unique) > self._max_entries:
+                raise ReplayStoreFull(
+                    f"replay store is full: {len(unique)} new ids do not fit beside the "
+                    f"{len(self._expiry)} held (max {self._max_entries}); raise max_entries "
+                    "or use a shared store"
+                )
+            for key in unique:
+                self._expiry[key] = expires_at
+                heapq.heappush(self._heap, (expires_at, key))
+            return True
+
     def _purge(self, now: float) -> None:
         """Drops every entry whose expiry is not after ``now`` (lock held)."""
         heap = self._heap
@@ -167,6 +208,16 @@ def check_timestamp(
         raise error(
             f"{what} is {-age:.0f} s in the future; at most {ahead:g} s of clock skew is accepted"
         )
+
+
+def _keys(keys: Sequence[str]) -> list[str]:
+    """``keys`` without repeats, in order, each checked to be a str."""
+    if isinstance(keys, (str, bytes)) or not isinstance(keys, Sequence):
+        raise TypeError(f"keys must be a sequence of str, not {type(keys).__name__}")
+    for key in keys:
+        if not isinstance(key, str):
+            raise TypeError(f"every key must be a str, not {type(key).__name__}")
+    return list(dict.fromkeys(keys))
 
 
 def _finite(value: float, name: str) -> float:
