@@ -37,6 +37,7 @@ __all__ = [
     "signed_timestamp_in_window",
     "str_field",
     "ttl",
+    "utf8",
 ]
 
 #: How long ids of schemes without a signed timestamp are remembered: three days.
@@ -116,10 +117,23 @@ def b64decode(value: str | bytes, name: str) -> bytes:
 
 
 def json_body(data: bytes, what: str) -> Any:
+    """``data`` parsed as JSON; ``WebhookFormatError`` for anything else, including nesting too
+    deep for the parser (``RecursionError``: several verifiers parse before authenticating)."""
     try:
         return json.loads(data)
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookFormatError(f"{what} is not valid UTF-8 JSON: {exc}") from None
+    except RecursionError:
+        raise WebhookFormatError(f"{what} is nested too deeply to parse") from None
+
+
+def utf8(text: str, what: str) -> bytes:
+    """``text`` as UTF-8; ``WebhookFormatError`` for a lone surrogate (JSON's ``"\\ud800"``
+    and Python ``str`` allow one, UTF-8 has no encoding for it)."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        raise WebhookFormatError(f"{what}: a lone surrogate is not encodable as UTF-8") from None
 
 
 def str_field(obj: Any, name: str) -> str | None:

@@ -24,6 +24,7 @@ from pqpay.webhooks._common import (
     remember_all,
     str_field,
     ttl,
+    utf8,
 )
 
 __all__ = ["verify_adyen", "verify_adyen_hmac_header"]
@@ -91,7 +92,8 @@ def verify_adyen(
                 f"Adyen notificationItems[{n}]: no additionalData.hmacSignature string"
             )
         signature = b64decode(given, f"Adyen notificationItems[{n}] hmacSignature")
-        expected = hmac.new(key, _adyen_data_to_sign(item, n).encode(), hashlib.sha256).digest()
+        signed = utf8(_adyen_data_to_sign(item, n), f"Adyen notificationItems[{n}]")
+        expected = hmac.new(key, signed, hashlib.sha256).digest()
         if not hmac.compare_digest(expected, signature):
             raise WebhookSignatureError()
     keys = [

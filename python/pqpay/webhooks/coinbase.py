@@ -128,8 +128,9 @@ def verify_coinbase_cdp(
     signed_timestamp_in_window(timestamp, now, tolerance, "X-Hook0-Signature t")
     try:
         payload: Any = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        # Hook0 signs any payload; a non-JSON one is returned as None with its bytes.
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # Hook0 signs any payload; a non-JSON one (or one nested too deeply for the parser) is
+        # returned as None with its bytes.
         payload = None
     event_id = str_field(payload, "id")
     replay_key = f"coinbase-cdp:event:{event_id}" if event_id else f"coinbase-cdp:sig:{expected}"

@@ -25,6 +25,7 @@ from pqpay.webhooks._common import (
     remember,
     str_field,
     ttl,
+    utf8,
 )
 
 __all__ = ["phonepe_x_verify", "verify_phonepe", "verify_phonepe_v2"]
@@ -83,7 +84,8 @@ def verify_phonepe(
         raise WebhookSignatureError()
     if not isinstance(salt_key, str):
         raise TypeError(f"salt keys must be str, not {type(salt_key).__name__}")
-    expected = hashlib.sha256((response + salt_key).encode()).hexdigest()
+    signed = utf8(response, "PhonePe callback response") + salt_key.encode()
+    expected = hashlib.sha256(signed).hexdigest()
     if any_hex_match(expected, [checksum]) is None:
         raise WebhookSignatureError()
     decoded = b64decode(response, "PhonePe callback response")
