@@ -113,7 +113,12 @@ class Receipt:
         :raises EncodingError: anything else (the message names what was expected).
         """
         if isinstance(data, str):
-            data = data.encode("utf-8")
+            try:
+                data = data.encode("utf-8")
+            except UnicodeEncodeError:
+                raise EncodingError(
+                    "a receipt str must be valid Unicode: it holds a lone surrogate"
+                ) from None
         data = as_bytes(data, "receipt")
         if len(data) > MAX_RECEIPT_BYTES:
             raise EncodingError(f"a receipt is at most {MAX_RECEIPT_BYTES} bytes, got {len(data)}")
