@@ -14,10 +14,11 @@ bytes, so two parties that build the same message sign and hash the same bytes::
     body, jws = payments.sign_payment_jws(key, message, kid="gw-2026")  # body travels beside
     payments.verify_payment_jws(key.public_key(), jws, body)
 
-**Money.** Amounts are integer minor units (``|n| <= 2**53 - 1``) or decimal strings
-(``"12.50"``); ``decimal.Decimal`` values are written as decimal strings. A ``float``
-anywhere in a payment message raises :class:`~pqpay.exceptions.FloatNotAllowed` (naming its
-path), and so does a number with a fraction or exponent in received payment JSON.
+**Money.** Amounts are integer minor units (``|n| <= 2**53 - 1``) or decimal strings (``"12.50"``);
+``decimal.Decimal`` values are written as decimal strings, at most :data:`MAX_DECIMAL_DIGITS` digits
+in plain notation (``CanonicalizationError`` beyond). A ``float`` anywhere in a payment message
+raises :class:`~pqpay.exceptions.FloatNotAllowed` (naming its path), and so does a number with a
+fraction or exponent in received payment JSON.
 
 **Canonical JSON.** :func:`canonicalize` is plain RFC 8785 over Python values (floats
 allowed, formatted as ECMAScript does); :func:`parse_json` / :func:`canonicalize_json` read
@@ -68,6 +69,7 @@ from pqpay.payments.issue import (
     receipts_for_envelopes,
 )
 from pqpay.payments.message import (
+    MAX_DECIMAL_DIGITS,
     MAX_SAFE_INTEGER,
     canonicalize,
     canonicalize_json,
@@ -100,6 +102,7 @@ from pqpay.payments.receipt import (
 
 __all__ = [
     "ALGORITHMS",
+    "MAX_DECIMAL_DIGITS",
     "MAX_RECEIPT_BYTES",
     "MAX_SAFE_INTEGER",
     "RECEIPT_FORMAT",
