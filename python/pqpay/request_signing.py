@@ -27,9 +27,11 @@ the timestamp lies within ``tolerance`` seconds of ``now`` (either direction) an
 :class:`~pqpay.replay.SeenNonceStore`, the ``(key id, nonce)`` pair is new; the pair is remembered
 until ``timestamp + tolerance +`` :data:`~pqpay.replay.REPLAY_MARGIN`, past the last moment the
 request could be accepted (the timestamp check is inclusive), so no replay slips through, even with
-a whole-second clock, and the store stays small. The request target is signed as sent, not
-normalised: the server must pass the raw target it received (before any URL decoding or query
-reordering). Failures raise the :class:`~pqpay.exceptions.WebhookError` classes
+a whole-second clock, and the store stays small. A :class:`~pqpay.replay.MemoryNonceStore` gives
+each key id its own quota (``max_per_group``), so one client cannot fill it and lock the others out
+(a full quota raises :class:`~pqpay.exceptions.ReplayStoreFull`). The request target is signed as
+sent, not normalised: the server must pass the raw target it received (before any URL decoding or
+query reordering). Failures raise the :class:`~pqpay.exceptions.WebhookError` classes
 (``WebhookFormatError``, ``WebhookSignatureError``, ``WebhookTimestampError``,
 ``WebhookReplayError``).
 """
