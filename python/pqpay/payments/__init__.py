@@ -42,10 +42,10 @@ to a :class:`pqpay.ledger.Ledger` in one transaction, signs one checkpoint and r
 the signed checkpoint note. :meth:`Receipt.to_json` / :meth:`Receipt.from_json` are its
 versioned JSON form (strict parsing, :class:`~pqpay.exceptions.EncodingError`), and
 :func:`verify_receipt` checks it offline, with no ledger: the envelope signature, the
-checkpoint signatures and the inclusion of the envelope's leaf hash::
+checkpoint signatures, the log's ``origin`` and the inclusion of the envelope's leaf hash::
 
     receipts = payments.issue_receipts(ledger, key, messages)
-    payments.verify_receipt(receipts[0].to_json(), key.public_key(), [log_vkey])
+    payments.verify_receipt(receipts[0].to_json(), key.public_key(), [log_vkey], origin=origin)
 
 **Outbound requests.** HMAC-SHA256 request signing (``sign_request``, ``verify_request``, ...)
 is :mod:`pqpay.request_signing` (no longer re-exported here).
