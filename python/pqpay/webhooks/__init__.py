@@ -64,9 +64,10 @@ Caveats the provider schemes impose (documented, not fixable here):
   fail-closed, any certificate whose key is not pinned. Subject and issuer chain are not
   checked here (the native X.509 reader skips them by design).
 * **PhonePe v2** (``Authorization: SHA256(username:password)``) authenticates the sender's
-  knowledge of the credentials, **not the body**: the returned event has
-  ``body_authenticated=False``. Allowlist PhonePe's addresses and re-fetch the order status
-  before acting.
+  knowledge of the credentials, **not the body**, and that value is a static bearer credential:
+  whoever sees one webhook can forge any later one. The returned event has
+  ``body_authenticated=False`` and every call warns (``UserWarning``). Allowlist PhonePe's
+  addresses and re-fetch the order status before acting.
 * **Coinbase Commerce, Razorpay, Adyen, PhonePe v1** sign no timestamp.
 
 Modules: one per provider (:mod:`~pqpay.webhooks.stripe`, :mod:`~pqpay.webhooks.coinbase`,
