@@ -7,19 +7,13 @@
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import hashlib
 import hmac
 import json
-import zlib
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 
+from paypal_util import paypal_signer
 from pqpay import replay
 from pqpay.exceptions import WebhookReplayError
 from pqpay.replay import MemoryNonceStore, check_timestamp
@@ -85,32 +79,8 @@ def test_request_signing_replay_at_the_window_edge() -> None:
 
 
 def test_paypal_replay_at_the_window_edge() -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts.paypal.com")]
-    )
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(dt.datetime.fromtimestamp(T - 86400, dt.UTC))
-        .not_valid_after(dt.datetime.fromtimestamp(T + 86400, dt.UTC))
-        .sign(key, hashes.SHA256())
-    )
-    ttime = dt.datetime.fromtimestamp(T, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    body = b'{"id":"WH-1"}'
-    signed = f"tid-1|{ttime}|WH-ID|{zlib.crc32(body)}".encode()
-    sig = base64.b64encode(key.sign(signed, padding.PKCS1v15(), hashes.SHA256())).decode()
-    args: dict[str, object] = {
-        "transmission_id": "tid-1",
-        "transmission_time": ttime,
-        "transmission_sig": sig,
-        "webhook_id": "WH-ID",
-        "certificate": cert.public_bytes(serialization.Encoding.PEM),
-    }
+    args = paypal_signer(T).delivery(b'{"id":"WH-1"}', T, transmission_id="tid-1")
     store = MemoryNonceStore()
-    verify_paypal(body, now=T, store=store, **args)  # type: ignore[arg-type]
+    verify_paypal(b'{"id":"WH-1"}', now=T, store=store, **args)
     with pytest.raises(WebhookReplayError):
-        verify_paypal(body, now=T + TOLERANCE, store=store, **args)  # type: ignore[arg-type]
+        verify_paypal(b'{"id":"WH-1"}', now=T + TOLERANCE, store=store, **args)

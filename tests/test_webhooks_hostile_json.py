@@ -7,18 +7,13 @@ signed JSON field (Adyen items, PhonePe's ``response``) raised ``UnicodeEncodeEr
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import json
-import zlib
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 
+from paypal_util import paypal_signer
 from pqpay.exceptions import WebhookFormatError
 from pqpay.webhooks import (
     verify_adyen,
@@ -77,33 +72,9 @@ def test_deep_phonepe_response_after_the_checksum() -> None:
 
 
 def test_deep_paypal_body() -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts.paypal.com")]
-    )
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(dt.datetime.fromtimestamp(T - 86400, dt.UTC))
-        .not_valid_after(dt.datetime.fromtimestamp(T + 86400, dt.UTC))
-        .sign(key, hashes.SHA256())
-    )
-    ttime = dt.datetime.fromtimestamp(T, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    signed = f"tid|{ttime}|WH|{zlib.crc32(DEEP)}".encode()
-    sig = base64.b64encode(key.sign(signed, padding.PKCS1v15(), hashes.SHA256())).decode()
+    args = paypal_signer(T).delivery(DEEP, T)
     with pytest.raises(WebhookFormatError, match="nested too deeply"):
-        verify_paypal(
-            DEEP,
-            transmission_id="tid",
-            transmission_time=ttime,
-            transmission_sig=sig,
-            webhook_id="WH",
-            certificate=cert.public_bytes(serialization.Encoding.PEM),
-            now=T,
-        )
+        verify_paypal(DEEP, now=T, **args)
 
 
 @pytest.mark.parametrize(

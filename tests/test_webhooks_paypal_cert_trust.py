@@ -7,14 +7,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import zlib
+from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
+from paypal_util import PayPalSigner, paypal_signer
 from pqpay.exceptions import WebhookCertificateError
 from pqpay.webhooks import RsaCertificate, paypal_cert_url_is_trusted, verify_paypal
 from pqpay.webhooks import paypal as paypal_module
@@ -59,47 +57,18 @@ def test_cert_url_custom_prefix_and_bad_input() -> None:
         paypal_cert_url_is_trusted(GOOD, path_prefix="v1/certs")
 
 
-def _signed_cert() -> tuple[rsa.RSAPrivateKey, bytes]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts.paypal.com")]
-    )
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(7)
-        .not_valid_before(dt.datetime.fromtimestamp(T - 86400, dt.UTC))
-        .not_valid_after(dt.datetime.fromtimestamp(T + 86400, dt.UTC))
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert.public_bytes(serialization.Encoding.PEM)
-
-
 @pytest.fixture(scope="module")
-def pair() -> tuple[rsa.RSAPrivateKey, bytes]:
-    return _signed_cert()
+def signer() -> PayPalSigner:
+    return paypal_signer(T)
 
 
-def _verify(key: rsa.RSAPrivateKey, pem: bytes, **options: object) -> object:
-    signed = f"tid-pin|{TTIME}|WH-ID|{zlib.crc32(BODY)}".encode()
-    sig = base64.b64encode(key.sign(signed, padding.PKCS1v15(), hashes.SHA256())).decode()
-    return verify_paypal(
-        BODY,
-        transmission_id="tid-pin",
-        transmission_time=TTIME,
-        transmission_sig=sig,
-        webhook_id="WH-ID",
-        certificate=pem,
-        now=T,
-        **options,  # type: ignore[arg-type]
-    )
+def _verify(signer: PayPalSigner, **options: Any) -> object:
+    return verify_paypal(BODY, now=T, **signer.delivery(BODY, T), **options)
 
 
-def test_pin_matches_the_spki_sha256(pair: tuple[rsa.RSAPrivateKey, bytes]) -> None:
-    key, pem = pair
-    spki = key.public_key().public_bytes(
+def test_pin_matches_the_spki_sha256(signer: PayPalSigner) -> None:
+    pem = signer.pem
+    spki = signer.key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     digest = hashlib.sha256(spki).digest()
@@ -107,21 +76,20 @@ def test_pin_matches_the_spki_sha256(pair: tuple[rsa.RSAPrivateKey, bytes]) -> N
     assert pin == base64.b64encode(digest).decode()
     assert paypal_module.paypal_spki_pin(RsaCertificate.load(pem)) == pin
     for form in (pin, digest, digest.hex(), digest.hex().upper()):
-        _verify(key, pem, spki_pins=[form])
-    _verify(key, pem, spki_pins={"A" * 43 + "=", pin})  # any one pin of several
+        _verify(signer, spki_pins=[form])
+    _verify(signer, spki_pins={"A" * 43 + "=", pin})  # any one pin of several
 
 
-def test_pins_fail_closed(pair: tuple[rsa.RSAPrivateKey, bytes]) -> None:
-    key, pem = pair
-    _, other_pem = _signed_cert()
-    other_pin = paypal_module.paypal_spki_pin(other_pem)
+def test_pins_fail_closed(signer: PayPalSigner) -> None:
+    pem = signer.pem
+    other_pin = paypal_module.paypal_spki_pin(paypal_signer(T).pem)
     with pytest.raises(WebhookCertificateError, match="pinned"):
-        _verify(key, pem, spki_pins=[other_pin])
+        _verify(signer, spki_pins=[other_pin])
     with pytest.raises(ValueError, match="empty"):
-        _verify(key, pem, spki_pins=[])
+        _verify(signer, spki_pins=[])
     for bad in (["not a pin"], [b"\x00" * 31], ["g" * 64], [42]):
         with pytest.raises((ValueError, TypeError)):
-            _verify(key, pem, spki_pins=bad)
+            _verify(signer, spki_pins=bad)
     with pytest.raises(TypeError):
-        _verify(key, pem, spki_pins=paypal_module.paypal_spki_pin(pem))  # one str, not a set
-    _verify(key, pem)  # without pins: the certificate as given (the explicit path)
+        _verify(signer, spki_pins=paypal_module.paypal_spki_pin(pem))  # one str, not a set
+    _verify(signer)  # without pins: the certificate as given (the explicit path)
