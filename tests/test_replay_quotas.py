@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pqpay.exceptions import ReplayStoreFull
-from pqpay.replay import MemoryNonceStore
+from pqpay.replay import MemoryNonceStore, request_key_group
 from pqpay.request_signing import sign_request, verify_request
 
 T = 1_780_000_000
@@ -62,3 +62,11 @@ def test_bad_quota(bad: object) -> None:
         MemoryNonceStore(max_entries=8, max_per_group=bad)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         MemoryNonceStore(group="request")  # type: ignore[arg-type]
+
+
+def test_key_ids_with_colons_get_their_own_groups() -> None:
+    assert request_key_group("request:a:b:nonce-0000000001") == "request:a:b"
+    assert request_key_group("request:a:nonce-0000000001") == "request:a"
+    assert request_key_group("request:") is None
+    assert request_key_group("request:nonce") is None
+    assert request_key_group("stripe:event:evt_1") is None

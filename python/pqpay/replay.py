@@ -83,9 +83,10 @@ def request_key_group(key: str) -> str | None:
     key has its own share; ``None`` (no group, only the store-wide limit) for the webhook
     providers' ids, which only the provider can make."""
     if key.startswith("request:"):
-        key_id, sep, _ = key[len("request:") :].partition(":")
-        if sep:
-            return "request:" + key_id
+        # Key ids may hold ':' but nonces never do: the group ends at the last one.
+        group, _, nonce = key.rpartition(":")
+        if nonce and group != "request":
+            return group
     return None
 
 
