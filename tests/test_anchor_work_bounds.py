@@ -132,3 +132,11 @@ def test_checkpoint_must_be_a_checkpoint() -> None:
     for bad in (None, ROOT, b"checkpoint note"):
         with pytest.raises(TypeError, match="Checkpoint"):
             verify_checkpoint_anchor(proof, bad, HEADER)  # type: ignore[arg-type]
+
+
+def test_walk_of_a_hand_built_tree_deeper_than_the_limit() -> None:
+    node = Timestamp((PendingAttestation(CAL),))
+    for _ in range(5_000):  # deeper than the interpreter's recursion limit
+        node = Timestamp(ops=((Operation(Op.REVERSE), node),))
+    with pytest.raises(EncodingError, match="deep"):
+        list(node.walk(ROOT))

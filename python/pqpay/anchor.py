@@ -379,17 +379,20 @@ class Timestamp:
     def walk(self, message: bytes) -> Iterator[tuple[bytes, Attestation]]:
         """Every ``(message, attestation)`` leaf below this node, computing the messages.
 
-        :raises EncodingError: the walk goes over the work budget (module notes); a tree
-            inside an :class:`OtsProof` was checked against it when the proof was made.
+        :raises EncodingError: the walk goes over the work budget (module notes) or deeper
+            than :data:`MAX_DEPTH`; a tree inside an :class:`OtsProof` was checked against both
+            when the proof was made.
         """
-        return self._walk(message, _Work())
+        return self._walk(message, _Work(), 0)
 
-    def _walk(self, message: bytes, work: _Work) -> Iterator[tuple[bytes, Attestation]]:
+    def _walk(self, message: bytes, work: _Work, depth: int) -> Iterator[tuple[bytes, Attestation]]:
+        if depth >= MAX_DEPTH:
+            raise EncodingError(f"a proof is at most {MAX_DEPTH} levels deep")
         for attestation in self.attestations:
             yield message, attestation
         for op, child in self.ops:
             work.charge(op.op, len(message))
-            yield from child._walk(op.apply(message), work)
+            yield from child._walk(op.apply(message), work, depth + 1)
 
 
 @dataclass(frozen=True)
