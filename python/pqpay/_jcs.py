@@ -4,7 +4,9 @@ Values: ``None``, ``bool``, ``int`` (exact only: ``|n| <= 2**53 - 1``), ``float`
 ``str`` (no lone surrogates), ``list``/``tuple`` and ``dict`` (any ``Mapping``) with ``str``
 keys. In *payment* mode floats are refused (:class:`~pqpay.exceptions.FloatNotAllowed`) and
 ``decimal.Decimal`` values are written as plain decimal strings (``Decimal("12.50")`` ->
-``"12.50"``), so amounts never pass through binary floating point.
+``"12.50"``), so amounts never pass through binary floating point; a ``Decimal`` whose plain
+form would have more than :data:`MAX_DECIMAL_DIGITS` digits is refused before it is written
+(``Decimal("1E+100000000")`` is 13 characters, its plain form 100 MB).
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from pqpay.exceptions import CanonicalizationError, EncodingError, FloatNotAllow
 
 MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer an IEEE-754 double (and so I-JSON, RFC 7493 §2.2) carries exactly."""
+
+MAX_DECIMAL_DIGITS = 100
+"""Most digits (integer and fraction together) in the plain form of a payment ``Decimal``:
+far beyond any amount (a 256-bit integer has 78), small enough that a short exponent cannot
+ask for megabytes."""
 
 MAX_DEPTH = 64
 """Nesting limit for arrays and objects (deeper input raises, it is never recursed into)."""
@@ -94,6 +101,16 @@ def _sort_key(name: str) -> bytes:
     return name.encode("utf-16-be", "surrogatepass")
 
 
+def _plain_digits(value: Decimal) -> int:
+    """How many digits ``format(value, "f")`` writes, computed without writing them."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: checked by the caller
+    digits = len(value.as_tuple().digits)
+    if exponent >= 0:
+        return 1 if value.is_zero() else digits + exponent
+    return max(digits + exponent, 1) - exponent
+
+
 def _serialize(value: Any, out: list[str], payment: bool, depth: int, check: bool) -> None:
     if value is None:
         out.append("null")
@@ -128,6 +145,13 @@ def _serialize(value: Any, out: list[str], payment: bool, depth: int, check: boo
     elif isinstance(value, Decimal) and payment:
         if not value.is_finite():
             raise _PathError(CanonicalizationError(f"Decimal {value} is not a finite amount"))
+        if _plain_digits(value) > MAX_DECIMAL_DIGITS:
+            raise _PathError(
+                CanonicalizationError(
+                    f"Decimal {str(value)[:40]} has more than {MAX_DECIMAL_DIGITS} digits in "
+                    "plain notation; amounts that large or that precise are refused"
+                )
+            )
         out.append(_string(format(value, "f"), False))
     elif isinstance(value, Mapping):
         if depth >= MAX_DEPTH:

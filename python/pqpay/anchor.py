@@ -21,6 +21,17 @@ given, equal the expected block hash. Any failure raises the opaque
 operation results of at most 4096 bytes, attestation payloads of at most 8192, calendar URIs of
 at most 1000 characters from ``[A-Za-z0-9-._/:]``, nesting depth 256 and files of at most
 :data:`MAX_PROOF_SIZE` bytes.
+
+Size and depth do not bound the *work* a proof asks for (a 256 KiB file can hold 21,000
+Keccak-256 branches, minutes of pure-Python hashing), so every proof also has a work budget,
+counted over the whole tree before anything is hashed and again while walking it:
+at most :data:`MAX_OPERATIONS` operations, :data:`MAX_OPERATION_BYTES` bytes read by them in
+total and :data:`MAX_KECCAK_BLOCKS` Keccak-f permutations (Keccak-256 runs in pure Python here;
+the other hashes are hashlib's). A proof over budget raises
+:class:`~pqpay.exceptions.EncodingError` (a ``ValueError``) from :func:`parse_ots`,
+:class:`OtsProof`, :func:`merge_calendar_response` and :meth:`Timestamp.walk`. Functions that
+take a proof raise ``TypeError`` for anything but an :class:`OtsProof` (``parse_ots`` reads one
+from bytes).
 """
 
 from __future__ import annotations
@@ -39,6 +50,9 @@ from pqpay.exceptions import EncodingError, InvalidProof, UnsupportedAlgorithm
 
 __all__ = [
     "HEADER_MAGIC",
+    "MAX_KECCAK_BLOCKS",
+    "MAX_OPERATIONS",
+    "MAX_OPERATION_BYTES",
     "MAX_PROOF_SIZE",
     "Attestation",
     "BitcoinAnchor",
@@ -75,6 +89,15 @@ MAX_URI_LENGTH = 1000
 MAX_DEPTH = 256
 MAX_PROOF_SIZE = 256 * 1024
 """The largest ``.ots`` file parsed (real proofs are a few kilobytes)."""
+
+MAX_OPERATIONS = 16_384
+"""Most operations one proof may apply, counted over its whole tree (real proofs: a few
+dozen per calendar)."""
+MAX_OPERATION_BYTES = 4 * 1024 * 1024
+"""Most message bytes the operations of one proof may read in total."""
+MAX_KECCAK_BLOCKS = 64
+"""Most Keccak-f[1600] permutations one proof may ask for (one per 136 bytes hashed, rounded
+up): Keccak-256 is pure Python here, about 1 ms a permutation on the 2-core development box."""
 
 _T = TypeVar("_T")
 _URI_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._/:")
@@ -174,6 +197,34 @@ _DIGESTS: dict[Op, tuple[int, Callable[[bytes], bytes]]] = {
     Op.KECCAK256: (32, keccak256),
 }
 _BINARY = (Op.APPEND, Op.PREPEND)
+_KECCAK_RATE = 136
+
+
+class _Work:
+    """The work budget of one proof (see the module notes): charged per operation, before it
+    runs, with the length of the message it reads."""
+
+    __slots__ = ("bytes", "keccak", "ops")
+
+    def __init__(self) -> None:
+        self.ops = self.bytes = self.keccak = 0
+
+    def charge(self, op: Op, length: int) -> None:
+        self.ops += 1
+        self.bytes += length
+        if op is Op.KECCAK256:
+            self.keccak += length // _KECCAK_RATE + 1
+        if self.ops > MAX_OPERATIONS:
+            raise EncodingError(f"a proof applies at most {MAX_OPERATIONS} operations")
+        if self.bytes > MAX_OPERATION_BYTES:
+            raise EncodingError(
+                f"the operations of a proof read at most {MAX_OPERATION_BYTES} bytes in total"
+            )
+        if self.keccak > MAX_KECCAK_BLOCKS:
+            raise EncodingError(
+                f"a proof asks for at most {MAX_KECCAK_BLOCKS} Keccak-f permutations "
+                "(Keccak-256 runs in pure Python)"
+            )
 
 
 @dataclass(frozen=True)
@@ -326,11 +377,22 @@ class Timestamp:
             raise ValueError("a timestamp node needs an attestation or an operation")
 
     def walk(self, message: bytes) -> Iterator[tuple[bytes, Attestation]]:
-        """Every ``(message, attestation)`` leaf below this node, computing the messages."""
+        """Every ``(message, attestation)`` leaf below this node, computing the messages.
+
+        :raises EncodingError: the walk goes over the work budget (module notes) or deeper
+            than :data:`MAX_DEPTH`; a tree inside an :class:`OtsProof` was checked against both
+            when the proof was made.
+        """
+        return self._walk(message, _Work(), 0)
+
+    def _walk(self, message: bytes, work: _Work, depth: int) -> Iterator[tuple[bytes, Attestation]]:
+        if depth >= MAX_DEPTH:
+            raise EncodingError(f"a proof is at most {MAX_DEPTH} levels deep")
         for attestation in self.attestations:
             yield message, attestation
         for op, child in self.ops:
-            yield from child.walk(op.apply(message))
+            work.charge(op.op, len(message))
+            yield from child._walk(op.apply(message), work, depth + 1)
 
 
 @dataclass(frozen=True)
@@ -354,7 +416,9 @@ class OtsProof:
         want = _DIGESTS[self.file_hash][0]
         if len(digest) != want:
             raise ValueError(f"a {self.file_hash.name} digest is {want} bytes, got {len(digest)}")
-        _check_lengths(self.timestamp, len(digest), 0, [MAX_PROOF_SIZE])
+        if not isinstance(self.timestamp, Timestamp):
+            raise TypeError(f"timestamp must be a Timestamp, not {type(self.timestamp).__name__}")
+        _check_lengths(self.timestamp, len(digest), 0, [MAX_PROOF_SIZE], _Work())
 
     def to_bytes(self) -> bytes:
         """The ``.ots`` file."""
@@ -375,7 +439,9 @@ class OtsProof:
         return list(self.timestamp.walk(self.digest))
 
 
-def _check_lengths(node: Timestamp, length: int, depth: int, budget: list[int]) -> None:
+def _check_lengths(
+    node: Timestamp, length: int, depth: int, budget: list[int], work: _Work
+) -> None:
     if depth >= MAX_DEPTH:
         raise ValueError(f"a proof is at most {MAX_DEPTH} levels deep")
     # Every branch takes at least one byte, so a tree with more branches than a file may hold
@@ -384,7 +450,8 @@ def _check_lengths(node: Timestamp, length: int, depth: int, budget: list[int]) 
     if budget[0] < 0:
         raise ValueError(f"a proof has at most {MAX_PROOF_SIZE} branches")
     for op, child in node.ops:
-        _check_lengths(child, op.result_length(length), depth + 1, budget)
+        work.charge(op.op, length)
+        _check_lengths(child, op.result_length(length), depth + 1, budget, work)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -509,7 +576,7 @@ _OP_BY_TAG = {int(o): o for o in Op}
 _UNARY_OPS = {o: Operation(o) for o in Op if o not in _BINARY}  # immutable, so shared
 
 
-def _read_timestamp(r: _Reader, length: int, depth: int) -> Timestamp:
+def _read_timestamp(r: _Reader, length: int, depth: int, work: _Work) -> Timestamp:
     if depth >= MAX_DEPTH:
         raise EncodingError(f"a proof is at most {MAX_DEPTH} levels deep")
     attestations: list[Attestation] = []
@@ -536,7 +603,8 @@ def _read_timestamp(r: _Reader, length: int, depth: int) -> Timestamp:
                 result = op.result_length(length)
             except ValueError as exc:
                 raise EncodingError(f"invalid operation: {exc}") from None
-            ops.append((op, _read_timestamp(r, result, depth + 1)))
+            work.charge(op_tag, length)
+            ops.append((op, _read_timestamp(r, result, depth + 1, work)))
         if not more:
             return _trusted(Timestamp, attestations=tuple(attestations), ops=tuple(ops))
 
@@ -547,8 +615,8 @@ def parse_ots(data: bytes) -> OtsProof:
     Unknown attestation tags are kept as :class:`UnknownAttestation`.
 
     :raises EncodingError: bad magic, truncation, trailing bytes, an unknown operation, a
-        broken limit (message, argument, payload, URI, depth, file size) or a non-minimal
-        varuint.
+        broken limit (message, argument, payload, URI, depth, file size, work budget) or a
+        non-minimal varuint.
     :raises UnsupportedAlgorithm: a major version other than 1.
     """
     data = as_bytes(data, "data")
@@ -565,7 +633,7 @@ def parse_ots(data: bytes) -> OtsProof:
         raise EncodingError(f"the file hash op must be a hash, got tag 0x{tag:02x}")
     file_hash = Op(tag)
     digest = r.read(_DIGESTS[file_hash][0], "file digest")
-    timestamp = _read_timestamp(r, len(digest), 0)
+    timestamp = _read_timestamp(r, len(digest), 0, _Work())
     if r.pos != len(data):
         raise EncodingError(f"{len(data) - r.pos} trailing bytes after the proof")
     # Every length and the depth were checked while reading.
@@ -616,7 +684,11 @@ def pending_proof(
 
 
 def calendar_requests(proof: OtsProof) -> list[CalendarRequest]:
-    """One ``POST <calendar>/digest`` request per pending attestation, body = its commitment."""
+    """One ``POST <calendar>/digest`` request per pending attestation, body = its commitment.
+
+    :raises TypeError: ``proof`` is not an :class:`OtsProof`.
+    """
+    _check_proof(proof)
     return [
         CalendarRequest(a.uri, a.uri.rstrip("/") + "/digest", message)
         for message, a in proof.attestations()
@@ -630,12 +702,23 @@ def upgrade_requests(proof: OtsProof) -> list[CalendarRequest]:
     A calendar answers with the timestamp from that commitment onward once its Bitcoin
     transaction is confirmed (give the answer to :func:`merge_calendar_response`), and with
     404 before that.
+
+    :raises TypeError: ``proof`` is not an :class:`OtsProof`.
     """
+    _check_proof(proof)
     return [
         CalendarRequest(a.uri, f"{a.uri.rstrip('/')}/timestamp/{message.hex()}", b"", method="GET")
         for message, a in proof.attestations()
         if isinstance(a, PendingAttestation)
     ]
+
+
+def _check_proof(proof: object) -> None:
+    if not isinstance(proof, OtsProof):
+        raise TypeError(
+            f"proof must be an OtsProof (parse_ots reads one from .ots bytes), "
+            f"not {type(proof).__name__}"
+        )
 
 
 def _merge(node: Timestamp, message: bytes, uri: str, reply: Timestamp) -> tuple[Timestamp, int]:
@@ -662,9 +745,12 @@ def merge_calendar_response(proof: OtsProof, calendar_uri: str, response: bytes)
     serialized timestamp that starts at the commitment), or for a later
     ``GET <calendar>/timestamp/<hex commitment>`` upgrade.
 
+    :raises TypeError: ``proof`` is not an :class:`OtsProof`.
     :raises ValueError: the proof has no pending attestation for ``calendar_uri``.
-    :raises EncodingError: the response is malformed (see :func:`parse_ots` for the limits).
+    :raises EncodingError: the response is malformed or the merged proof breaks a limit (see
+        :func:`parse_ots`; the work budget counts the whole merged tree).
     """
+    _check_proof(proof)
     response = as_bytes(response, "response")
     commitments = {m for m, a in proof.attestations() if a == PendingAttestation(calendar_uri)}
     if len(commitments) != 1:
@@ -673,7 +759,7 @@ def merge_calendar_response(proof: OtsProof, calendar_uri: str, response: bytes)
     if len(response) > MAX_PROOF_SIZE:
         raise EncodingError(f"a response is at most {MAX_PROOF_SIZE} bytes")
     r = _Reader(response)
-    reply = _read_timestamp(r, len(commitment), 0)
+    reply = _read_timestamp(r, len(commitment), 0, _Work())
     if r.pos != len(response):
         raise EncodingError(f"{len(response) - r.pos} trailing bytes after the response")
     merged, _ = _merge(proof.timestamp, proof.digest, calendar_uri, reply)
@@ -738,9 +824,12 @@ def verify_bitcoin(
     order, or display-order hex). The header must come from a source the caller trusts for that
     height: the header alone cannot prove it is on the best chain.
 
+    :raises TypeError: ``proof`` is not an :class:`OtsProof` (``None``, or raw ``.ots`` bytes:
+        :func:`parse_ots` them first), or the header is not bytes.
     :raises ValueError: the header is not 80 bytes, or ``block_hash`` is malformed.
     :raises InvalidProof: any check fails (no detail is given).
     """
+    _check_proof(proof)
     header = as_bytes(block_header, "block_header")
     if len(header) != 80:
         raise ValueError(f"a Bitcoin block header is 80 bytes, got {len(header)}")
@@ -793,8 +882,13 @@ def verify_checkpoint_anchor(
 ) -> BitcoinAnchor:
     """:func:`verify_bitcoin` for a proof that must commit to ``checkpoint.root``.
 
+    :raises TypeError: ``proof`` is not an :class:`OtsProof` or ``checkpoint`` not a
+        :class:`~pqpay.checkpoint.Checkpoint`.
     :raises InvalidProof: the proof is for another digest or does not verify.
     """
+    _check_proof(proof)
+    if not isinstance(checkpoint, Checkpoint):
+        raise TypeError(f"checkpoint must be a Checkpoint, not {type(checkpoint).__name__}")
     return verify_bitcoin(
         proof, block_header, digest=checkpoint.root, height=height, block_hash=block_hash
     )

@@ -742,16 +742,28 @@ def sign_checkpoint(checkpoint: Checkpoint, signers: Sequence[NoteSigner]) -> by
 
 
 def verify_checkpoint(
-    note: bytes, verifiers: Sequence[NoteVerifier], *, require: Require = "all"
+    note: bytes,
+    verifiers: Sequence[NoteVerifier],
+    *,
+    require: Require = "all",
+    origin: str | None = None,
 ) -> Checkpoint:
     """Verifies a signed checkpoint note; returns the checkpoint.
 
     :param require: as for :func:`open_note` (default ``"all"``: every given key signed).
+    :param origin: the log's origin line. Pass it: a key may sign the checkpoints of several
+        logs, and without it a checkpoint of *any* log signed by these keys is accepted (the
+        caller must then compare :attr:`Checkpoint.origin` itself).
     :raises EncodingError: the note or its checkpoint text is malformed (checked first).
-    :raises InvalidSignature: fewer given verifiers signed than ``require`` asks, or one of
-        their signatures does not verify.
+    :raises InvalidSignature: fewer given verifiers signed than ``require`` asks, one of
+        their signatures does not verify, or the checkpoint names another origin.
+    :raises TypeError: ``origin`` is given and is not a str.
     """
+    if origin is not None and not isinstance(origin, str):
+        raise TypeError(f"origin must be a str, not {type(origin).__name__}")
     text, signatures = parse_note(note)
     checkpoint = Checkpoint.parse(text)
     _verify_signatures(text, signatures, verifiers, require)
+    if origin is not None and checkpoint.origin != origin:  # public data: no timing concern
+        raise InvalidSignature()
     return checkpoint

@@ -8,7 +8,10 @@ Proofs made by circom/snarkjs (``bn128`` or ``bls12381``) or arkworks verify her
     verify(vk, proof, public)               # raises InvalidProof if it does not verify
 
 ``from_snarkjs`` takes a path (``str`` or ``os.PathLike``), JSON text (a ``str`` starting with
-``{`` or ``[``, or ``bytes``) or the parsed object (``dict`` / ``list``). ``from_bytes`` reads
+``{`` or ``[``, or ``bytes``) or the parsed object (``dict`` / ``list``): any other ``str`` is
+read as a file path, so text from outside must go through ``from_snarkjs_text`` (never a
+path) and paths through ``from_snarkjs_path``; ``public_inputs_from_snarkjs_text`` / ``_path``
+likewise. JSON nested too deeply for the parser raises :class:`EncodingError`. ``from_bytes`` reads
 arkworks' ``CanonicalSerialize`` encoding, compressed or uncompressed (told apart by length).
 
 Validation is strict, when a key or proof is read: every coordinate below the field modulus p
@@ -44,9 +47,13 @@ from pqpay.exceptions import EncodingError
 __all__ = [
     "Curve",
     "JsonSource",
+    "PathSource",
     "Proof",
+    "TextSource",
     "VerifyingKey",
     "public_inputs_from_snarkjs",
+    "public_inputs_from_snarkjs_path",
+    "public_inputs_from_snarkjs_text",
     "verify",
     "verify_many",
 ]
@@ -77,37 +84,68 @@ def _curve_name(curve: Curve | str) -> str:
     raise TypeError(f"curve must be a Curve or a curve name, not {type(curve).__name__}")
 
 
-def _read_text(source: JsonSource, what: str) -> str:
-    """The JSON text of ``source`` (see :data:`JsonSource`)."""
-    if isinstance(source, (Mapping, list, tuple)):
-        try:
-            return json.dumps(source)
-        except (TypeError, ValueError) as exc:
-            raise EncodingError(f"{what}: the object is not JSON ({exc})") from None
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    elif isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
+TextSource = str | bytes | bytearray | memoryview
+"""JSON text: a ``str``, or UTF-8 ``bytes`` (never read as a path)."""
+PathSource = str | os.PathLike[str]
+"""A file path (its content is read)."""
+
+
+def _text_of(source: TextSource, what: str) -> str:
+    """``source`` as JSON text, never a path: untrusted text cannot name a local file."""
+    if isinstance(source, str):
         return source
-    elif isinstance(source, (str, os.PathLike)):
-        data = Path(source).read_bytes()
-    else:
-        raise TypeError(
-            f"{what} must be a path, JSON text or a parsed object, not {type(source).__name__}"
-        )
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(source).decode("utf-8")
+        except UnicodeDecodeError:
+            raise EncodingError(f"{what}: not UTF-8 text") from None
+    raise TypeError(f"{what} must be JSON text (str or bytes), not {type(source).__name__}")
+
+
+def _path_text(source: PathSource, what: str) -> str:
+    """The text of the file at ``source``."""
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a path (str or os.PathLike), not {type(source).__name__}")
+    return _text_of(Path(source).read_bytes(), what)
+
+
+def _object_text(source: Mapping[str, Any] | Sequence[Any], what: str) -> str:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise EncodingError(f"{what}: not UTF-8 text") from None
+        return json.dumps(source)
+    except (TypeError, ValueError) as exc:
+        raise EncodingError(f"{what}: the object is not JSON ({exc})") from None
+    except RecursionError:
+        raise EncodingError(f"{what}: the object is nested too deeply") from None
+
+
+def _read_text(source: JsonSource, what: str) -> str:
+    """The JSON text of ``source`` (see :data:`JsonSource`): the ``from_snarkjs`` guess."""
+    if isinstance(source, (Mapping, list, tuple)):
+        return _object_text(source, what)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _text_of(source, what)
+    if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        return _path_text(source, what)
+    raise TypeError(
+        f"{what} must be a path, JSON text or a parsed object, not {type(source).__name__}"
+    )
+
+
+def _loads(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EncodingError(f"{what}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise EncodingError(f"{what}: JSON nested too deeply") from None
 
 
 def _read_value(source: JsonSource, what: str) -> Any:
     if isinstance(source, (Mapping, list, tuple)):
         return source
-    text = _read_text(source, what)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EncodingError(f"{what}: not valid JSON ({exc})") from None
+    return _loads(_read_text(source, what), what)
 
 
 class VerifyingKey:
@@ -139,6 +177,19 @@ class VerifyingKey:
         """
         text = _read_text(source, "verification key")
         return cls._wrap(_native.Groth16VerifyingKey.from_snarkjs_json(text))
+
+    @classmethod
+    def from_snarkjs_text(cls, text: TextSource) -> Self:
+        """:meth:`from_snarkjs` for JSON text (``str`` or UTF-8 ``bytes``) only: never read as
+        a path, so use it for text that came from outside. Raises as :meth:`from_snarkjs`."""
+        json_text = _text_of(text, "verification key")
+        return cls._wrap(_native.Groth16VerifyingKey.from_snarkjs_json(json_text))
+
+    @classmethod
+    def from_snarkjs_path(cls, path: PathSource) -> Self:
+        """:meth:`from_snarkjs` for a file path only (``OSError`` if it cannot be read)."""
+        json_text = _path_text(path, "verification key")
+        return cls._wrap(_native.Groth16VerifyingKey.from_snarkjs_json(json_text))
 
     @classmethod
     def from_bytes(cls, data: bytes, curve: Curve | str) -> Self:
@@ -214,6 +265,21 @@ class Proof:
         return cls._wrap(_native.Groth16Proof.from_snarkjs_json(text, name))
 
     @classmethod
+    def from_snarkjs_text(cls, text: TextSource, curve: Curve | str | None = None) -> Self:
+        """:meth:`from_snarkjs` for JSON text (``str`` or UTF-8 ``bytes``) only: never read as
+        a path, so use it for text that came from outside. Raises as :meth:`from_snarkjs`."""
+        json_text = _text_of(text, "proof")
+        name = None if curve is None else _curve_name(curve)
+        return cls._wrap(_native.Groth16Proof.from_snarkjs_json(json_text, name))
+
+    @classmethod
+    def from_snarkjs_path(cls, path: PathSource, curve: Curve | str | None = None) -> Self:
+        """:meth:`from_snarkjs` for a file path only (``OSError`` if it cannot be read)."""
+        json_text = _path_text(path, "proof")
+        name = None if curve is None else _curve_name(curve)
+        return cls._wrap(_native.Groth16Proof.from_snarkjs_json(json_text, name))
+
+    @classmethod
     def from_bytes(cls, data: bytes, curve: Curve | str) -> Self:
         """Reads ark-groth16's ``Proof`` serialization ``A ‖ B ‖ C``: 128 (compressed) or 256
         bytes on BN254, 192 or 384 on BLS12-381.
@@ -263,7 +329,21 @@ def public_inputs_from_snarkjs(source: JsonSource) -> list[int]:
 
     :raises EncodingError: not a list of decimal strings (no sign, spaces or leading zeros).
     """
-    value = _read_value(source, "public inputs")
+    return _public_inputs(_read_value(source, "public inputs"))
+
+
+def public_inputs_from_snarkjs_text(text: TextSource) -> list[int]:
+    """:func:`public_inputs_from_snarkjs` for JSON text (``str`` or UTF-8 ``bytes``) only,
+    never read as a path."""
+    return _public_inputs(_loads(_text_of(text, "public inputs"), "public inputs"))
+
+
+def public_inputs_from_snarkjs_path(path: PathSource) -> list[int]:
+    """:func:`public_inputs_from_snarkjs` for a file path only."""
+    return _public_inputs(_loads(_path_text(path, "public inputs"), "public inputs"))
+
+
+def _public_inputs(value: Any) -> list[int]:
     if not isinstance(value, (list, tuple)):
         raise EncodingError("public inputs: expected a JSON list of decimal strings")
     out: list[int] = []

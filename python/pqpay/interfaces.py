@@ -16,6 +16,7 @@ concrete class (``SignaturePublicKey``, ``KEMPublicKey``) where they need it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 __all__ = ["DecapsulationKey", "PublicKey", "SeenNonceStore", "Signer"]
@@ -54,7 +55,15 @@ class DecapsulationKey(Protocol):
 
 @runtime_checkable
 class SeenNonceStore(Protocol):
-    """Remembers which request ids were already accepted."""
+    """Remembers which request ids were already accepted.
+
+    Two methods: :meth:`check_and_remember` for one id and :meth:`check_and_remember_many`
+    for a body that carries several (Adyen's ``notificationItems``), decided all-or-nothing.
+    A custom store written before ``check_and_remember_many`` existed still works for every
+    single-id request; a verifier that needs several ids at once **refuses** it with
+    ``TypeError`` rather than remembering them one by one (which loses the new items of a
+    partly replayed body).
+    """
 
     def check_and_remember(self, key: str, expires_at: float, now: float) -> bool:
         """Atomically checks ``key`` and remembers it.
@@ -64,5 +73,18 @@ class SeenNonceStore(Protocol):
         remembered and unexpired. A key whose ``expires_at`` is not after ``now`` is reported
         new and need not be stored. Implementations must make the check and the insert one
         atomic step (a lock, ``SET NX``, ``INSERT ... ON CONFLICT DO NOTHING``).
+        """
+        ...
+
+    def check_and_remember_many(self, keys: Sequence[str], expires_at: float, now: float) -> bool:
+        """Atomically checks every key of ``keys`` and remembers them all, or none.
+
+        Returns ``True`` when no key is remembered and unexpired, after recording every key
+        until ``expires_at``; returns ``False``, changing nothing, when at least one is. A
+        key repeated inside ``keys`` counts once. As for :meth:`check_and_remember`, keys
+        whose ``expires_at`` is not after ``now`` need not be stored, and the whole decision
+        must be one atomic step: a lock, a Redis ``MULTI``/Lua script (``EXISTS`` on every key,
+        then ``SET ... EXAT`` on each, or nothing), a database transaction that rolls back on
+        the first conflicting ``INSERT``.
         """
         ...

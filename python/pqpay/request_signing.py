@@ -22,13 +22,16 @@ no trailing newline)::
 ``X-Pqpay-Signature``      ``v1=<hex HMAC>``
 =========================  ==========================================================
 
-The verifier accepts a request when the key id is known, the body digest and the signature
-match, the timestamp lies within ``tolerance`` seconds of ``now`` (either direction) and, with
-a :class:`~pqpay.replay.SeenNonceStore`, the ``(key id, nonce)`` pair is new; the pair is
-remembered until ``timestamp + tolerance``, the last moment the request could be accepted, so
-no replay slips through and the store stays small. The request target is signed as sent, not
-normalised: the server must pass the raw target it received (before any URL decoding or query
-reordering). Failures raise the :class:`~pqpay.exceptions.WebhookError` classes
+The verifier accepts a request when the key id is known, the body digest and the signature match,
+the timestamp lies within ``tolerance`` seconds of ``now`` (either direction) and, with a
+:class:`~pqpay.replay.SeenNonceStore`, the ``(key id, nonce)`` pair is new; the pair is remembered
+until ``timestamp + tolerance +`` :data:`~pqpay.replay.REPLAY_MARGIN`, past the last moment the
+request could be accepted (the timestamp check is inclusive), so no replay slips through, even with
+a whole-second clock, and the store stays small. A :class:`~pqpay.replay.MemoryNonceStore` gives
+each key id its own quota (``max_per_group``), so one client cannot fill it and lock the others out
+(a full quota raises :class:`~pqpay.exceptions.ReplayStoreFull`). The request target is signed as
+sent, not normalised: the server must pass the raw target it received (before any URL decoding or
+query reordering). Failures raise the :class:`~pqpay.exceptions.WebhookError` classes
 (``WebhookFormatError``, ``WebhookSignatureError``, ``WebhookTimestampError``,
 ``WebhookReplayError``).
 """
@@ -52,7 +55,7 @@ from pqpay.exceptions import (
     WebhookTimestampError,
 )
 from pqpay.interfaces import SeenNonceStore
-from pqpay.replay import check_timestamp, resolve_now
+from pqpay.replay import check_timestamp, replay_expiry, resolve_now
 
 __all__ = [
     "ALGORITHM",
@@ -218,7 +221,8 @@ def verify_request(
         error=WebhookTimestampError,
     )
     replay_key = f"request:{key_id}:{nonce}"
-    if store is not None and not store.check_and_remember(replay_key, timestamp + tolerance, now):
+    expires_at = replay_expiry(timestamp, tolerance)
+    if store is not None and not store.check_and_remember(replay_key, expires_at, now):
         raise WebhookReplayError(f"nonce already used: {replay_key}", replay_key)
     return VerifiedRequest(key_id, timestamp, nonce)
 

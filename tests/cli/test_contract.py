@@ -116,7 +116,7 @@ class Log:
         capsys.readouterr()
 
     def verify(self, *extra: str) -> list[str]:
-        return ["ledger", "verify", "--vkey", self.keys["vkey"], *extra]
+        return ["ledger", "verify", "--origin", ORIGIN, "--vkey", self.keys["vkey"], *extra]
 
 
 @pytest.fixture
@@ -332,7 +332,18 @@ def _ordinary_errors(tmp: Path) -> dict[str, tuple[list[str], str]]:
         ),
         "groth16 missing": (["groth16", "verify", vk, "nope.json", public], "nope.json"),
         "empty vkey": (
-            ["ledger", "verify", "--vkey", "", "--checkpoint", "c", "--proof", "p"],
+            [
+                "ledger",
+                "verify",
+                "--origin",
+                ORIGIN,
+                "--vkey",
+                "",
+                "--checkpoint",
+                "c",
+                "--proof",
+                "p",
+            ],
             "--vkey is empty",
         ),
     }
@@ -565,7 +576,7 @@ def test_stdin_is_checked_whole_before_appending(tmp_path: Path) -> None:
     ["ledger", "append", "--db", "x.db", "--origin", ORIGIN, "--batch", "ten"],
     ["ledger", "prove", "--db", "x.db", "--origin", ORIGIN, "-1"],
     ["ledger", "prove", "--db", "x.db", "--origin", ORIGIN, "0", "--size", "-1"],
-    ["ledger", "verify", "--checkpoint", "c", "--proof", "p", "--require", "0"],
+    ["ledger", "verify", "--origin", ORIGIN, "--checkpoint", "c", "--proof", "p", "--require", "0"],
     ["demo", "--messages", "0"],
 ])  # fmt: skip
 def test_non_positive_counts_are_usage_errors(

@@ -65,14 +65,15 @@ def test_cli_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
     public = ["--public-key", keys["ed_pub"], "--cosign-public-key", keys["ml_pub"]]
     public += ["--name", ORIGIN]
-    verify = ["ledger", "verify", *public]
+    verify = ["ledger", "verify", "--origin", ORIGIN, *public]
     assert main([*verify, "--checkpoint", str(old_note), "--proof", str(proof)]) == 0
     assert "OK: entry 1234" in capsys.readouterr().out
     assert main([*verify, "--checkpoint", str(note), "--proof", str(cons),
                  "--old-checkpoint", str(old_note)]) == 0  # fmt: skip
     assert "extends its checkpoint of size 2500" in capsys.readouterr().out
     # Only the cosigner's key is enough too.
-    only_ml = ["ledger", "verify", "--cosign-public-key", keys["ml_pub"], "--name", ORIGIN]
+    only_ml = ["ledger", "verify", "--origin", ORIGIN, "--cosign-public-key", keys["ml_pub"]]
+    only_ml += ["--name", ORIGIN]
     assert main([*only_ml, "--checkpoint", str(old_note), "--proof", str(proof)]) == 0
 
     # Failures: another entry, another key, a proof against the wrong checkpoint.
@@ -83,7 +84,7 @@ def test_cli_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "FAILED: entry 1234 is not in" in capsys.readouterr().out
     (tmp_path / "stranger").mkdir()
     stranger = ["--public-key", _keys(tmp_path / "stranger")["ed_pub"], "--name", ORIGIN]
-    assert main(["ledger", "verify", *stranger, *args]) == 1
+    assert main(["ledger", "verify", "--origin", ORIGIN, *stranger, *args]) == 1
     assert "not validly signed" in capsys.readouterr().out
     assert main([*verify, "--checkpoint", str(note), "--proof", str(proof)]) == 1
 
@@ -130,7 +131,7 @@ def test_cli_verify_require(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     proof = tmp_path / "incl.json"
     assert main(["ledger", "prove", *base, "3", "-o", str(proof)]) == 0
     capsys.readouterr()
-    verify = ["ledger", "verify", "--public-key", keys["ed_pub"]]
+    verify = ["ledger", "verify", "--origin", ORIGIN, "--public-key", keys["ed_pub"]]
     verify += ["--cosign-public-key", keys["ml_pub"], "--name", ORIGIN]
     verify += ["--checkpoint", str(note), "--proof", str(proof)]
     assert main(verify) == 1

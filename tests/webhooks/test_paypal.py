@@ -370,7 +370,9 @@ def test_cert_url_check() -> None:
         "",
     ):
         assert not paypal_cert_url_is_trusted(url), url
-    assert paypal_cert_url_is_trusted("https://certs.example/x", allowed_hosts={"certs.example"})
+    # S-8: the path is checked too, on every host (certificate paths only).
+    url = "https://certs.example/v1/notifications/certs/x"
+    assert paypal_cert_url_is_trusted(url, allowed_hosts={"certs.example"})
 
 
 def _forge_same_crc32(prefix_json: bytes, target: int) -> bytes:

@@ -34,6 +34,11 @@ from pqpay.exceptions import HSMError, HSMUnavailable, KeyNotFound
 from pqpay.hsm.backend import Backend, unseal_failed
 from pqpay.hsm.record import ID_LEN
 
+try:  # POSIX only: the cross-process version-allocation lock
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = ["MODULE_ENV", "SOFTHSM_MODULE_PATHS", "PKCS11Backend", "find_softhsm_module"]
 
 #: Where Debian's ``softhsm2`` package puts the module (a symlink to the multiarch path).
@@ -342,9 +347,7 @@ class PKCS11Backend(Backend):
         label store duplicate versions (2 of 4 runs of tests/test_hsm_keystore_versions.py's
         process test). Without ``fcntl``, or when the file cannot be opened, only the claim
         protocol applies (also across hosts sharing a network HSM)."""
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
+        if fcntl is None:  # pragma: no cover - not POSIX
             yield
             return
         name = hashlib.sha256(self._serial + self._module_path.encode()).hexdigest()[:24]

@@ -14,10 +14,11 @@ bytes, so two parties that build the same message sign and hash the same bytes::
     body, jws = payments.sign_payment_jws(key, message, kid="gw-2026")  # body travels beside
     payments.verify_payment_jws(key.public_key(), jws, body)
 
-**Money.** Amounts are integer minor units (``|n| <= 2**53 - 1``) or decimal strings
-(``"12.50"``); ``decimal.Decimal`` values are written as decimal strings. A ``float``
-anywhere in a payment message raises :class:`~pqpay.exceptions.FloatNotAllowed` (naming its
-path), and so does a number with a fraction or exponent in received payment JSON.
+**Money.** Amounts are integer minor units (``|n| <= 2**53 - 1``) or decimal strings (``"12.50"``);
+``decimal.Decimal`` values are written as decimal strings, at most :data:`MAX_DECIMAL_DIGITS` digits
+in plain notation (``CanonicalizationError`` beyond). A ``float`` anywhere in a payment message
+raises :class:`~pqpay.exceptions.FloatNotAllowed` (naming its path), and so does a number with a
+fraction or exponent in received payment JSON.
 
 **Canonical JSON.** :func:`canonicalize` is plain RFC 8785 over Python values (floats
 allowed, formatted as ECMAScript does); :func:`parse_json` / :func:`canonicalize_json` read
@@ -41,10 +42,10 @@ to a :class:`pqpay.ledger.Ledger` in one transaction, signs one checkpoint and r
 the signed checkpoint note. :meth:`Receipt.to_json` / :meth:`Receipt.from_json` are its
 versioned JSON form (strict parsing, :class:`~pqpay.exceptions.EncodingError`), and
 :func:`verify_receipt` checks it offline, with no ledger: the envelope signature, the
-checkpoint signatures and the inclusion of the envelope's leaf hash::
+checkpoint signatures, the log's ``origin`` and the inclusion of the envelope's leaf hash::
 
     receipts = payments.issue_receipts(ledger, key, messages)
-    payments.verify_receipt(receipts[0].to_json(), key.public_key(), [log_vkey])
+    payments.verify_receipt(receipts[0].to_json(), key.public_key(), [log_vkey], origin=origin)
 
 **Outbound requests.** HMAC-SHA256 request signing (``sign_request``, ``verify_request``, ...)
 is :mod:`pqpay.request_signing` (no longer re-exported here).
@@ -69,6 +70,7 @@ from pqpay.payments.issue import (
 )
 from pqpay.payments.jws import jws_header, sign_jws, sign_jws_many, verify_jws
 from pqpay.payments.message import (
+    MAX_DECIMAL_DIGITS,
     MAX_SAFE_INTEGER,
     canonicalize,
     canonicalize_json,
@@ -93,6 +95,7 @@ from pqpay.payments.receipt import (
 
 __all__ = [
     "ALGORITHMS",
+    "MAX_DECIMAL_DIGITS",
     "MAX_RECEIPT_BYTES",
     "MAX_SAFE_INTEGER",
     "RECEIPT_FORMAT",

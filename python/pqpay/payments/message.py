@@ -20,6 +20,7 @@ from pqpay.payments.jws import sign_jws_many, verify_jws
 from pqpay.signatures import SignaturePublicKey
 
 __all__ = [
+    "MAX_DECIMAL_DIGITS",
     "MAX_SAFE_INTEGER",
     "canonicalize",
     "canonicalize_json",
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 MAX_SAFE_INTEGER = _jcs.MAX_SAFE_INTEGER
+#: Most digits a payment ``Decimal`` may have in plain notation (``format(d, "f")``).
+MAX_DECIMAL_DIGITS = _jcs.MAX_DECIMAL_DIGITS
 
 # -- canonical JSON ---------------------------------------------------------------------------
 
@@ -75,7 +78,8 @@ def canonicalize_payment(message: Mapping[str, Any]) -> bytes:
     """The signed bytes of a payment message: RFC 8785 with the money rules above.
 
     :raises FloatNotAllowed: a float anywhere in the message.
-    :raises CanonicalizationError: an unsafe integer, a lone surrogate, a non-finite Decimal.
+    :raises CanonicalizationError: an unsafe integer, a lone surrogate, a non-finite Decimal
+        or one with more than :data:`MAX_DECIMAL_DIGITS` digits in plain notation.
     :raises TypeError: not a mapping, or a value of a non-JSON type.
     """
     _require_object(message)

@@ -6,9 +6,11 @@ Pure: this module reads and verifies receipts and imports no storage; issuing th
 
 from __future__ import annotations
 
+import enum
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pqpay import _jcs
 from pqpay._b64 import decode_std, encode_std
@@ -113,7 +115,12 @@ class Receipt:
         :raises EncodingError: anything else (the message names what was expected).
         """
         if isinstance(data, str):
-            data = data.encode("utf-8")
+            try:
+                data = data.encode("utf-8")
+            except UnicodeEncodeError:
+                raise EncodingError(
+                    "a receipt str must be valid Unicode: it holds a lone surrogate"
+                ) from None
         data = as_bytes(data, "receipt")
         if len(data) > MAX_RECEIPT_BYTES:
             raise EncodingError(f"a receipt is at most {MAX_RECEIPT_BYTES} bytes, got {len(data)}")
@@ -174,12 +181,18 @@ def _count(value: Any, what: str) -> int:
     return value
 
 
+class _Unset(enum.Enum):
+    """The default of ``verify_receipt(origin=...)``: not passed (a deprecated form)."""
+
+    UNSET = enum.auto()
+
+
 def verify_receipt(
     receipt: Receipt | bytes | str,
     signer_public_key: SignaturePublicKey,
     note_verifiers: Sequence[VerifierKey] | VerifierKey,
     *,
-    origin: str | None = None,
+    origin: str | Literal[_Unset.UNSET] | None = _Unset.UNSET,
     require: Require = "all",
 ) -> VerifiedReceipt:
     """Verifies a receipt without the ledger: the envelope's signature under
@@ -189,7 +202,11 @@ def verify_receipt(
     against the checkpoint's, and the inclusion of the envelope's leaf hash at ``index``.
 
     :param receipt: a :class:`Receipt`, or its JSON (parsed with :meth:`Receipt.from_json`).
-    :param origin: if given, the checkpoint must name this log.
+    :param origin: the log's origin: the checkpoint must name it (else ``InvalidProof``). Pass
+        it: the same note key may sign several logs' checkpoints, and a receipt from any of
+        them verifies without it. ``origin=None`` says so explicitly (any log signed by these
+        keys); leaving it out still means that but warns (``DeprecationWarning``), as it will
+        be required.
     :param require: which of ``note_verifiers`` must have signed the checkpoint
         (:func:`pqpay.checkpoint.open_note`): ``"all"`` (default), ``"any"`` or an int k.
     :raises InvalidSignature: the envelope or the checkpoint is not validly signed.
@@ -198,6 +215,16 @@ def verify_receipt(
     :raises EncodingError: malformed receipt JSON, envelope or payment message.
     :raises ValueError: a detached envelope (a receipt's envelope carries its message).
     """
+    if origin is _Unset.UNSET:
+        warnings.warn(
+            "verify_receipt without origin= accepts a receipt from any log these note keys "
+            "sign; pass origin='<your log>' (or origin=None to accept any); it will be required",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        origin = None
+    if origin is not None and not isinstance(origin, str):
+        raise TypeError(f"origin must be a str, not {type(origin).__name__}")
     if not isinstance(receipt, Receipt):
         receipt = Receipt.from_json(receipt)
     message = verify_payment_cose(signer_public_key, receipt.envelope)
@@ -218,6 +245,7 @@ def verify_receipt(
         origin=log,
         require=require,
     )
-    if cp.size != receipt.tree_size:
+    # Checked here as well, so the receipt's guarantee does not rest on the ledger verifier.
+    if cp.size != receipt.tree_size or (origin is not None and cp.origin != origin):
         raise InvalidProof()
     return VerifiedReceipt(message, receipt.index, cp)

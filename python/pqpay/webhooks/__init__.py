@@ -40,13 +40,14 @@ Adyen              ``pspReference:eventCode:success``     ``now + replay_ttl``
 Adyen (header)     the signature                          ``now + replay_ttl``
 =================  =====================================  ==================================
 
-Schemes with a signed timestamp (Stripe, Coinbase CDP, PayPal) need to remember an id only
-while the timestamp is acceptable; the others sign no timestamp, so a replay is caught only
-while the store remembers it (``replay_ttl``, three days by default, matching the providers' retry
-periods). Remembering is at-most-once: an id is stored as soon as it verifies, so a handler
-that fails afterwards sees the provider's retry rejected as a replay. Handlers that need
-at-least-once processing should pass no store and deduplicate on
-:attr:`WebhookEvent.event_id` inside the database transaction that records the event.
+Schemes with a signed timestamp (Stripe, Coinbase CDP, PayPal) need to remember an id only while the
+timestamp is acceptable (each is kept :data:`~pqpay.replay.REPLAY_MARGIN` seconds longer, so it is
+still held at the last instant the timestamp is accepted); the others sign no timestamp, so a replay
+is caught only while the store remembers it (``replay_ttl``, three days by default, matching the
+providers' retry periods). Remembering is at-most-once: an id is stored as soon as it verifies, so a
+handler that fails afterwards sees the provider's retry rejected as a replay. Handlers that need
+at-least-once processing should pass no store and deduplicate on :attr:`WebhookEvent.event_id`
+inside the database transaction that records the event.
 
 Caveats the provider schemes impose (documented, not fixable here):
 
@@ -55,13 +56,18 @@ Caveats the provider schemes impose (documented, not fixable here):
   same CRC-32. The transmission-id replay store stops the same signature from being used twice
   and the timestamp window bounds it, but the first of two such deliveries wins. Before acting
   on money, re-read the resource from PayPal's API. Fetching the certificate from
-  ``PAYPAL-CERT-URL`` (only from a pinned PayPal host over HTTPS), validating its chain, and
-  caching it is the caller's job: :func:`verify_paypal` uses exactly the certificate it is
-  given and checks only its validity period (:func:`paypal_cert_url_is_trusted` checks a URL).
+  ``PAYPAL-CERT-URL`` (check it first with :func:`paypal_cert_url_is_trusted`: https, a
+  PayPal API host, the ``/v1/notifications/certs/`` path; fetch it **without following
+  redirects**), validating its chain and caching it is the caller's job. :func:`verify_paypal`
+  uses exactly the certificate it is given and checks its validity period; with
+  ``spki_pins=`` (:func:`paypal_spki_pin` of certificates checked out of band) it also refuses,
+  fail-closed, any certificate whose key is not pinned. Subject and issuer chain are not
+  checked here (the native X.509 reader skips them by design).
 * **PhonePe v2** (``Authorization: SHA256(username:password)``) authenticates the sender's
-  knowledge of the credentials, **not the body**: the returned event has
-  ``body_authenticated=False``. Allowlist PhonePe's addresses and re-fetch the order status
-  before acting.
+  knowledge of the credentials, **not the body**, and that value is a static bearer credential:
+  whoever sees one webhook can forge any later one. The returned event has
+  ``body_authenticated=False`` and every call warns (``UserWarning``). Allowlist PhonePe's
+  addresses and re-fetch the order status before acting.
 * **Coinbase Commerce, Razorpay, Adyen, PhonePe v1** sign no timestamp.
 
 Modules: one per provider (:mod:`~pqpay.webhooks.stripe`, :mod:`~pqpay.webhooks.coinbase`,
@@ -85,8 +91,10 @@ from pqpay.webhooks.adyen import verify_adyen, verify_adyen_hmac_header
 from pqpay.webhooks.coinbase import verify_coinbase, verify_coinbase_cdp
 from pqpay.webhooks.paypal import (
     PAYPAL_CERT_HOSTS,
+    PAYPAL_CERT_PATH,
     PAYPAL_DEFAULT_TOLERANCE,
     paypal_cert_url_is_trusted,
+    paypal_spki_pin,
     verify_paypal,
 )
 from pqpay.webhooks.phonepe import phonepe_x_verify, verify_phonepe, verify_phonepe_v2
@@ -97,6 +105,7 @@ from pqpay.x509 import RsaCertificate
 __all__ = [
     "DEFAULT_REPLAY_TTL",
     "PAYPAL_CERT_HOSTS",
+    "PAYPAL_CERT_PATH",
     "PAYPAL_DEFAULT_TOLERANCE",
     "STRIPE_DEFAULT_TOLERANCE",
     "RsaCertificate",
@@ -108,6 +117,7 @@ __all__ = [
     "WebhookSignatureError",
     "WebhookTimestampError",
     "paypal_cert_url_is_trusted",
+    "paypal_spki_pin",
     "phonepe_x_verify",
     "verify_adyen",
     "verify_adyen_hmac_header",

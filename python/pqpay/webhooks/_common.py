@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -30,11 +31,13 @@ __all__ = [
     "hex64_header",
     "json_body",
     "remember",
+    "remember_all",
     "rfc3339",
     "secret_bytes",
     "signed_timestamp_in_window",
     "str_field",
     "ttl",
+    "utf8",
 ]
 
 #: How long ids of schemes without a signed timestamp are remembered: three days.
@@ -114,10 +117,23 @@ def b64decode(value: str | bytes, name: str) -> bytes:
 
 
 def json_body(data: bytes, what: str) -> Any:
+    """``data`` parsed as JSON; ``WebhookFormatError`` for anything else, including nesting too
+    deep for the parser (``RecursionError``: several verifiers parse before authenticating)."""
     try:
         return json.loads(data)
     except (UnicodeDecodeError, ValueError) as exc:
         raise WebhookFormatError(f"{what} is not valid UTF-8 JSON: {exc}") from None
+    except RecursionError:
+        raise WebhookFormatError(f"{what} is nested too deeply to parse") from None
+
+
+def utf8(text: str, what: str) -> bytes:
+    """``text`` as UTF-8; ``WebhookFormatError`` for a lone surrogate (JSON's ``"\\ud800"``
+    and Python ``str`` allow one, UTF-8 has no encoding for it)."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        raise WebhookFormatError(f"{what}: a lone surrogate is not encodable as UTF-8") from None
 
 
 def str_field(obj: Any, name: str) -> str | None:
@@ -149,6 +165,36 @@ def ttl(replay_ttl: float) -> float:
 def remember(store: SeenNonceStore | None, key: str, expires_at: float, now: float) -> None:
     if store is not None and not store.check_and_remember(key, expires_at, now):
         raise WebhookReplayError(f"already seen: {key}", key)
+
+
+def remember_all(
+    store: SeenNonceStore | None, keys: Sequence[str], expires_at: float, now: float
+) -> None:
+    """Remembers every key of one request, or none (:meth:`SeenNonceStore.check_and_remember_many`).
+
+    One distinct key goes through :func:`remember`, so any store works; several need the
+    store's atomic ``check_and_remember_many``, and a store without it is refused with
+    ``TypeError`` (remembering them one by one would lose the new ones of a partly replayed
+    request). ``WebhookReplayError.key`` is the request's first key; nothing was remembered.
+    """
+    if store is None:
+        return
+    unique = list(dict.fromkeys(keys))
+    if len(unique) == 1:
+        remember(store, unique[0], expires_at, now)
+        return
+    many = getattr(store, "check_and_remember_many", None)
+    if not callable(many):
+        raise TypeError(
+            f"{type(store).__name__} has no check_and_remember_many: a request with several "
+            "replay ids needs the store to decide them all at once (see pqpay.replay)"
+        )
+    if not many(unique, expires_at, now):
+        raise WebhookReplayError(
+            f"already seen: at least one of {len(unique)} ids, first {unique[0]}; "
+            "nothing of this request was remembered",
+            unique[0],
+        )
 
 
 def signed_timestamp_in_window(timestamp: int, now: float, tolerance: float, what: str) -> None:

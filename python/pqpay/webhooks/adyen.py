@@ -21,8 +21,10 @@ from pqpay.webhooks._common import (
     b64decode,
     json_body,
     remember,
+    remember_all,
     str_field,
     ttl,
+    utf8,
 )
 
 __all__ = ["verify_adyen", "verify_adyen_hmac_header"]
@@ -58,6 +60,14 @@ def verify_adyen(
     ``true``/``false``. Answer a verified webhook with the body ``[accepted]``. Deduplicates
     each item on ``pspReference:eventCode:success`` for ``replay_ttl``; ``event_id`` is the
     item's ``pspReference`` when the webhook carries one item.
+
+    The replay decision covers the whole body: either every item is new and all are
+    remembered, or ``WebhookReplayError`` is raised and **none** is (a triple repeated inside
+    one body counts once). A body mixing new and seen items therefore leaves the new ones
+    unremembered: verify it again with ``store=None`` and deduplicate per item if you must
+    process them. With several items the store needs ``check_and_remember_many``
+    (:class:`~pqpay.replay.MemoryNonceStore` has it); a store without it raises
+    ``TypeError``.
     """
     body = as_bytes(body, "body")
     key = _adyen_key(hmac_key)
@@ -82,7 +92,8 @@ def verify_adyen(
                 f"Adyen notificationItems[{n}]: no additionalData.hmacSignature string"
             )
         signature = b64decode(given, f"Adyen notificationItems[{n}] hmacSignature")
-        expected = hmac.new(key, _adyen_data_to_sign(item, n).encode(), hashlib.sha256).digest()
+        signed = utf8(_adyen_data_to_sign(item, n), f"Adyen notificationItems[{n}]")
+        expected = hmac.new(key, signed, hashlib.sha256).digest()
         if not hmac.compare_digest(expected, signature):
             raise WebhookSignatureError()
     keys = [
@@ -91,8 +102,7 @@ def verify_adyen(
         for n, item in enumerate(items)
     ]
     expires_at = now + ttl(replay_ttl)
-    for replay_key in keys:
-        remember(store, replay_key, expires_at, now)
+    remember_all(store, keys, expires_at, now)
     event_id = str_field(items[0], "pspReference") if len(items) == 1 else None
     return WebhookEvent("adyen", event_id, payload, body)
 

@@ -16,7 +16,7 @@ from pqpay.exceptions import (
     WebhookSignatureError,
 )
 from pqpay.interfaces import SeenNonceStore
-from pqpay.replay import resolve_now
+from pqpay.replay import replay_expiry, resolve_now
 from pqpay.webhooks._common import (
     DEFAULT_REPLAY_TTL,
     DIGITS,
@@ -86,7 +86,7 @@ def verify_coinbase_cdp(
     ``headers`` are the received request headers (looked up case-insensitively, in the order
     ``h`` names them). Only ``v1`` is accepted (the older ``v0`` covers no headers). ``t``
     must lie within ``tolerance`` seconds of ``now``; deduplicates on the body's ``id`` (else
-    the signature) until ``t + tolerance``.
+    the signature) until ``t + tolerance`` (plus :data:`~pqpay.replay.REPLAY_MARGIN`).
     """
     body = as_bytes(body, "body")
     key = secret_bytes(secret, "Coinbase CDP webhook secret")
@@ -128,10 +128,11 @@ def verify_coinbase_cdp(
     signed_timestamp_in_window(timestamp, now, tolerance, "X-Hook0-Signature t")
     try:
         payload: Any = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        # Hook0 signs any payload; a non-JSON one is returned as None with its bytes.
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # Hook0 signs any payload; a non-JSON one (or one nested too deeply for the parser) is
+        # returned as None with its bytes.
         payload = None
     event_id = str_field(payload, "id")
     replay_key = f"coinbase-cdp:event:{event_id}" if event_id else f"coinbase-cdp:sig:{expected}"
-    remember(store, replay_key, timestamp + tolerance, now)
+    remember(store, replay_key, replay_expiry(timestamp, tolerance), now)
     return WebhookEvent("coinbase", event_id, payload, body, timestamp)

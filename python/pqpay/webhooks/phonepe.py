@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Mapping
 
 from pqpay._bytes import as_bytes
@@ -25,6 +26,7 @@ from pqpay.webhooks._common import (
     remember,
     str_field,
     ttl,
+    utf8,
 )
 
 __all__ = ["phonepe_x_verify", "verify_phonepe", "verify_phonepe_v2"]
@@ -83,7 +85,8 @@ def verify_phonepe(
         raise WebhookSignatureError()
     if not isinstance(salt_key, str):
         raise TypeError(f"salt keys must be str, not {type(salt_key).__name__}")
-    expected = hashlib.sha256((response + salt_key).encode()).hexdigest()
+    signed = utf8(response, "PhonePe callback response") + salt_key.encode()
+    expected = hashlib.sha256(signed).hexdigest()
     if any_hex_match(expected, [checksum]) is None:
         raise WebhookSignatureError()
     decoded = b64decode(response, "PhonePe callback response")
@@ -108,9 +111,17 @@ def verify_phonepe_v2(
     ``Authorization = hex(SHA256(username + ":" + password))`` (the SDK's
     ``validateCallback``), with the webhook credentials set on PhonePe's dashboard.
 
-    This header does **not** cover the body, so the result has ``body_authenticated=False``:
-    allowlist PhonePe's addresses, rely on ``payload.state`` and re-fetch the order status
-    before acting. Deduplicates on the body's SHA-256 for ``replay_ttl`` seconds.
+    .. warning::
+        The ``Authorization`` value is a **static bearer credential**, the same on every
+        webhook: whoever sees one (a proxy log, a leaked request) can send any body with it
+        from then on, and this check still passes. It does **not** cover the body, so the
+        result has ``body_authenticated=False``. Treat the payload as a hint: allowlist
+        PhonePe's addresses, re-fetch the order status from PhonePe's API before acting, and
+        rotate the webhook credentials if a request may have leaked. Each call emits a
+        ``UserWarning`` saying so (silence it with
+        ``warnings.filterwarnings("ignore", "PhonePe v2", UserWarning)`` once you do).
+
+    Deduplicates on the body's SHA-256 for ``replay_ttl`` seconds.
     """
     body = as_bytes(body, "body")
     now = resolve_now(now)
@@ -125,6 +136,12 @@ def verify_phonepe_v2(
     expected = hashlib.sha256(f"{username}:{password}".encode()).hexdigest()
     if any_hex_match(expected, [candidate]) is None:
         raise WebhookSignatureError()
+    warnings.warn(
+        "PhonePe v2 webhook: the Authorization header is a static credential that does not "
+        "cover the body; re-fetch the order status from PhonePe before acting on it",
+        UserWarning,
+        stacklevel=2,
+    )
     payload = json_body(body, "PhonePe webhook body")
     inner = payload.get("payload") if isinstance(payload, dict) else None
     event_id = str_field(inner, "orderId") or str_field(inner, "merchantOrderId")

@@ -23,6 +23,7 @@ from pqpay.webhooks._common import (
     secret_bytes,
     str_field,
     ttl,
+    utf8,
 )
 
 __all__ = ["verify_razorpay", "verify_razorpay_payment"]
@@ -80,6 +81,8 @@ def verify_razorpay_payment(
 
     Pass **your stored** ``order_id`` (never the one in the callback) and the API key secret
     (not the webhook secret). With a store, a payment id is accepted once per ``replay_ttl``.
+    An id that is not a non-empty str encodable as UTF-8 (a lone surrogate) raises
+    ``WebhookFormatError``.
     """
     for value, name in ((order_id, "order_id"), (payment_id, "payment_id")):
         if not isinstance(value, str) or not value:
@@ -87,7 +90,8 @@ def verify_razorpay_payment(
     key = secret_bytes(key_secret, "Razorpay key_secret")
     now = resolve_now(now)
     candidate = hex64_header(signature, "razorpay_signature")
-    expected = hmac.new(key, f"{order_id}|{payment_id}".encode(), hashlib.sha256).hexdigest()
+    signed = utf8(f"{order_id}|{payment_id}", "Razorpay order_id|payment_id")
+    expected = hmac.new(key, signed, hashlib.sha256).hexdigest()
     if any_hex_match(expected, [candidate]) is None:
         raise WebhookSignatureError()
     remember(store, f"razorpay:payment:{payment_id}", now + ttl(replay_ttl), now)

@@ -12,7 +12,7 @@ from pqpay.exceptions import (
     WebhookSignatureError,
 )
 from pqpay.interfaces import SeenNonceStore
-from pqpay.replay import resolve_now
+from pqpay.replay import replay_expiry, resolve_now
 from pqpay.webhooks._common import (
     DIGITS,
     WebhookEvent,
@@ -46,7 +46,8 @@ def verify_stripe(
     matching ``v1`` is accepted (Stripe sends several while a secret is being rolled), every
     other scheme (``v0``, ...) is ignored. ``t`` must lie within ``tolerance`` seconds of
     ``now``, in the past (as Stripe's libraries check) or in the future (clock skew).
-    Deduplicates on the event ``id`` until ``t + tolerance``.
+    Deduplicates on the event ``id`` until ``t + tolerance`` (plus
+    :data:`~pqpay.replay.REPLAY_MARGIN`, so the id outlives the window).
     """
     body = as_bytes(body, "body")
     key = secret_bytes(secret, "Stripe endpoint secret")
@@ -81,5 +82,5 @@ def verify_stripe(
     payload = json_body(body, "Stripe webhook body")
     event_id = str_field(payload, "id")
     replay_key = f"stripe:event:{event_id}" if event_id else f"stripe:sig:{timestamp}:{matched}"
-    remember(store, replay_key, timestamp + tolerance, now)
+    remember(store, replay_key, replay_expiry(timestamp, tolerance), now)
     return WebhookEvent("stripe", event_id, payload, body, timestamp)
