@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from pqpay import checkpoint, serialization, signatures
 from pqpay.exceptions import HSMError, LedgerCorrupted, PqpayError
+from pqpay.ledger import is_postgres_dsn
 
 _T = TypeVar("_T")
 
@@ -335,11 +336,6 @@ def read_lines(paths: Sequence[str], fmt: str) -> Iterator[tuple[str, int, bytes
 # --- --db ------------------------------------------------------------------------------------
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def is_postgres_dsn(location: str) -> bool:
-    """Whether ``--db`` names a PostgreSQL DSN; mirrors :func:`pqpay.ledger.open_storage`."""
-    return location.startswith(("postgresql://", "postgres://")) or "=" in location.split("/")[0]
 
 
 def check_db(location: str, *, create: bool) -> None:

@@ -40,7 +40,7 @@ from pqpay.checkpoint import verify_checkpoint as verify_checkpoint
 from pqpay.exceptions import InvalidProof as InvalidProof
 from pqpay.exceptions import LedgerCorrupted as LedgerCorrupted
 from pqpay.ledger.audit import Progress as Progress
-from pqpay.ledger.log import Ledger, open_storage
+from pqpay.ledger.log import Ledger, is_postgres_dsn, open_storage
 from pqpay.ledger.postgres import PostgresStorage
 from pqpay.ledger.sqlite import SQLiteStorage
 from pqpay.ledger.storage import Node as Node
@@ -57,6 +57,7 @@ __all__ = [
     "Storage",
     "StorageTransaction",
     "VerifierKey",
+    "is_postgres_dsn",
     "open_storage",
     "verify_consistency",
     "verify_inclusion",

@@ -16,7 +16,7 @@ from pqpay.ledger.sqlite import SQLiteStorage
 from pqpay.ledger.storage import NodeId, Storage, StorageTransaction, first_leaf
 from pqpay.merkle import EMPTY_ROOT, HASH_SIZE
 
-__all__ = ["Ledger", "open_storage"]
+__all__ = ["Ledger", "is_postgres_dsn", "open_storage"]
 
 
 def _check_origin(origin: str) -> str:
@@ -256,6 +256,12 @@ def _check_index(index: int, size: int) -> None:
         raise ValueError(f"index must be in [0, {size}) (the tree size), got {index}")
 
 
+def is_postgres_dsn(location: str) -> bool:
+    """Whether :func:`open_storage` reads ``location`` as a PostgreSQL DSN
+    (``postgresql://...``, ``postgres://...`` or a libpq ``key=value`` string)."""
+    return location.startswith(("postgresql://", "postgres://")) or "=" in location.split("/")[0]
+
+
 def open_storage(location: str | os.PathLike[str]) -> Storage:
     """``postgresql://...``, ``postgres://...`` or a libpq ``key=value`` string opens a
     :class:`PostgresStorage`; any other str, or an ``os.PathLike``, is a SQLite file path.
@@ -271,6 +277,6 @@ def open_storage(location: str | os.PathLike[str]) -> Storage:
             "location must be a str (a SQLite path or a PostgreSQL DSN) or os.PathLike, "
             f"not {type(location).__name__}"
         )
-    if location.startswith(("postgresql://", "postgres://")) or "=" in location.split("/")[0]:
+    if is_postgres_dsn(location):
         return PostgresStorage(location)
     return SQLiteStorage(location)
