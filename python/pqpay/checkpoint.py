@@ -41,7 +41,7 @@ from pqpay._algorithms import (
 from pqpay._b64 import decode_std, encode_std
 from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError, InvalidSignature, UnsupportedAlgorithm
-from pqpay.interfaces import Signer
+from pqpay.interfaces import Signer, checked_public_key
 from pqpay.signatures import (
     Ed25519PublicKey,
     MLDSA44PublicKey,
@@ -263,27 +263,12 @@ def cosigned_message(
 # Signers and verifiers
 
 
-class NoteSigner(abc.ABC):
-    """A named note key: ``name``, 4-byte ``key_id``, ``vkey`` and :meth:`sign_note_text`."""
+class _NoteKey:
+    """What note signers and verifiers share: the key name, the key ID and the vkey."""
 
-    __slots__ = ("_key_id", "_name", "_public_key", "_signer")
-    SIGNATURE_TYPE: ClassVar[int]
+    __slots__ = ("_key_id", "_name")
     _name: str
     _key_id: bytes
-    _public_key: bytes
-    _signer: Signer
-
-    def _init(self, name: str, signer: Signer, public_type: type[SignaturePublicKey]) -> None:
-        self._name = _check_name(name)
-        public = signer.public_key()
-        if not isinstance(public, public_type):
-            raise TypeError(
-                f"{type(self).__name__} needs a signer whose public_key() is a "
-                f"{public_type.__name__}, not {type(public).__name__}"
-            )
-        self._signer = signer
-        self._public_key = public.public_bytes_raw()
-        self._key_id = key_id(self._name, self.SIGNATURE_TYPE, self._public_key)
 
     @property
     def name(self) -> str:
@@ -295,11 +280,32 @@ class NoteSigner(abc.ABC):
         """The 4-byte key ID, ``SHA-256(name || 0x0A || type || public key)[:4]``."""
         return self._key_id
 
+    def _vkey(self, signature_type: int, public: bytes) -> str:
+        """``<name>+<hex key ID>+<base64(type || public key)>``."""
+        return f"{self._name}+{self._key_id.hex()}+{encode_std(bytes([signature_type]) + public)}"
+
+
+class NoteSigner(_NoteKey, abc.ABC):
+    """A named note key: ``name``, 4-byte ``key_id``, ``vkey`` and :meth:`sign_note_text`."""
+
+    __slots__ = ("_public_key", "_signer")
+    SIGNATURE_TYPE: ClassVar[int]
+    _public_key: bytes
+    _signer: Signer
+
+    def _init(self, name: str, signer: Signer, public_type: type[SignaturePublicKey]) -> None:
+        self._name = _check_name(name)
+        public = checked_public_key(
+            signer, "sign", public_type, f"{type(self).__name__} signer", public_type.__name__
+        )
+        self._signer = signer
+        self._public_key = public.public_bytes_raw()
+        self._key_id = key_id(self._name, self.SIGNATURE_TYPE, self._public_key)
+
     @property
     def vkey(self) -> str:
         """The verifier key ``<name>+<hex key ID>+<base64(type || public key)>``."""
-        raw = bytes([self.SIGNATURE_TYPE]) + self._public_key
-        return f"{self._name}+{self._key_id.hex()}+{encode_std(raw)}"
+        return self._vkey(self.SIGNATURE_TYPE, self._public_key)
 
     def verifier(self) -> NoteVerifier:
         """The matching :class:`NoteVerifier`."""
@@ -380,16 +386,14 @@ class MLDSA44Cosigner(NoteSigner):
         return timestamp.to_bytes(8, "big") + sig
 
 
-class NoteVerifier:
+class NoteVerifier(_NoteKey):
     """A known note key: verifies the signatures of one (name, key ID) pair.
 
     Made with :meth:`from_vkey` or :meth:`from_public_key`; supports types ``0x01`` (Ed25519)
     and ``0x06`` (ML-DSA-44 cosignature).
     """
 
-    __slots__ = ("_key", "_key_id", "_name", "_type")
-    _name: str
-    _key_id: bytes
+    __slots__ = ("_key", "_type")
     _type: int
     _key: SignaturePublicKey
 
@@ -470,16 +474,6 @@ class NoteVerifier:
         return cls._make(name, signature_type, public_key)
 
     @property
-    def name(self) -> str:
-        """The key name."""
-        return self._name
-
-    @property
-    def key_id(self) -> bytes:
-        """The 4-byte key ID."""
-        return self._key_id
-
-    @property
     def signature_type(self) -> int:
         """0x01 (Ed25519) or 0x06 (ML-DSA-44 cosignature)."""
         return self._type
@@ -492,8 +486,7 @@ class NoteVerifier:
     @property
     def vkey(self) -> str:
         """The verifier key string (what :meth:`from_vkey` reads)."""
-        raw = bytes([self._type]) + self._key.public_bytes_raw()
-        return f"{self._name}+{self._key_id.hex()}+{encode_std(raw)}"
+        return self._vkey(self._type, self._key.public_bytes_raw())
 
     def _verifies(self, text: bytes, signature: bytes) -> bool:
         if self._type == SIGNATURE_TYPE_ED25519:

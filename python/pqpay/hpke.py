@@ -20,7 +20,7 @@ from typing import Any
 from pqpay import _native
 from pqpay._bytes import as_bytes
 from pqpay.exceptions import InvalidKey
-from pqpay.interfaces import DecapsulationKey
+from pqpay.interfaces import DecapsulationKey, checked_public_key
 from pqpay.kem import PRIVATE_KEY_CLASSES, KEMPrivateKey, KEMPublicKey
 
 __all__ = ["AEAD", "KDF", "KEM", "DecapsulationKey", "ReceiverContext", "SenderContext", "Suite"]
@@ -66,16 +66,9 @@ def _check_key(key: KEMPublicKey | KEMPrivateKey[Any], what: str) -> None:
 def _foreign_shared_secret(suite: _native.HpkeSuite, key: object, enc: bytes) -> bytes:
     """``Decap(enc, skR)`` through a decapsulation key that is not a pqpay.kem key (one whose
     secret pqpay cannot hand to the native code, e.g. a key sealed under an HSM)."""
-    if not (
-        callable(getattr(key, "decapsulate", None)) and callable(getattr(key, "public_key", None))
-    ):
-        raise TypeError(
-            "private_key must be a pqpay.kem private key or have public_key() and "
-            f"decapsulate(), not {type(key).__name__}"
-        )
-    public = key.public_key()  # type: ignore[attr-defined]
-    if not isinstance(public, KEMPublicKey):
-        raise TypeError("private_key.public_key() must return a pqpay.kem public key")
+    public = checked_public_key(
+        key, "decapsulate", KEMPublicKey, "private_key", "a pqpay.kem public key"
+    )
     if suite.kem_algorithm != public.ALGORITHM:
         raise InvalidKey(
             f"the private key is a {public.ALGORITHM} key but the HPKE suite's KEM is "

@@ -4,6 +4,8 @@
   private key, an HSM signing handle). COSE/JWS envelopes, receipts and note signers take one.
 * :class:`DecapsulationKey`: a :mod:`pqpay.kem` private key or an HSM decapsulation handle
   (:mod:`pqpay.hpke` opens with one).
+* :func:`checked_public_key`: the one duck-typing check of those protocols (the object has
+  ``public_key()`` and the operation, and its public key is of the class the caller needs).
 * :class:`SeenNonceStore`: the replay store the webhook verifiers and request signing use
   (:class:`pqpay.replay.MemoryNonceStore`, or one backed by Redis or a database).
 
@@ -17,9 +19,11 @@ concrete class (``SignaturePublicKey``, ``KEMPublicKey``) where they need it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
-__all__ = ["DecapsulationKey", "PublicKey", "SeenNonceStore", "Signer"]
+__all__ = ["DecapsulationKey", "PublicKey", "SeenNonceStore", "Signer", "checked_public_key"]
+
+_P = TypeVar("_P")
 
 
 class PublicKey(Protocol):
@@ -51,6 +55,29 @@ class DecapsulationKey(Protocol):
     def public_key(self) -> PublicKey: ...
 
     def decapsulate(self, ciphertext: bytes) -> bytes: ...
+
+
+def checked_public_key(
+    obj: object, operation: str, public_type: type[_P], role: str, expected: str
+) -> _P:
+    """The public key of ``obj``, checked as a :class:`Signer` (``operation="sign"``) or a
+    :class:`DecapsulationKey` (``operation="decapsulate"``) of the class ``public_type``.
+
+    ``role`` names the argument in the messages ("signer", "private_key") and ``expected``
+    the key class in words ("a pqpay signature public key").
+
+    :raises TypeError: ``obj`` lacks a callable ``public_key()`` or ``operation()``, or its
+        ``public_key()`` is not a ``public_type``.
+    """
+    if not (callable(getattr(obj, "public_key", None)) and callable(getattr(obj, operation, None))):
+        raise TypeError(
+            f"{role}: expected an object with public_key() and {operation}(), "
+            f"not {type(obj).__name__}"
+        )
+    public = obj.public_key()  # type: ignore[attr-defined]
+    if not isinstance(public, public_type):
+        raise TypeError(f"{role}: public_key() must return {expected}, not {type(public).__name__}")
+    return public
 
 
 @runtime_checkable

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 
 from pqpay._algorithms import ENVELOPE_ALGORITHMS, EnvelopeAlg
 from pqpay.exceptions import UnsupportedAlgorithm
-from pqpay.interfaces import Signer
+from pqpay.interfaces import Signer, checked_public_key
 from pqpay.signatures import SignaturePublicKey
 
 __all__ = ["ALGORITHMS", "EnvelopeAlg", "Signer", "algorithm_for", "public_key_of", "sign_all"]
@@ -40,19 +40,10 @@ ALGORITHMS: Mapping[str, EnvelopeAlg] = ENVELOPE_ALGORITHMS
 
 
 def public_key_of(signer: Signer) -> SignaturePublicKey:
-    if not callable(getattr(signer, "sign", None)) or not callable(
-        getattr(signer, "public_key", None)
-    ):
-        raise TypeError(
-            f"expected a signer (public_key() and sign(data, context)), not {type(signer).__name__}"
-        )
-    key = signer.public_key()
-    if not isinstance(key, SignaturePublicKey):
-        raise TypeError(
-            f"signer.public_key() must return a pqpay signature public key, "
-            f"not {type(key).__name__}"
-        )
-    return key
+    """The signature public key of ``signer``. :raises TypeError: not a :class:`Signer`."""
+    return checked_public_key(
+        signer, "sign", SignaturePublicKey, "signer", "a pqpay signature public key"
+    )
 
 
 def algorithm_for(key: SignaturePublicKey) -> EnvelopeAlg:

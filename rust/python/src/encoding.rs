@@ -1,9 +1,7 @@
 //! PKCS#8 / SubjectPublicKeyInfo loading and writing (DER and PEM) for KEM and signature keys.
 
-use pqpay_core::encoding::sig::{
-    self as sig_encoding, AnyPrivateKey, AnyPublicKey, MlDsaPrivateKeyForm,
-};
-use pqpay_core::encoding::{self, MlKemPrivateKeyForm};
+use pqpay_core::encoding::sig as sig_encoding;
+use pqpay_core::encoding::{self, AnyPrivateKey, AnyPublicKey, PrivateKeyForm};
 use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -12,24 +10,14 @@ use crate::error::{detach, guard, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
-pub(crate) fn form(name: &str) -> BindResult<MlKemPrivateKeyForm> {
+/// The seed-or-expanded CHOICE named `name`; `family` ("ML-KEM", "ML-DSA") is for the error.
+pub(crate) fn form_of(family: &str, name: &str) -> BindResult<PrivateKeyForm> {
     match name {
-        "seed" => Ok(MlKemPrivateKeyForm::Seed),
-        "expanded" => Ok(MlKemPrivateKeyForm::Expanded),
-        "both" => Ok(MlKemPrivateKeyForm::Both),
+        "seed" => Ok(PrivateKeyForm::Seed),
+        "expanded" => Ok(PrivateKeyForm::Expanded),
+        "both" => Ok(PrivateKeyForm::Both),
         other => Err(CoreError(Error::InvalidArgument(format!(
-            "ML-KEM private-key form must be \"seed\", \"expanded\" or \"both\", got {other:?}"
-        )))),
-    }
-}
-
-pub(crate) fn mldsa_form_of(name: &str) -> BindResult<MlDsaPrivateKeyForm> {
-    match name {
-        "seed" => Ok(MlDsaPrivateKeyForm::Seed),
-        "expanded" => Ok(MlDsaPrivateKeyForm::Expanded),
-        "both" => Ok(MlDsaPrivateKeyForm::Both),
-        other => Err(CoreError(Error::InvalidArgument(format!(
-            "ML-DSA private-key form must be \"seed\", \"expanded\" or \"both\", got {other:?}"
+            "{family} private-key form must be \"seed\", \"expanded\" or \"both\", got {other:?}"
         )))),
     }
 }
@@ -42,9 +30,9 @@ pub fn load_private_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<Py<P
         operational()?;
         let key = detach(py, || {
             if pem {
-                sig_encoding::load_pem_private_key_any(data)
+                encoding::load_pem_private_key_any(data)
             } else {
-                sig_encoding::load_der_private_key_any(data)
+                encoding::load_der_private_key_any(data)
             }
         })?;
         Ok(match key {
@@ -61,9 +49,9 @@ pub fn load_public_key(py: Python<'_>, data: &[u8], pem: bool) -> PyResult<Py<Py
         operational()?;
         let key = detach(py, || {
             if pem {
-                sig_encoding::load_pem_public_key_any(data)
+                encoding::load_pem_public_key_any(data)
             } else {
-                sig_encoding::load_der_public_key_any(data)
+                encoding::load_der_public_key_any(data)
             }
         })?;
         Ok(match key {
@@ -82,7 +70,7 @@ pub fn private_key_to_pkcs8<'py>(
     mlkem_form: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
-        let form = form(mlkem_form)?;
+        let form = form_of("ML-KEM", mlkem_form)?;
         let out = if pem {
             encoding::private_key_to_pem(&key.inner, form)
         } else {
@@ -121,7 +109,7 @@ pub fn sig_private_key_to_pkcs8<'py>(
     mldsa_form: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
-        let form = mldsa_form_of(mldsa_form)?;
+        let form = form_of("ML-DSA", mldsa_form)?;
         let out = if pem {
             sig_encoding::private_key_to_pem(&key.inner, form)
         } else {

@@ -2,14 +2,13 @@
 //! the best-available parameters. The KDF runs with the GIL released.
 
 use pqpay_core::encoding::encrypted::{self, DecryptionLimits, EncryptionParams};
-use pqpay_core::encoding::sig::{self as sig_encoding, AnyPrivateKey};
-use pqpay_core::encoding::{self as kem_encoding};
+use pqpay_core::encoding::{self as kem_encoding, sig as sig_encoding, AnyPrivateKey};
 use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use zeroize::Zeroizing;
 
-use crate::encoding::{form, mldsa_form_of};
+use crate::encoding::form_of;
 use crate::error::{detach, guard, operational, CoreError};
 use crate::kem::KemPrivateKey;
 use crate::sig::SigPrivateKey;
@@ -41,13 +40,7 @@ pub fn load_encrypted_private_key(
 fn load_encrypted(py: Python<'_>, data: &[u8], pem: bool, password: &[u8]) -> PyResult<Py<PyAny>> {
     operational()?;
     let key = detach(py, || {
-        let limits = DecryptionLimits::default();
-        let parse = sig_encoding::load_der_private_key_any;
-        if pem {
-            encrypted::decrypt_pem(data, password, &limits, parse)
-        } else {
-            encrypted::decrypt_der(data, password, &limits, parse)
-        }
+        encrypted::load_private_key_any(data, pem, password, &DecryptionLimits::default())
     })?;
     Ok(match key {
         AnyPrivateKey::Kem(inner) => Py::new(py, KemPrivateKey { inner: *inner })?.into_any(),
@@ -77,9 +70,10 @@ fn encrypt<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     operational()?;
     let plain: Zeroizing<Vec<u8>> = if let Ok(k) = key.cast::<KemPrivateKey>() {
-        kem_encoding::private_key_to_der(&k.get().inner, form(form_name)?).map_err(CoreError)?
+        kem_encoding::private_key_to_der(&k.get().inner, form_of("ML-KEM", form_name)?)
+            .map_err(CoreError)?
     } else if let Ok(k) = key.cast::<SigPrivateKey>() {
-        sig_encoding::private_key_to_der(&k.get().inner, mldsa_form_of(form_name)?)
+        sig_encoding::private_key_to_der(&k.get().inner, form_of("ML-DSA", form_name)?)
             .map_err(CoreError)?
     } else {
         return Err(CoreError(Error::InvalidArgument(

@@ -6,9 +6,19 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::error::{detach, guard, operational, BindResult};
+use crate::value::{eq_other, hash_of};
 
 fn curve(name: &str) -> BindResult<Curve> {
     Ok(Curve::from_name(name)?)
+}
+
+/// Parses a key or proof with the GIL released (the subgroup checks are the slow part).
+fn parsed<T: Send>(
+    py: Python<'_>,
+    parse: impl FnOnce() -> pqpay_core::Result<T> + Send,
+) -> BindResult<T> {
+    operational()?;
+    detach(py, parse)
 }
 
 /// A validated, prepared Groth16 verifying key (BN254 or BLS12-381).
@@ -28,8 +38,7 @@ impl Groth16VerifyingKey {
     #[staticmethod]
     fn from_snarkjs_json(py: Python<'_>, json: &str) -> PyResult<Self> {
         guard(|| {
-            operational()?;
-            let inner = detach(py, || VerifyingKey::from_snarkjs_json(json))?;
+            let inner = parsed(py, || VerifyingKey::from_snarkjs_json(json))?;
             Ok(Groth16VerifyingKey { inner })
         })
     }
@@ -37,9 +46,9 @@ impl Groth16VerifyingKey {
     #[staticmethod]
     fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
         guard(|| {
-            operational()?;
-            let c = curve(curve_name)?;
-            let inner = detach(py, || VerifyingKey::from_arkworks_bytes(c, data))?;
+            let inner = parsed(py, || {
+                VerifyingKey::from_arkworks_bytes(Curve::from_name(curve_name)?, data)
+            })?;
             Ok(Groth16VerifyingKey { inner })
         })
     }
@@ -110,9 +119,9 @@ impl Groth16Proof {
     #[pyo3(signature = (json, curve_name=None))]
     fn from_snarkjs_json(py: Python<'_>, json: &str, curve_name: Option<&str>) -> PyResult<Self> {
         guard(|| {
-            operational()?;
-            let c = curve_name.map(curve).transpose()?;
-            let inner = detach(py, || Proof::from_snarkjs_json(json, c))?;
+            let inner = parsed(py, || {
+                Proof::from_snarkjs_json(json, curve_name.map(Curve::from_name).transpose()?)
+            })?;
             Ok(Groth16Proof { inner })
         })
     }
@@ -120,9 +129,9 @@ impl Groth16Proof {
     #[staticmethod]
     fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
         guard(|| {
-            operational()?;
-            let c = curve(curve_name)?;
-            let inner = detach(py, || Proof::from_arkworks_bytes(c, data))?;
+            let inner = parsed(py, || {
+                Proof::from_arkworks_bytes(Curve::from_name(curve_name)?, data)
+            })?;
             Ok(Groth16Proof { inner })
         })
     }
@@ -145,23 +154,11 @@ impl Groth16Proof {
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        guard(|| {
-            Ok(match other.cast::<Groth16Proof>() {
-                Ok(o) => o.get().inner == self.inner,
-                Err(_) => false,
-            })
-        })
+        guard(|| Ok(eq_other(other, |o: &Groth16Proof| o.inner == self.inner)))
     }
 
     fn __hash__(&self) -> PyResult<u64> {
-        guard(|| {
-            Ok({
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                self.inner.to_arkworks_bytes(true).hash(&mut h);
-                h.finish()
-            })
-        })
+        guard(|| Ok(hash_of(self.inner.to_arkworks_bytes(true))))
     }
 
     fn __repr__(&self) -> PyResult<String> {

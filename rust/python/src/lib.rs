@@ -17,6 +17,7 @@ mod merkle;
 mod sig;
 mod sig_mldsa;
 mod sig_slhdsa;
+mod value;
 mod webhook;
 
 use error::{detach, guard};

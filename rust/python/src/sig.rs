@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
 
 use crate::error::{detach, guard, operational, BindResult, CoreError};
+use crate::value::{eq_other, hash_of};
 
 fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
     Ok(SigAlgorithm::from_name(name)?)
@@ -154,23 +155,15 @@ impl SigPublicKey {
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        guard(|| {
-            Ok(match other.cast::<SigPublicKey>() {
-                Ok(o) => o.get().inner == self.inner,
-                Err(_) => false,
-            })
-        })
+        guard(|| Ok(eq_other(other, |o: &SigPublicKey| o.inner == self.inner)))
     }
 
     fn __hash__(&self) -> PyResult<u64> {
         guard(|| {
-            Ok({
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                self.inner.algorithm().name().hash(&mut h);
-                self.inner.to_bytes().hash(&mut h);
-                h.finish()
-            })
+            Ok(hash_of((
+                self.inner.algorithm().name(),
+                self.inner.to_bytes(),
+            )))
         })
     }
 

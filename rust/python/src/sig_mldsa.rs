@@ -18,6 +18,16 @@ fn mode(deterministic: bool) -> SigningMode {
     }
 }
 
+/// Runs a signing step with the GIL released, once the module is operational.
+fn signed<'py, T: AsRef<[u8]> + Send>(
+    py: Python<'py>,
+    sign: impl FnOnce() -> pqpay_core::Result<T> + Send,
+) -> PyResult<Bound<'py, PyBytes>> {
+    operational()?;
+    let sig = detach(py, sign)?;
+    Ok(PyBytes::new(py, sig.as_ref()))
+}
+
 fn not_mldsa(alg: SigAlgorithm) -> CoreError {
     CoreError(Error::UnsupportedAlgorithm(format!(
         "{alg} is not an ML-DSA algorithm"
@@ -72,11 +82,7 @@ pub fn mldsa_sign_mu<'py>(
     mu: &[u8],
     deterministic: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    guard(|| {
-        operational()?;
-        let sig = detach(py, || mldsa::sign_mu(&key.inner, mu, mode(deterministic)))?;
-        Ok(PyBytes::new(py, &sig))
-    })
+    guard(|| signed(py, || mldsa::sign_mu(&key.inner, mu, mode(deterministic))))
 }
 
 /// Verifies a signature over mu.
@@ -103,11 +109,9 @@ pub fn mldsa_hazmat_sign_with_rnd<'py>(
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
-        operational()?;
-        let sig = detach(py, || {
+        signed(py, || {
             mldsa::hazmat_sign_with_rnd(&key.inner, data, context, rnd)
-        })?;
-        Ok(PyBytes::new(py, &sig))
+        })
     })
 }
 
@@ -119,11 +123,7 @@ pub fn mldsa_hazmat_sign_internal<'py>(
     m_prime: &[u8],
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    guard(|| {
-        operational()?;
-        let sig = detach(py, || mldsa::hazmat_sign_internal(&key.inner, m_prime, rnd))?;
-        Ok(PyBytes::new(py, &sig))
-    })
+    guard(|| signed(py, || mldsa::hazmat_sign_internal(&key.inner, m_prime, rnd)))
 }
 
 /// HAZMAT: ML-DSA.Verify_internal over M'.
@@ -150,11 +150,7 @@ pub fn mldsa_hazmat_sign_mu_with_rnd<'py>(
     mu: &[u8],
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
-    guard(|| {
-        operational()?;
-        let sig = detach(py, || mldsa::hazmat_sign_mu_with_rnd(&key.inner, mu, rnd))?;
-        Ok(PyBytes::new(py, &sig))
-    })
+    guard(|| signed(py, || mldsa::hazmat_sign_mu_with_rnd(&key.inner, mu, rnd)))
 }
 
 /// HAZMAT: HashML-DSA.Sign with an ACVP hash name and an explicit rnd.
@@ -168,11 +164,9 @@ pub fn mldsa_hazmat_sign_prehash<'py>(
     rnd: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
-        operational()?;
-        let sig = detach(py, || {
+        signed(py, || {
             mldsa::hazmat_sign_prehash(&key.inner, hash_name, data, context, rnd)
-        })?;
-        Ok(PyBytes::new(py, &sig))
+        })
     })
 }
 

@@ -217,6 +217,49 @@ pub(crate) fn oid_to_string(content: &[u8]) -> Result<String> {
     Ok(arcs.join("."))
 }
 
+/// Reads `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`: the
+/// OID's contents (checked well-formed) and a reader over the parameters. `what` names the
+/// SEQUENCE in errors and `oid_what` its OID.
+pub(crate) fn read_algorithm_identifier<'a>(
+    r: &mut Reader<'a>,
+    what: &str,
+    oid_what: &str,
+) -> Result<(&'a [u8], Reader<'a>)> {
+    let body = r.read(SEQUENCE, what)?;
+    let mut inner = Reader::new(body);
+    let oid = inner.read(OID, oid_what)?;
+    oid_to_string(oid)?;
+    Ok((oid, inner))
+}
+
+/// The DER contents of a dotted-decimal OID from one of this crate's algorithm tables.
+pub(crate) fn oid_from_dotted(dotted: &str) -> Result<Vec<u8>> {
+    let bad = || Error::Internal(format!("malformed OID in the algorithm table: {dotted}"));
+    let arcs = dotted
+        .split('.')
+        .map(|a| a.parse::<u64>().map_err(|_| bad()))
+        .collect::<Result<Vec<u64>>>()?;
+    let (first, second, rest) = match arcs.as_slice() {
+        [a, b, rest @ ..] if *a <= 2 => (*a, *b, rest),
+        _ => return Err(bad()),
+    };
+    let mut out = Vec::new();
+    let head = first
+        .checked_mul(40)
+        .and_then(|v| v.checked_add(second))
+        .ok_or_else(bad)?;
+    for arc in core::iter::once(head).chain(rest.iter().copied()) {
+        let mut groups = vec![(arc & 0x7F) as u8];
+        let mut v = arc >> 7;
+        while v > 0 {
+            groups.push(0x80 | (v & 0x7F) as u8);
+            v >>= 7;
+        }
+        out.extend(groups.iter().rev());
+    }
+    Ok(out)
+}
+
 /// An element to write: a tree of borrowed byte slices, so nothing secret is copied twice.
 pub(crate) enum Node<'a> {
     /// A primitive element: tag and contents.
