@@ -1,8 +1,15 @@
-"""Bytes-like argument checking shared by every module (foundation layer)."""
+"""Bytes-like argument checking shared by every module, and the text form of a digest
+(foundation layer)."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
+
+#: 64 hex digits, either case: a SHA-256 / HMAC-SHA256 digest as text.
+HEX64: Final = re.compile(r"[0-9a-fA-F]{64}")
+#: 64 lower-case hex digits: the canonical form pqpay writes and signs (request signing).
+HEX64_LOWER: Final = re.compile(r"[0-9a-f]{64}")
 
 
 def as_bytes(data: Any, name: str) -> bytes:

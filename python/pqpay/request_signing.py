@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from pqpay._b64 import encode_url
-from pqpay._bytes import as_bytes
+from pqpay._bytes import HEX64_LOWER, as_bytes
 from pqpay.exceptions import (
     WebhookFormatError,
     WebhookReplayError,
@@ -90,7 +90,6 @@ _TARGET = re.compile(r"/[\x21-\x7e]*")
 _KEY_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def canonical_request(
         raise ValueError(f"key id must be 1 to 128 of [A-Za-z0-9._:-], got {key_id!r}")
     if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
         raise ValueError(f"nonce must be 16 to 128 base64url characters, got {nonce!r}")
-    if not isinstance(body_sha256_hex, str) or not _HEX64.fullmatch(body_sha256_hex):
+    if not isinstance(body_sha256_hex, str) or not HEX64_LOWER.fullmatch(body_sha256_hex):
         raise ValueError("body digest must be 64 lower-case hex digits")
     if isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
         raise ValueError(f"timestamp must be a non-negative int, got {timestamp!r}")
@@ -190,12 +189,12 @@ def verify_request(
     key_id = _required(found, HEADER_KEY_ID, _KEY_ID, "1 to 128 of [A-Za-z0-9._:-]")
     timestamp_text = _required(found, HEADER_TIMESTAMP, _TIMESTAMP, "decimal Unix seconds")
     nonce = _required(found, HEADER_NONCE, _NONCE, "16 to 128 base64url characters")
-    digest = _required(found, HEADER_CONTENT_SHA256, _HEX64, "64 lower-case hex digits")
+    digest = _required(found, HEADER_CONTENT_SHA256, HEX64_LOWER, "64 lower-case hex digits")
     signature_header = found.get(HEADER_SIGNATURE.lower())
     if signature_header is None:
         raise WebhookFormatError(f"{HEADER_SIGNATURE} header is missing")
     scheme, sep, given = signature_header.strip().partition("=")
-    if scheme != "v1" or not sep or not _HEX64.fullmatch(given):
+    if scheme != "v1" or not sep or not HEX64_LOWER.fullmatch(given):
         raise WebhookFormatError(f"{HEADER_SIGNATURE}: expected v1=<64 lower-case hex digits>")
     timestamp = int(timestamp_text)
     try:

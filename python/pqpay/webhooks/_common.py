@@ -3,6 +3,7 @@ helpers, the replay-store step and the default replay TTL (:mod:`pqpay.webhooks`
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import re
@@ -12,9 +13,11 @@ from datetime import datetime
 from typing import Any, Final
 
 from pqpay._b64 import decode_std
+from pqpay._bytes import HEX64
 from pqpay.exceptions import (
     WebhookFormatError,
     WebhookReplayError,
+    WebhookSignatureError,
     WebhookTimestampError,
 )
 from pqpay.interfaces import SeenNonceStore
@@ -27,6 +30,7 @@ __all__ = [
     "WebhookEvent",
     "any_hex_match",
     "b64decode",
+    "check_hmac_sha256_hex",
     "header_text",
     "hex64_header",
     "json_body",
@@ -43,7 +47,6 @@ __all__ = [
 #: How long ids of schemes without a signed timestamp are remembered: three days.
 DEFAULT_REPLAY_TTL: Final = 3 * 24 * 3600
 
-HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 DIGITS = re.compile(r"[0-9]{1,12}")
 
 
@@ -108,6 +111,15 @@ def any_hex_match(expected_hex: str, candidates: list[str]) -> str | None:
         if hmac.compare_digest(expected, candidate.lower().encode()) and found is None:
             found = candidate.lower()
     return found
+
+
+def check_hmac_sha256_hex(key: bytes, message: bytes, candidates: list[str]) -> str:
+    """``hex(HMAC-SHA256(key, message))`` once one of ``candidates`` matches it (compared as
+    :func:`any_hex_match` does). :raises WebhookSignatureError: none matches."""
+    expected = hmac.new(key, message, hashlib.sha256).hexdigest()
+    if any_hex_match(expected, candidates) is None:
+        raise WebhookSignatureError()
+    return expected
 
 
 def b64decode(value: str | bytes, name: str) -> bytes:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Mapping
@@ -13,7 +11,6 @@ from typing import Any
 from pqpay._bytes import as_bytes
 from pqpay.exceptions import (
     WebhookFormatError,
-    WebhookSignatureError,
 )
 from pqpay.interfaces import SeenNonceStore
 from pqpay.replay import replay_expiry, resolve_now
@@ -22,7 +19,7 @@ from pqpay.webhooks._common import (
     DIGITS,
     HEX64,
     WebhookEvent,
-    any_hex_match,
+    check_hmac_sha256_hex,
     header_text,
     hex64_header,
     json_body,
@@ -57,9 +54,7 @@ def verify_coinbase(
     key = secret_bytes(secret, "Coinbase Commerce webhook secret")
     now = resolve_now(now)
     candidate = hex64_header(signature, "X-CC-Webhook-Signature")
-    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
-    if any_hex_match(expected, [candidate]) is None:
-        raise WebhookSignatureError()
+    check_hmac_sha256_hex(key, body, [candidate])
     payload = json_body(body, "Coinbase Commerce webhook body")
     event = payload.get("event") if isinstance(payload, dict) else None
     event_id = str_field(event, "id")
@@ -121,9 +116,7 @@ def verify_coinbase_cdp(
             raise WebhookFormatError(f"header {name} is named in X-Hook0-Signature but absent")
         values.append(header_text(found, name))
     signed = f"{timestamp_text}.{' '.join(names)}.{'.'.join(values)}.".encode() + body
-    expected = hmac.new(key, signed, hashlib.sha256).hexdigest()
-    if any_hex_match(expected, [given]) is None:
-        raise WebhookSignatureError()
+    expected = check_hmac_sha256_hex(key, signed, [given])
     timestamp = int(timestamp_text)
     signed_timestamp_in_window(timestamp, now, tolerance, "X-Hook0-Signature t")
     try:

@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from pqpay._bytes import as_bytes
 from pqpay.exceptions import (
     WebhookFormatError,
-    WebhookSignatureError,
 )
 from pqpay.interfaces import SeenNonceStore
 from pqpay.replay import resolve_now
 from pqpay.webhooks._common import (
     DEFAULT_REPLAY_TTL,
     WebhookEvent,
-    any_hex_match,
+    check_hmac_sha256_hex,
     hex64_header,
     json_body,
     remember,
@@ -49,9 +45,7 @@ def verify_razorpay(
     key = secret_bytes(secret, "Razorpay webhook secret")
     now = resolve_now(now)
     candidate = hex64_header(signature, "X-Razorpay-Signature")
-    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
-    if any_hex_match(expected, [candidate]) is None:
-        raise WebhookSignatureError()
+    expected = check_hmac_sha256_hex(key, body, [candidate])
     payload = json_body(body, "Razorpay webhook body")
     entity = None
     if isinstance(payload, dict):
@@ -91,7 +85,5 @@ def verify_razorpay_payment(
     now = resolve_now(now)
     candidate = hex64_header(signature, "razorpay_signature")
     signed = utf8(f"{order_id}|{payment_id}", "Razorpay order_id|payment_id")
-    expected = hmac.new(key, signed, hashlib.sha256).hexdigest()
-    if any_hex_match(expected, [candidate]) is None:
-        raise WebhookSignatureError()
+    check_hmac_sha256_hex(key, signed, [candidate])
     remember(store, f"razorpay:payment:{payment_id}", now + ttl(replay_ttl), now)

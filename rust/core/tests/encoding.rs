@@ -13,7 +13,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod common;
-use common::{alg_id, cat, tlv};
+use common::{
+    alg_id, cat, cryptography_vectors_dir, err_of, expect_encoding_err, pkcs8_with, spki, tlv,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -62,34 +64,6 @@ fn key(alg: KemAlgorithm) -> DecapsulationKey {
     DecapsulationKey::from_seed(alg, &seed_for(alg, 3)).expect("from_seed")
 }
 
-/// A PrivateKeyInfo / OneAsymmetricKey with the given parts.
-fn pkcs8(
-    version: u8,
-    algorithm: &[u8],
-    private_key: &[u8],
-    attributes: Option<&[u8]>,
-    public_key: Option<&[u8]>,
-) -> Vec<u8> {
-    let attrs = attributes.map(|a| tlv(0xA0, a)).unwrap_or_default();
-    let pk = public_key
-        .map(|p| tlv(0x81, &cat(&[&[0], p])))
-        .unwrap_or_default();
-    tlv(
-        0x30,
-        &cat(&[
-            &tlv(0x02, &[version]),
-            algorithm,
-            &tlv(0x04, private_key),
-            &attrs,
-            &pk,
-        ]),
-    )
-}
-
-fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
-    tlv(0x30, &cat(&[algorithm, &tlv(0x03, &cat(&[&[0], key]))]))
-}
-
 const OID_MLKEM1024: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x04, 0x03];
 
 fn oid_bytes(alg: KemAlgorithm) -> &'static [u8] {
@@ -110,24 +84,6 @@ fn inner_private_key(dk: &DecapsulationKey) -> Vec<u8> {
         KemAlgorithm::X25519 => tlv(0x04, seed),
         KemAlgorithm::XWing => seed.to_vec(),
         _ => tlv(0x80, seed),
-    }
-}
-
-fn expect_encoding_err<T>(r: Result<T, Error>, needle: &str) {
-    match r {
-        Err(Error::Encoding(m)) => assert!(
-            m.contains(needle),
-            "message {m:?} does not mention {needle:?}"
-        ),
-        Err(e) => panic!("expected Error::Encoding mentioning {needle:?}, got {e:?}"),
-        Ok(_) => panic!("expected Error::Encoding mentioning {needle:?}, got Ok"),
-    }
-}
-
-fn err_of<T>(r: Result<T, Error>) -> Error {
-    match r {
-        Err(e) => e,
-        Ok(_) => panic!("expected an error, got Ok"),
     }
 }
 
@@ -213,16 +169,16 @@ fn encodings_have_the_expected_layout() {
         let aid = alg_id(oid, None);
         assert_eq!(
             *private_key_to_der(&dk, MlKemPrivateKeyForm::Seed).expect("seed"),
-            pkcs8(0, &aid, &tlv(0x80, &seed), None, None)
+            pkcs8_with(0, &aid, &tlv(0x80, &seed), None, None)
         );
         assert_eq!(
             *private_key_to_der(&dk, MlKemPrivateKeyForm::Expanded).expect("expanded"),
-            pkcs8(0, &aid, &tlv(0x04, &expanded), None, None)
+            pkcs8_with(0, &aid, &tlv(0x04, &expanded), None, None)
         );
         let both = tlv(0x30, &cat(&[&tlv(0x04, &seed), &tlv(0x04, &expanded)]));
         assert_eq!(
             *private_key_to_der(&dk, MlKemPrivateKeyForm::Both).expect("both"),
-            pkcs8(0, &aid, &both, None, None)
+            pkcs8_with(0, &aid, &both, None, None)
         );
         assert_eq!(
             public_key_to_der(&ek).expect("spki"),
@@ -234,13 +190,13 @@ fn encodings_have_the_expected_layout() {
     let xs = x.seed().expect("seed").to_vec();
     assert_eq!(
         *private_key_to_der(&x, MlKemPrivateKeyForm::Seed).expect("x25519"),
-        pkcs8(0, &alg_id(OID_X25519, None), &tlv(0x04, &xs), None, None)
+        pkcs8_with(0, &alg_id(OID_X25519, None), &tlv(0x04, &xs), None, None)
     );
     let w = key(KemAlgorithm::XWing);
     let ws = w.seed().expect("seed").to_vec();
     assert_eq!(
         *private_key_to_der(&w, MlKemPrivateKeyForm::Seed).expect("xwing"),
-        pkcs8(0, &alg_id(OID_XWING, None), &ws, None, None)
+        pkcs8_with(0, &alg_id(OID_XWING, None), &ws, None, None)
     );
 }
 
@@ -353,7 +309,10 @@ fn xwing_example_files_round_trip_byte_exact() {
     assert_eq!(public_key_to_pem(&ek).expect("pem").as_bytes(), pub_pem);
     // And the DER inside is the raw seed, not wrapped again.
     let der = private_key_to_der(&fresh, MlKemPrivateKeyForm::Seed).expect("der");
-    assert_eq!(*der, pkcs8(0, &alg_id(OID_XWING, None), &seed, None, None));
+    assert_eq!(
+        *der,
+        pkcs8_with(0, &alg_id(OID_XWING, None), &seed, None, None)
+    );
 }
 
 #[derive(serde::Deserialize)]
@@ -432,25 +391,6 @@ fn pyca_cryptography_golden_vectors() {
             pub_pem
         );
     }
-}
-
-/// The cryptography_vectors package folder, if installed.
-fn cryptography_vectors_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("CRYPTOGRAPHY_VECTORS_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import cryptography_vectors, os; print(os.path.dirname(cryptography_vectors.__file__))",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let dir = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
-    dir.is_dir().then_some(dir)
 }
 
 /// First record (count = 0) of a NIST ML-KEM known-answer file: (d || z, pk, sk).
@@ -546,8 +486,8 @@ fn nist_kat_expanded_and_both_forms() {
     ] {
         let (seed, pk, sk) = first_kat_record(&dir.join("asymmetric/MLKEM").join(file));
         let aid = alg_id(oid, None);
-        let expanded = pkcs8(0, &aid, &tlv(0x04, &sk), None, None);
-        let both = pkcs8(
+        let expanded = pkcs8_with(0, &aid, &tlv(0x04, &sk), None, None);
+        let both = pkcs8_with(
             0,
             &aid,
             &tlv(0x30, &cat(&[&tlv(0x04, &seed), &tlv(0x04, &sk)])),
@@ -631,7 +571,7 @@ fn truncated_inner_key_is_a_length_error() {
     // A shorter key with consistent DER lengths: the length check, not the DER reader, fails.
     let aid = alg_id(OID_MLKEM768, None);
     let seed = seed_for(KemAlgorithm::MlKem768, 0);
-    let e = err_of(load_der_private_key(&pkcs8(
+    let e = err_of(load_der_private_key(&pkcs8_with(
         0,
         &aid,
         &tlv(0x80, &seed[..63]),
@@ -651,7 +591,7 @@ fn truncated_inner_key_is_a_length_error() {
     );
     let dk = key(KemAlgorithm::MlKem768);
     let sk = mlkem::expanded_bytes(&dk).expect("expanded");
-    let e = err_of(load_der_private_key(&pkcs8(
+    let e = err_of(load_der_private_key(&pkcs8_with(
         0,
         &aid,
         &tlv(0x04, &sk[1..]),
@@ -670,7 +610,9 @@ fn truncated_inner_key_is_a_length_error() {
         "{e:?}"
     );
     let both = tlv(0x30, &cat(&[&tlv(0x04, &seed), &tlv(0x04, &sk[1..])]));
-    let e = err_of(load_der_private_key(&pkcs8(0, &aid, &both, None, None)));
+    let e = err_of(load_der_private_key(&pkcs8_with(
+        0, &aid, &both, None, None,
+    )));
     assert!(
         matches!(
             e,
@@ -683,10 +625,12 @@ fn truncated_inner_key_is_a_length_error() {
         "{e:?}"
     );
     let both = tlv(0x30, &cat(&[&tlv(0x04, &seed[..32]), &tlv(0x04, sk)]));
-    let e = err_of(load_der_private_key(&pkcs8(0, &aid, &both, None, None)));
+    let e = err_of(load_der_private_key(&pkcs8_with(
+        0, &aid, &both, None, None,
+    )));
     assert!(matches!(e, Error::InvalidLength { got: 32, .. }), "{e:?}");
 
-    let x = pkcs8(
+    let x = pkcs8_with(
         0,
         &alg_id(OID_X25519, None),
         &tlv(0x04, &[7; 31]),
@@ -705,7 +649,7 @@ fn truncated_inner_key_is_a_length_error() {
         ),
         "{e:?}"
     );
-    let w = pkcs8(0, &alg_id(OID_XWING, None), &[7; 33], None, None);
+    let w = pkcs8_with(0, &alg_id(OID_XWING, None), &[7; 33], None, None);
     let e = err_of(load_der_private_key(&w));
     assert!(
         matches!(
@@ -754,10 +698,10 @@ fn trailing_garbage_is_rejected() {
     let aid = alg_id(OID_MLKEM768, None);
     let seed_plus = cat(&[&tlv(0x80, seed), &[0x05, 0x00]]);
     expect_encoding_err(
-        load_der_private_key(&pkcs8(0, &aid, &seed_plus, None, None)),
+        load_der_private_key(&pkcs8_with(0, &aid, &seed_plus, None, None)),
         "trailing",
     );
-    let x = pkcs8(
+    let x = pkcs8_with(
         0,
         &alg_id(OID_X25519, None),
         &cat(&[&tlv(0x04, &[1; 32]), &[0]]),
@@ -819,24 +763,24 @@ fn wrong_tags_are_rejected() {
     }
     // ML-KEM CHOICE with the wrong tag: constructed [0], [1], SET, BIT STRING.
     for tag in [0xA0u8, 0x81, 0x31, 0x03] {
-        let e = load_der_private_key(&pkcs8(0, &aid, &tlv(tag, &seed), None, None));
+        let e = load_der_private_key(&pkcs8_with(0, &aid, &tlv(tag, &seed), None, None));
         expect_encoding_err(e, "expected seed [0] (tag 0x80), expandedKey OCTET STRING");
     }
     // Empty privateKey.
     expect_encoding_err(
-        load_der_private_key(&pkcs8(0, &aid, &[], None, None)),
+        load_der_private_key(&pkcs8_with(0, &aid, &[], None, None)),
         "private key is empty",
     );
     // `both` with [0] seed inside, or the fields swapped.
     let both = tlv(0x30, &cat(&[&tlv(0x80, &seed), &tlv(0x04, &sk)]));
     expect_encoding_err(
-        load_der_private_key(&pkcs8(0, &aid, &both, None, None)),
+        load_der_private_key(&pkcs8_with(0, &aid, &both, None, None)),
         "`both` seed: expected OCTET STRING",
     );
     let swapped = tlv(0x30, &cat(&[&tlv(0x04, &sk), &tlv(0x04, &seed)]));
-    assert!(load_der_private_key(&pkcs8(0, &aid, &swapped, None, None)).is_err());
+    assert!(load_der_private_key(&pkcs8_with(0, &aid, &swapped, None, None)).is_err());
     // X25519 CurvePrivateKey must be an OCTET STRING inside the OCTET STRING.
-    let x = pkcs8(0, &alg_id(OID_X25519, None), &[1; 32], None, None);
+    let x = pkcs8_with(0, &alg_id(OID_X25519, None), &[1; 32], None, None);
     expect_encoding_err(
         load_der_private_key(&x),
         "X25519 CurvePrivateKey: expected OCTET STRING",
@@ -889,12 +833,12 @@ fn bare_keys_of_old_drafts_are_rejected_by_tag() {
     let sk = mlkem::expanded_bytes(&dk).expect("expanded");
     for raw in [seed, sk] {
         assert!(matches!(
-            load_der_private_key(&pkcs8(0, &aid, raw, None, None)),
+            load_der_private_key(&pkcs8_with(0, &aid, raw, None, None)),
             Err(Error::Encoding(_))
         ));
     }
     // A 64-byte value tagged as expandedKey is an expanded key of the wrong length.
-    let e = err_of(load_der_private_key(&pkcs8(
+    let e = err_of(load_der_private_key(&pkcs8_with(
         0,
         &aid,
         &tlv(0x04, seed),
@@ -906,7 +850,7 @@ fn bare_keys_of_old_drafts_are_rejected_by_tag() {
 
 #[test]
 fn unknown_oid_is_unsupported() {
-    let p = pkcs8(0, &alg_id(OID_EC_PUBLIC_KEY, None), &[1, 2, 3], None, None);
+    let p = pkcs8_with(0, &alg_id(OID_EC_PUBLIC_KEY, None), &[1, 2, 3], None, None);
     match err_of(load_der_private_key(&p)) {
         Error::UnsupportedAlgorithm(m) => assert!(m.contains("1.2.840.10045.2.1"), "{m}"),
         e => panic!("{e:?}"),
@@ -922,7 +866,7 @@ fn unknown_oid_is_unsupported() {
         Error::UnsupportedAlgorithm(m) => assert!(m.contains("2.16.840.1.101.3.4.4.4"), "{m}"),
         e => panic!("{e:?}"),
     }
-    match err_of(load_der_private_key(&pkcs8(
+    match err_of(load_der_private_key(&pkcs8_with(
         0,
         &alg_id(&[0x2B, 0x65, 0x70], None),
         &tlv(0x04, &[0; 32]),
@@ -934,7 +878,7 @@ fn unknown_oid_is_unsupported() {
     }
     // Malformed OIDs are encoding errors.
     for oid in [&[][..], &[0x2B, 0x86], &[0x2B, 0x80, 0x01]] {
-        let p = pkcs8(0, &alg_id(oid, None), &[1], None, None);
+        let p = pkcs8_with(0, &alg_id(oid, None), &[1], None, None);
         expect_encoding_err(load_der_private_key(&p), "OBJECT IDENTIFIER");
     }
 }
@@ -945,14 +889,14 @@ fn parameters_must_be_absent() {
         let dk = key(alg);
         let inner = inner_private_key(&dk);
         let oid = oid_bytes(alg);
-        let good = pkcs8(0, &alg_id(oid, None), &inner, None, None);
+        let good = pkcs8_with(0, &alg_id(oid, None), &inner, None, None);
         assert_eq!(
             *private_key_to_der(&dk, MlKemPrivateKeyForm::Seed).expect("der"),
             good
         );
         for params in [&[0x05, 0x00][..], &[0x30, 0x00], &[0x06, 0x01, 0x2A]] {
             let with = alg_id(oid, Some(params));
-            let p = pkcs8(0, &with, &inner, None, None);
+            let p = pkcs8_with(0, &with, &inner, None, None);
             expect_encoding_err(load_der_private_key(&p), "parameters must be absent");
             let s = spki(&with, dk.public_key().as_bytes());
             expect_encoding_err(load_der_public_key(&s), "parameters must be absent");
@@ -1036,19 +980,19 @@ fn pkcs8_v2_public_key_and_attributes() {
         );
         // v2 with the right public key, with and without attributes.
         for a in [None, Some(attrs.as_slice()), Some(&[][..])] {
-            let v2 = pkcs8(1, &aid_bytes, &inner, a, Some(pk.as_bytes()));
+            let v2 = pkcs8_with(1, &aid_bytes, &inner, a, Some(pk.as_bytes()));
             same_key(&load_der_private_key(&v2).expect("v2"), &dk);
             // v1 with attributes.
-            let v1 = pkcs8(0, &aid_bytes, &inner, a, None);
+            let v1 = pkcs8_with(0, &aid_bytes, &inner, a, None);
             same_key(&load_der_private_key(&v1).expect("v1 attrs"), &dk);
         }
         // v2 without the optional public key.
         same_key(
-            &load_der_private_key(&pkcs8(1, &aid_bytes, &inner, None, None)).expect("v2"),
+            &load_der_private_key(&pkcs8_with(1, &aid_bytes, &inner, None, None)).expect("v2"),
             &dk,
         );
         // v2 with another key's public key, or a truncated one.
-        let wrong = pkcs8(
+        let wrong = pkcs8_with(
             1,
             &aid_bytes,
             &inner,
@@ -1059,17 +1003,17 @@ fn pkcs8_v2_public_key_and_attributes() {
             Error::InvalidKey(m) => assert!(m.contains("publicKey"), "{m}"),
             e => panic!("{oid}: {e:?}"),
         }
-        let short = pkcs8(1, &aid_bytes, &inner, None, Some(&pk.as_bytes()[1..]));
+        let short = pkcs8_with(1, &aid_bytes, &inner, None, Some(&pk.as_bytes()[1..]));
         assert!(matches!(
             load_der_private_key(&short),
             Err(Error::InvalidKey(_))
         ));
         // v1 may not carry a public key.
-        let v1_pk = pkcs8(0, &aid_bytes, &inner, None, Some(pk.as_bytes()));
+        let v1_pk = pkcs8_with(0, &aid_bytes, &inner, None, Some(pk.as_bytes()));
         expect_encoding_err(load_der_private_key(&v1_pk), "version 1 (v2)");
         // Other versions are rejected.
         for v in [2u8, 0xFF] {
-            let p = pkcs8(v, &aid_bytes, &inner, None, None);
+            let p = pkcs8_with(v, &aid_bytes, &inner, None, None);
             expect_encoding_err(load_der_private_key(&p), "PKCS#8 version");
         }
         // Attributes after the public key are out of order.

@@ -10,9 +10,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod common;
-use common::{alg_id, cat, tlv};
-
-use std::path::PathBuf;
+use common::{
+    alg_id, cat, cryptography_vectors_dir, err_of, expect_encoding_err, pkcs8, spki, tlv,
+};
 
 use pqpay_core::encoding::sig::{
     load_der_private_key, load_der_private_key_any, load_der_public_key, load_der_public_key_any,
@@ -54,27 +54,6 @@ fn is_mldsa(alg: SigAlgorithm) -> bool {
     alg.family() == SigFamily::MlDsa
 }
 
-/// PKCS#8 with the given version byte, AlgorithmIdentifier, privateKey contents and an
-/// optional v2 public key.
-fn pkcs8(version: u8, algorithm: &[u8], private_key: &[u8], public_key: Option<&[u8]>) -> Vec<u8> {
-    let pk = public_key
-        .map(|pk| tlv(0x81, &cat(&[&[0], pk])))
-        .unwrap_or_default();
-    tlv(
-        0x30,
-        &cat(&[
-            &tlv(0x02, &[version]),
-            algorithm,
-            &tlv(0x04, private_key),
-            &pk,
-        ]),
-    )
-}
-
-fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
-    tlv(0x30, &cat(&[algorithm, &tlv(0x03, &cat(&[&[0], key]))]))
-}
-
 /// A fixed ML-DSA seed.
 fn seed(salt: u8) -> Vec<u8> {
     (0..32u8)
@@ -84,20 +63,6 @@ fn seed(salt: u8) -> Vec<u8> {
 
 fn mldsa_key(alg: SigAlgorithm, salt: u8) -> SigningKey {
     SigningKey::from_private_bytes(alg, &seed(salt)).expect("ML-DSA from seed")
-}
-
-fn err_of<T>(r: Result<T, Error>) -> Error {
-    match r {
-        Ok(_) => panic!("expected an error"),
-        Err(e) => e,
-    }
-}
-
-fn expect_encoding_err<T>(r: Result<T, Error>, needle: &str) {
-    match err_of(r) {
-        Error::Encoding(m) => assert!(m.contains(needle), "message {m:?} lacks {needle:?}"),
-        other => panic!("expected Error::Encoding containing {needle:?}, got {other:?}"),
-    }
 }
 
 fn same_key(a: &SigningKey, b: &SigningKey) {
@@ -635,25 +600,6 @@ fn parameters_must_be_absent() {
     expect_encoding_err(load_der_private_key(&der), "parameters must be absent");
     let der = spki(&alg_id(OID_MLDSA65, Some(&null)), &[0u8; 1952]);
     expect_encoding_err(load_der_public_key(&der), "parameters must be absent");
-}
-
-/// The cryptography_vectors package folder, if installed.
-fn cryptography_vectors_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("CRYPTOGRAPHY_VECTORS_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import cryptography_vectors, os; print(os.path.dirname(cryptography_vectors.__file__))",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let dir = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
-    dir.is_dir().then_some(dir)
 }
 
 #[test]

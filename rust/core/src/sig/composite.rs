@@ -456,20 +456,8 @@ mod tests {
     use super::*;
 
     fn b64(s: &str) -> Vec<u8> {
-        const ALPHABET: &[u8; 64] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = Vec::new();
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for c in s.bytes().filter(|&c| c != b'=') {
-            let v = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
-            acc = (acc << 6) | v;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-            }
-        }
-        out
+        use base64ct::Encoding;
+        base64ct::Base64::decode_vec(s).unwrap()
     }
 
     /// The ECDSA half of the draft's vectors on its own (the ML-DSA half is the ML-DSA module's):
