@@ -26,8 +26,9 @@ from typing import IO, Any, NoReturn
 import pytest
 
 from pqpay import conformance
-from pqpay.conformance import parse_blocks, parse_rsp  # noqa: F401  (re-exported for tests)
 from pqpay.conformance import _groth16
+from pqpay.conformance import parse_blocks as parse_blocks
+from pqpay.conformance import parse_rsp as parse_rsp
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_VECTORS_ENV = "PQPAY_SHARED_VECTORS"

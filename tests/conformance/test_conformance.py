@@ -182,11 +182,17 @@ def _mutate_first(value: str) -> str:
     ("rel", "path", "field"),
     [
         ("xwing/test-vectors.json", (0,), "ct"),
-        ("wycheproof/testvectors_v1/mlkem_512_keygen_seed_test.json", ("testGroups", 0, "tests", 0), "dk"),
+        (
+            "wycheproof/testvectors_v1/mlkem_512_keygen_seed_test.json",
+            ("testGroups", 0, "tests", 0),
+            "dk",
+        ),
         ("merkle", None, None),
     ],
 )
-def test_a_wrong_answer_fails(tmp_path: Path, rel: str, path: tuple[object, ...] | None, field: str | None) -> None:
+def test_a_wrong_answer_fails(
+    tmp_path: Path, rel: str, path: tuple[object, ...] | None, field: str | None
+) -> None:
     shared = shared_vectors_dir()
     if path is None:  # a Merkle proof whose root is changed must not verify
         shutil.copytree(shared / rel, tmp_path / rel)

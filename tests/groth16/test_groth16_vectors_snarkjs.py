@@ -8,14 +8,13 @@ pqpay/conformance/_groth16.py).
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from pqpay import groth16
 from tests._support.vector_sources import groth16_cases
 
 pytestmark = pytest.mark.vectors
+
 
 @pytest.mark.parametrize("curve", ["bn128", "bls12381"])
 def test_batch_over_vectors(curve: str) -> None:

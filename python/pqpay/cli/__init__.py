@@ -1,6 +1,6 @@
 """The ``pqpay`` command: self-tests, the walk-through demo, the ledger, receipt and Groth16
-tools, the benchmark run, the ACVP harness and the known-answer conformance run. Run ``pqpay COMMAND --help`` for each command
-(also ``python -m pqpay``)."""
+tools, the benchmark run, the ACVP harness and the known-answer conformance run. Run ``pqpay
+COMMAND --help`` for each command (also ``python -m pqpay``)."""
 
 from __future__ import annotations
 

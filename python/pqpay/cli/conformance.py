@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,31 @@ def _suites(args: argparse.Namespace) -> list[conformance.Suite]:
     return suites
 
 
-def _progress(suite: conformance.Suite) -> Any:
-    if not sys.stderr.isatty():
-        return None
-    return Progress(suite.label, quiet=False)
+class _SuiteProgress:
+    """One progress line per suite, on a terminal only (``Progress`` draws it); each line is
+    finished when the next suite starts and at the end."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.line: Progress | None = None
+        self.done = 0
+
+    def start(self, suite: conformance.Suite) -> Callable[[int], None] | None:
+        self.close()
+        if not self.tty:
+            return None
+        self.line, self.done = Progress(suite.label, quiet=False), 0
+        return self._step
+
+    def _step(self, done: int) -> None:
+        self.done = done
+        if self.line is not None:
+            self.line(done)
+
+    def close(self) -> None:
+        if self.line is not None:
+            self.line.finish(self.done)
+            self.line = None
 
 
 def _print_report(report: conformance.Report) -> None:
@@ -113,7 +135,11 @@ def _conformance(args: argparse.Namespace) -> int:
     if args.list:
         report = conformance.Report([conformance.list_suite(s) for s in suites])
     else:
-        report = conformance.run(suites, on_suite=_progress)
+        progress = _SuiteProgress()
+        try:
+            report = conformance.run(suites, on_suite=progress.start)
+        finally:
+            progress.close()
     ok = args.list or report.ok
     message = _message(report, args.list)
     if args.json_file is not None:
@@ -121,8 +147,9 @@ def _conformance(args: argparse.Namespace) -> int:
             "message": message,
             "listed_only": args.list,
             "vectors": list(args.vectors),
-            "cryptography_vectors": not args.no_cryptography_vectors
-            and conformance.cryptography_vectors_available(),
+            "cryptography_vectors": None
+            if args.no_cryptography_vectors
+            else conformance.cryptography_vectors_version(),
             **report.as_dict(),
         }
         if args.json_file == "-":

@@ -39,6 +39,7 @@ from pqpay.conformance._core import (
 from pqpay.conformance._discover import SOURCES, cryptography_vectors_suites, discover
 from pqpay.conformance._files import (
     cryptography_vectors_available,
+    cryptography_vectors_version,
     load_json,
     open_cryptography_vector,
     parse_blocks,
@@ -58,6 +59,7 @@ __all__ = [
     "SuiteResult",
     "cryptography_vectors_available",
     "cryptography_vectors_suites",
+    "cryptography_vectors_version",
     "discover",
     "list_suite",
     "load_json",

@@ -118,13 +118,16 @@ def load_set(folder: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, An
 
 def _mlkem_encapsulation(group: dict[str, Any], answer: dict[str, Any]) -> None:
     if "dk" in answer:
-        cls = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
+        cls: Any = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
         sk = hazmat.mlkem_from_expanded_bytes(cls, h(answer["dk"]))
-        expect(sk.decapsulate(h(answer["c"])) == h(answer["k"]), "the given dk decapsulates c to another k")
+        expect(
+            sk.decapsulate(h(answer["c"])) == h(answer["k"]),
+            "the given dk decapsulates c to another k",
+        )
 
 
 def _mlkem_decapsulation(group: dict[str, Any], answer: dict[str, Any]) -> None:
-    cls = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
+    cls: Any = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
     if group.get("keyFormat") == "seed":
         sk = cls.from_seed_bytes(h(answer["d"]) + h(answer["z"]))
         expect(hazmat.mlkem_expanded_bytes(sk) == h(answer["dk"]), "dk from the seed differs")
@@ -142,25 +145,26 @@ def _mlkem_ek_check(group: dict[str, Any], answer: dict[str, Any]) -> None:
 
 def _mlkem_dk_check(group: dict[str, Any], answer: dict[str, Any]) -> None:
     if answer["testPassed"]:
-        cls = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
+        cls: Any = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
         sk = hazmat.mlkem_from_expanded_bytes(cls, h(answer["dk"]))
         expect(hazmat.mlkem_expanded_bytes(sk) == h(answer["dk"]), "dk does not round-trip")
 
 
-_MLDSA: dict[str, Any] = {
-    "ML-DSA-44": signatures.MLDSA44PrivateKey,
-    "ML-DSA-65": signatures.MLDSA65PrivateKey,
-    "ML-DSA-87": signatures.MLDSA87PrivateKey,
-}
+def _deterministic_pure(group: dict[str, Any]) -> bool:
+    return bool(
+        group["signatureInterface"] == "external"
+        and group["preHash"] == "pure"
+        and group["deterministic"]
+    )
 
 
 def _mldsa_siggen(group: dict[str, Any], test: dict[str, Any], answer: dict[str, Any]) -> None:
     """Deterministic pure signing also through the public ``sign_deterministic``."""
-    if group["signatureInterface"] == "external" and group["preHash"] == "pure":
-        if group["deterministic"]:
-            sk = hazmat.mldsa_from_expanded_bytes(_MLDSA[group["parameterSet"]], h(test["sk"]))
-            sig = hazmat.sign_deterministic(sk, h(test["message"]), h(test["context"]))
-            expect(sig == h(answer["signature"]), "sign_deterministic differs")
+    if _deterministic_pure(group):
+        cls: Any = signatures.PRIVATE_KEY_CLASSES[group["parameterSet"]]
+        sk = hazmat.mldsa_from_expanded_bytes(cls, h(test["sk"]))
+        sig = hazmat.sign_deterministic(sk, h(test["message"]), h(test["context"]))
+        expect(sig == h(answer["signature"]), "sign_deterministic differs")
 
 
 def _slhdsa_class(name: str) -> Any:
@@ -174,18 +178,19 @@ def _slhdsa_keygen(group: dict[str, Any], answer: dict[str, Any]) -> None:
 
 
 def _slhdsa_siggen(group: dict[str, Any], test: dict[str, Any], answer: dict[str, Any]) -> None:
-    if group["signatureInterface"] == "external" and group["preHash"] == "pure":
-        if group["deterministic"]:
-            sk = _slhdsa_class(group["parameterSet"]).from_private_bytes(h(test["sk"]))
-            sig = hazmat.sign_deterministic(sk, h(test["message"]), h(test["context"]))
-            expect(sig == h(answer["signature"]), "sign_deterministic differs")
+    if _deterministic_pure(group):
+        sk = _slhdsa_class(group["parameterSet"]).from_private_bytes(h(test["sk"]))
+        sig = hazmat.sign_deterministic(sk, h(test["message"]), h(test["context"]))
+        expect(sig == h(answer["signature"]), "sign_deterministic differs")
 
 
 def _answer_only(fn: Callable[[dict[str, Any], dict[str, Any]], None]) -> Any:
     return lambda group, test, answer: fn(group, answer)
 
 
-_IMPLIED: dict[tuple[str, str], Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], None]] = {
+_IMPLIED: dict[
+    tuple[str, str], Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], None]
+] = {
     ("ML-KEM", "encapsulation"): _answer_only(_mlkem_encapsulation),
     ("ML-KEM", "decapsulation"): _answer_only(_mlkem_decapsulation),
     ("ML-KEM", "encapsulationKeyCheck"): _answer_only(_mlkem_ek_check),
@@ -232,13 +237,15 @@ def _load(folder: Path) -> Cases:
     full = {(g["tgId"], t["tcId"]): t for g, t in groups_tests(answers)}
     cases = []
     for group, test in groups_tests(prompt):
-        key = (group["tgId"], test["tcId"])
+        where = (group["tgId"], test["tcId"])
         algorithm = group.get("parameterSet", prompt["algorithm"])
         cid = f"tgId={group['tgId']} tcId={test['tcId']}"
-        if key not in want:
+        if where not in want:
             raise ValueError(f"{cid} has no expected result")
         shell = {k: v for k, v in group.items() if k != "tests"}
-        cases.append(Case(cid, algorithm, partial(_check, header, shell, test, want[key], full[key])))
+        cases.append(
+            Case(cid, algorithm, partial(_check, header, shell, test, want[where], full[where]))
+        )
     if len(want) != len(cases):
         raise ValueError(f"expectedResults holds {len(want)} tests, the prompt {len(cases)}")
     return Cases(cases)

@@ -80,7 +80,12 @@ class Count:
         self.skipped += other.skipped
 
     def as_dict(self) -> dict[str, int]:
-        return {"ran": self.ran, "passed": self.passed, "failed": self.failed, "skipped": self.skipped}
+        return {
+            "ran": self.ran,
+            "passed": self.passed,
+            "failed": self.failed,
+            "skipped": self.skipped,
+        }
 
 
 @dataclass
@@ -200,9 +205,7 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "rows": [
-                {"source": s, "algorithm": a, **c.as_dict()} for s, a, c in self.rows()
-            ],
+            "rows": [{"source": s, "algorithm": a, **c.as_dict()} for s, a, c in self.rows()],
             "suites": [r.as_dict() for r in self.results],
             "missing": list(self.missing),
             "totals": self.total.as_dict(),

@@ -10,7 +10,6 @@ from pqpay.conformance import _acvp, _drafts, _groth16, _merkle, _nist, _wychepr
 from pqpay.conformance._core import Cases, Suite
 from pqpay.conformance._files import cryptography_vectors_available, load_json
 
-
 _SHAPE_PROBE_LIMIT = 4 << 20
 """JSON files larger than this are not opened to guess their shape (X-Wing, composite)."""
 

@@ -12,29 +12,37 @@ from typing import IO, Any
 
 from pqpay.conformance._core import SourceMissing
 
+_PACKAGE: Any
 try:  # optional: the PyPI package of pyca/cryptography's test vectors
     import cryptography_vectors
+
+    _PACKAGE = cryptography_vectors
 except ImportError:  # pragma: no cover - depends on the environment
-    cryptography_vectors = None
+    _PACKAGE = None
 
 CRYPTOGRAPHY_VECTORS = "cryptography-vectors"
 
 
 def cryptography_vectors_available() -> bool:
     """True when the ``cryptography-vectors`` package is installed."""
-    return cryptography_vectors is not None
+    return _PACKAGE is not None
 
 
 def cryptography_vectors_version() -> str | None:
-    return getattr(cryptography_vectors, "__version__", None) if cryptography_vectors else None
+    """The installed ``cryptography-vectors`` version (``"unknown"`` if it has none); None when
+    the package is not installed."""
+    if _PACKAGE is None:
+        return None
+    return str(getattr(_PACKAGE, "__version__", "unknown"))
 
 
 def open_cryptography_vector(relpath: str, mode: str = "r") -> IO[Any]:
     """Opens a file of the ``cryptography-vectors`` package; :class:`SourceMissing` if absent."""
-    if cryptography_vectors is None:
+    if _PACKAGE is None:
         raise SourceMissing("the cryptography-vectors package")
     try:
-        return cryptography_vectors.open_vector_file(relpath, mode)  # type: ignore[no-any-return]
+        opened: IO[Any] = _PACKAGE.open_vector_file(relpath, mode)
+        return opened
     except FileNotFoundError:
         raise SourceMissing(f"cryptography-vectors file {relpath}") from None
 

@@ -136,5 +136,7 @@ def suites(manifest: Path) -> list[Suite]:
     name = f"{manifest.parent.name}/{manifest.name}"
     out = [Suite(SOURCE, name, str(manifest), partial(_load, manifest))]
     if load_json(manifest).get("ambiguous_cases"):
-        out.append(Suite(SOURCE, f"{name} (ambiguous)", str(manifest), partial(_load_ambiguous, manifest)))
+        out.append(
+            Suite(SOURCE, f"{name} (ambiguous)", str(manifest), partial(_load_ambiguous, manifest))
+        )
     return out

@@ -102,9 +102,7 @@ def _consistency(name: str, v: dict[str, Any]) -> None:
     if error is None:
         merkle.verify_consistency(size1, size2, root1, root2, proof)
     else:
-        expect_raises(
-            error, lambda: merkle.verify_consistency(size1, size2, root1, root2, proof)
-        )
+        expect_raises(error, lambda: merkle.verify_consistency(size1, size2, root1, root2, proof))
 
 
 def _rebuilt(kind: str, v: dict[str, Any]) -> None:
@@ -139,7 +137,13 @@ def _load_rebuilt(folder: Path) -> Cases:
     for kind in ("inclusion", "consistency"):
         for name, v in vectors(folder, kind):
             if name.endswith("happy-path.json"):
-                cases.append(Case(f"{kind}/{name}", f"{ALGORITHM} (proof generation)", partial(_rebuilt, kind, v)))
+                cases.append(
+                    Case(
+                        f"{kind}/{name}",
+                        f"{ALGORITHM} (proof generation)",
+                        partial(_rebuilt, kind, v),
+                    )
+                )
     return Cases(cases)
 
 
@@ -150,7 +154,22 @@ def is_merkle(folder: Path) -> bool:
 
 def suites(folder: Path) -> list[Suite]:
     return [
-        Suite(SOURCE, f"{folder.name}/inclusion", str(folder / "inclusion"), partial(_load_inclusion, folder)),
-        Suite(SOURCE, f"{folder.name}/consistency", str(folder / "consistency"), partial(_load_consistency, folder)),
-        Suite(SOURCE, f"{folder.name} happy paths rebuilt", str(folder), partial(_load_rebuilt, folder)),
+        Suite(
+            SOURCE,
+            f"{folder.name}/inclusion",
+            str(folder / "inclusion"),
+            partial(_load_inclusion, folder),
+        ),
+        Suite(
+            SOURCE,
+            f"{folder.name}/consistency",
+            str(folder / "consistency"),
+            partial(_load_consistency, folder),
+        ),
+        Suite(
+            SOURCE,
+            f"{folder.name} happy paths rebuilt",
+            str(folder),
+            partial(_load_rebuilt, folder),
+        ),
     ]

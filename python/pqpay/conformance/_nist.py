@@ -47,8 +47,12 @@ HPKE_KEM_IDS = {
     0x647A: "X-Wing",
 }
 """HPKE kem_id -> the pqpay KEM checked with it."""
-HPKE_OTHER_KEM_IDS = {0x0010: "DHKEM(P-256)", 0x0011: "DHKEM(P-384)", 0x0012: "DHKEM(P-521)",
-                      0x0021: "DHKEM(X448)"}
+HPKE_OTHER_KEM_IDS = {
+    0x0010: "DHKEM(P-256)",
+    0x0011: "DHKEM(P-384)",
+    0x0012: "DHKEM(P-521)",
+    0x0021: "DHKEM(X448)",
+}
 """KEMs of the HPKE files that pqpay does not implement (listed as skipped)."""
 
 
@@ -197,16 +201,8 @@ def _load_hpke_full(relpath: str) -> Cases:
 
 # --- ML-DSA, EdDSA ---------------------------------------------------------------------------
 
-_MLDSA_PRIVATE: dict[str, Any] = {
-    "ML-DSA-44": signatures.MLDSA44PrivateKey,
-    "ML-DSA-65": signatures.MLDSA65PrivateKey,
-    "ML-DSA-87": signatures.MLDSA87PrivateKey,
-}
-_MLDSA_PUBLIC: dict[str, Any] = {
-    "ML-DSA-44": signatures.MLDSA44PublicKey,
-    "ML-DSA-65": signatures.MLDSA65PublicKey,
-    "ML-DSA-87": signatures.MLDSA87PublicKey,
-}
+_MLDSA_PRIVATE: dict[str, Any] = signatures.PRIVATE_KEY_CLASSES
+_MLDSA_PUBLIC: dict[str, Any] = signatures.PUBLIC_KEY_CLASSES
 
 
 def _mldsa_kat(algorithm: str, r: dict[str, str]) -> None:
@@ -262,7 +258,9 @@ def _ed448_block(b: dict[str, str]) -> None:
 
 def _load_ed448() -> Cases:
     blocks = _blocks("asymmetric/Ed448/rfc8032.txt")
-    return Cases([Case(f"COUNT={b.get('COUNT')}", "Ed448", partial(_ed448_block, b)) for b in blocks])
+    return Cases(
+        [Case(f"COUNT={b.get('COUNT')}", "Ed448", partial(_ed448_block, b)) for b in blocks]
+    )
 
 
 # --- published key files ---------------------------------------------------------------------
@@ -279,7 +277,7 @@ def _mldsa44_key_files() -> None:
 
 def _mldsa65_expanded_key_file() -> None:
     der = cryptography_bytes("asymmetric/MLDSA/mldsa65_noseed_priv.der")
-    sk = load_der_private_key(der)
+    sk: Any = load_der_private_key(der)
     expect(type(sk) is signatures.MLDSA65PrivateKey, f"loaded as {type(sk).__name__}")
     form = MLDSAPrivateKeyForm.EXPANDED
     expect(
@@ -324,7 +322,9 @@ def _refuses_unused_bits() -> None:
 
 def _load_key_files() -> Cases:
     cases = [
-        Case("MLDSA/mldsa44_priv.der + mldsa44_pub.der", "ML-DSA-44 (key files)", _mldsa44_key_files),
+        Case(
+            "MLDSA/mldsa44_priv.der + mldsa44_pub.der", "ML-DSA-44 (key files)", _mldsa44_key_files
+        ),
         Case(
             "MLDSA/mldsa65_noseed_priv.der (expanded only)",
             "ML-DSA-65 (key files)",
@@ -350,7 +350,11 @@ def _load_key_files() -> Cases:
             )
         )
     cases.append(
-        Case("ed25519-pub-non-zero-unused-bits.der refused", "Ed25519 (key files)", _refuses_unused_bits)
+        Case(
+            "ed25519-pub-non-zero-unused-bits.der refused",
+            "Ed25519 (key files)",
+            _refuses_unused_bits,
+        )
     )
     return Cases(cases, 7)
 
@@ -364,7 +368,9 @@ def suites() -> list[Suite]:
     out.append(_suite("asymmetric/X25519/rfc7748.txt", _load_rfc7748))
     for level in ("44", "65", "87"):
         relpath = f"asymmetric/MLDSA/kat_MLDSA_{level}_det_pure.rsp"
-        out.append(_suite(relpath, partial(_rsp_cases, relpath, f"ML-DSA-{level}", _mldsa_kat, 100)))
+        out.append(
+            _suite(relpath, partial(_rsp_cases, relpath, f"ML-DSA-{level}", _mldsa_kat, 100))
+        )
     out.append(_suite("asymmetric/Ed25519/sign.input", _load_ed25519))
     out.append(_suite("asymmetric/Ed448/rfc8032.txt", _load_ed448))
     out.append(_suite(f"{HPKE_PQ_FILE} (KEM)", _load_hpke_pq_kem))

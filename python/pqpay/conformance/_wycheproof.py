@@ -48,7 +48,7 @@ def case_id(test: dict[str, Any]) -> str:
 
 def _mlkem_decaps(doc: dict[str, Any], group: dict[str, Any], test: dict[str, Any]) -> None:
     """MLKEMTest: seed (d || z), c -> K; invalid = wrong-length seed or ciphertext."""
-    cls = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
+    cls: Any = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
     ct_size = kem.PUBLIC_KEY_CLASSES[group["parameterSet"]].CIPHERTEXT_SIZE
     seed, c = h(test["seed"]), h(test["c"])
     if test["result"] == "valid":
@@ -80,7 +80,7 @@ def _mlkem_encaps(doc: dict[str, Any], group: dict[str, Any], test: dict[str, An
 
 def _mlkem_keygen(doc: dict[str, Any], group: dict[str, Any], test: dict[str, Any]) -> None:
     """MLKEMKeyGen: seed -> ek, expanded dk."""
-    cls = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
+    cls: Any = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
     expect(test["result"] == "valid", "unexpected non-valid keygen vector")
     sk = cls.from_seed_bytes(h(test["seed"]))
     expect(sk.private_bytes_raw() == h(test["seed"]), "seed does not round-trip")
@@ -92,7 +92,7 @@ def _mlkem_expanded_decaps(
     doc: dict[str, Any], group: dict[str, Any], test: dict[str, Any]
 ) -> None:
     """MLKEMDecapsValidationTest: expanded dk, c -> K; an invalid dk or c length must raise."""
-    cls = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
+    cls: Any = kem.PRIVATE_KEY_CLASSES[group["parameterSet"]]
     dk, c = h(test["dk"]), h(test["c"])
     flags = set(test.get("flags", ()))
     if test["result"] == "valid":
@@ -151,16 +151,8 @@ def _ed25519(doc: dict[str, Any], group: dict[str, Any], test: dict[str, Any]) -
 
 # --- ML-DSA ----------------------------------------------------------------------------------
 
-_MLDSA_PRIVATE: dict[str, Any] = {
-    "ML-DSA-44": signatures.MLDSA44PrivateKey,
-    "ML-DSA-65": signatures.MLDSA65PrivateKey,
-    "ML-DSA-87": signatures.MLDSA87PrivateKey,
-}
-_MLDSA_PUBLIC: dict[str, Any] = {
-    "ML-DSA-44": signatures.MLDSA44PublicKey,
-    "ML-DSA-65": signatures.MLDSA65PublicKey,
-    "ML-DSA-87": signatures.MLDSA87PublicKey,
-}
+_MLDSA_PRIVATE: dict[str, Any] = signatures.PRIVATE_KEY_CLASSES
+_MLDSA_PUBLIC: dict[str, Any] = signatures.PUBLIC_KEY_CLASSES
 
 
 def _mldsa_valid_sign(sk: Any, pk: Any, t: dict[str, Any]) -> None:
@@ -253,7 +245,9 @@ def _algorithm(doc: dict[str, Any], group: dict[str, Any]) -> str:
     return str(doc["algorithm"])
 
 
-def _check_one(check: _Check, doc: dict[str, Any], group: dict[str, Any], test: dict[str, Any]) -> None:
+def _check_one(
+    check: _Check, doc: dict[str, Any], group: dict[str, Any], test: dict[str, Any]
+) -> None:
     expect(test["result"] in _RESULTS, f"unknown result {test['result']!r}")
     check(doc, group, test)
 
@@ -267,16 +261,16 @@ def _load(path: Path) -> Cases:
         if check is None:
             cases.append(Case(case_id(test), algorithm, None, f"no check for {doc['schema']}"))
         else:
-            cases.append(Case(case_id(test), algorithm, partial(_check_one, check, doc, group, test)))
+            cases.append(
+                Case(case_id(test), algorithm, partial(_check_one, check, doc, group, test))
+            )
     return Cases(cases, doc["numberOfTests"])
 
 
 # --- key encodings ---------------------------------------------------------------------------
 
 
-def _public_encoding(
-    cls: Any, raw: bytes, expected: Any, field: str, value: str
-) -> None:
+def _public_encoding(cls: Any, raw: bytes, expected: Any, field: str, value: str) -> None:
     data = h(value) if field.endswith("Der") else value.encode()
     load = load_der_public_key if field.endswith("Der") else load_pem_public_key
     if expected is None:  # an invalid key: every encoding of it must be refused too
@@ -309,7 +303,9 @@ def _load_public_encodings(path: Path) -> Cases:
         for field in ("publicKeyDer", "publicKeyPem"):
             if field in group:
                 check = partial(_public_encoding, cls, raw, expected, field, group[field])
-                cases.append(Case(f"group {i} {field}", f"{_algorithm(doc, group)} (key encoding)", check))
+                cases.append(
+                    Case(f"group {i} {field}", f"{_algorithm(doc, group)} (key encoding)", check)
+                )
     return Cases(cases)
 
 
@@ -331,7 +327,9 @@ def _load_private_pkcs8(path: Path) -> Cases:
     doc = load_json(path)
     cls = _MLDSA_PRIVATE[doc["algorithm"]]
     cases = [
-        Case(f"group {i}", f"{doc['algorithm']} (key encoding)", partial(_private_pkcs8, cls, group))
+        Case(
+            f"group {i}", f"{doc['algorithm']} (key encoding)", partial(_private_pkcs8, cls, group)
+        )
         for i, group in enumerate(doc["testGroups"])
         if "privateKeyPkcs8" in group
     ]
@@ -339,7 +337,7 @@ def _load_private_pkcs8(path: Path) -> Cases:
 
 
 def _jwk(group: dict[str, Any]) -> None:
-    key = jose.from_jwk(group["publicKeyJwk"])
+    key: Any = jose.from_jwk(group["publicKeyJwk"])
     expect(type(key) is signatures.Ed25519PublicKey, f"loaded as {type(key).__name__}")
     expect(key.public_bytes_raw() == h(group["publicKey"]["pk"]), "raw bytes differ")
     expect(jose.to_jwk(key)["x"] == group["publicKeyJwk"]["x"], "JWK round trip")
@@ -379,12 +377,22 @@ def suites(path: Path) -> list[Suite]:
     out = [Suite(SOURCE, path.name, str(path), partial(_load, path), runs=schema in SCHEMAS)]
     if schema in ("eddsa_verify_schema_v1.json", "mldsa_verify_schema.json"):
         out.append(
-            Suite(SOURCE, f"{path.name} publicKeyDer/Pem", str(path), partial(_load_public_encodings, path))
+            Suite(
+                SOURCE,
+                f"{path.name} publicKeyDer/Pem",
+                str(path),
+                partial(_load_public_encodings, path),
+            )
         )
     if schema == "eddsa_verify_schema_v1.json":
         out.append(Suite(SOURCE, f"{path.name} publicKeyJwk", str(path), partial(_load_jwk, path)))
     if schema == "mldsa_sign_seed_schema.json":
         out.append(
-            Suite(SOURCE, f"{path.name} privateKeyPkcs8", str(path), partial(_load_private_pkcs8, path))
+            Suite(
+                SOURCE,
+                f"{path.name} privateKeyPkcs8",
+                str(path),
+                partial(_load_private_pkcs8, path),
+            )
         )
     return out
