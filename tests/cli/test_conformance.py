@@ -161,3 +161,13 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     for needle in ("--vectors DIR", "--json FILE|-", "exit 0: OK", "1: FAILED", "2: usage"):
         assert needle in text
     assert "``" not in text
+
+
+@pytest.mark.vectors
+def test_list_reports_an_unreadable_file(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = small / "merkle" / "inclusion" / "1" / "happy-path.json"
+    path.write_text(path.read_text()[:-5])
+    code, out, _ = _run(capsys, "--vectors", str(small), "--list")
+    assert code == 1
+    assert "transparency-dev: merkle/inclusion: cannot read" in out
+    assert out.splitlines()[-1] == "FAILED: 2 suites could not run"

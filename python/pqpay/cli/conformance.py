@@ -115,11 +115,11 @@ def _print_report(report: conformance.Report) -> None:
 def _message(report: conformance.Report, listed: bool) -> str:
     total = report.total
     suites = plural(len(report.results), "suite")
-    if listed:
+    if listed and report.ok:
         return f"{total.ran} vectors to run, {total.skipped} skipped, in {suites}"
     if report.ok:
         return f"{total.passed} of {total.ran} vectors passed ({total.skipped} skipped) in {suites}"
-    problems = [f"{total.failed} of {total.ran} vectors failed"]
+    problems = [] if listed else [f"{total.failed} of {total.ran} vectors failed"]
     errors = sum(1 for r in report.results if r.error)
     if errors:
         problems.append(f"{plural(errors, 'suite')} could not run")
@@ -132,15 +132,12 @@ def _conformance(args: argparse.Namespace) -> int:
     args.json = args.json_file == "-"  # error objects go to stdout only when the JSON does
     check_writable(args.json_file)
     suites = _suites(args)
-    if args.list:
-        report = conformance.Report([conformance.list_suite(s) for s in suites])
-    else:
-        progress = _SuiteProgress()
-        try:
-            report = conformance.run(suites, on_suite=progress.start)
-        finally:
-            progress.close()
-    ok = args.list or report.ok
+    progress = _SuiteProgress()
+    try:
+        report = conformance.run(suites, check=not args.list, on_suite=progress.start)
+    finally:
+        progress.close()
+    ok = report.ok
     message = _message(report, args.list)
     if args.json_file is not None:
         details = {

@@ -128,10 +128,13 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}"[:300] if detail else type(exc).__name__
 
 
-def run_suite(suite: Suite, progress: Callable[[int], None] | None = None) -> SuiteResult:
+def run_suite(
+    suite: Suite, progress: Callable[[int], None] | None = None, *, check: bool = True
+) -> SuiteResult:
     """Loads ``suite`` and checks every case. :class:`SourceMissing` propagates (the caller
     decides whether a missing source is an error); any other load error is the suite's
-    ``error``, and each failing case is a :class:`Failure`."""
+    ``error``, and each failing case is a :class:`Failure`. With ``check=False`` nothing is
+    checked: each case that would run is counted as ``ran`` (passed and failed stay 0)."""
     result = SuiteResult(suite)
     try:
         loaded = suite.load()
@@ -146,6 +149,8 @@ def run_suite(suite: Suite, progress: Callable[[int], None] | None = None) -> Su
             count.skipped += 1
             continue
         count.ran += 1
+        if not check:
+            continue
         try:
             case.check()
         except Exception as exc:  # every failure is recorded against its case
@@ -164,17 +169,8 @@ def run_suite(suite: Suite, progress: Callable[[int], None] | None = None) -> Su
 
 
 def list_suite(suite: Suite) -> SuiteResult:
-    """Loads ``suite`` without checking anything: every case counted as ``skipped`` unless it
-    would run, in which case it is counted as ``ran`` (passed and failed stay 0)."""
-    result = SuiteResult(suite)
-    loaded = suite.load()
-    for case in loaded.cases:
-        count = result.by_algorithm.setdefault(case.algorithm, Count())
-        if case.check is None:
-            count.skipped += 1
-        else:
-            count.ran += 1
-    return result
+    """:func:`run_suite` without checking anything (``check=False``): what would run."""
+    return run_suite(suite, check=False)
 
 
 @dataclass
@@ -230,16 +226,18 @@ class Report:
 def run(
     suites: Iterable[Suite],
     *,
+    check: bool = True,
     on_suite: Callable[[Suite], Callable[[int], None] | None] | None = None,
 ) -> Report:
     """Runs every suite into one :class:`Report`; a missing source is listed in
-    ``Report.missing`` (and makes the report fail). ``on_suite`` is called before each suite
-    and may return a per-case progress callback."""
+    ``Report.missing`` (and makes the report fail). ``check=False`` only lists (see
+    :func:`run_suite`). ``on_suite`` is called before each suite and may return a per-case
+    progress callback."""
     report = Report()
     for suite in suites:
         progress = on_suite(suite) if on_suite else None
         try:
-            report.results.append(run_suite(suite, progress))
+            report.results.append(run_suite(suite, progress, check=check))
         except SourceMissing as exc:
             report.missing.append(f"{suite.label}: {exc.what}")
     return report
