@@ -187,7 +187,8 @@ def register(subparsers: Any) -> None:
         "--json",
         dest="json_file",
         metavar="FILE|-",
-        help="write the report as JSON to FILE, or to stdout with - (instead of the table)",
+        help="write the report as JSON to FILE (the table still prints), or with - to stdout "
+        "instead of the table",
     )
     cmd.add_argument(
         "--list",
