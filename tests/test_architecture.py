@@ -68,6 +68,8 @@ LAYERS: Mapping[str, str] = {
     "pqpay.checkpoint": "protocols",
     "pqpay.anchor": "protocols",
     "pqpay.acvp": "protocols",
+    "pqpay.conformance": "protocols",
+    "pqpay.conformance.*": "protocols",
     "pqpay.replay": "protocols",
     "pqpay.request_signing": "protocols",
     "pqpay.payments.message": "protocols",

@@ -1,11 +1,9 @@
-"""The ACVP harness (pqpay.acvp, ``pqpay acvp``) against every NIST ACVP set in the shared vectors.
+"""The ACVP harness (pqpay.acvp, ``pqpay acvp``): prompts built here, malformed and unsupported
+input, and the command line.
 
-Each set's answers are stripped first: a set with ``prompt.json`` is run from it as it is (after
-checking it holds no answer field); a set with only ``internalProjection.json`` is turned into a
-prompt by removing the answer fields and the projection-only fields (``deferred``, ``reason``,
-the intermediates named in :data:`PROJECTION_ONLY`). The response is then compared with
-``expectedResults.json`` / the projection field by field, every test case through
-:class:`vectors.Tally` (the per-set counts appear in the session's vector table).
+Every NIST ACVP set of the shared vectors is answered by the harness in the conformance runner
+(pqpay/conformance/_acvp.py: answers stripped, each test case answered and compared field by
+field; suites ``ACVP: <set>`` in tests/conformance/test_conformance_vectors.py).
 """
 
 from __future__ import annotations
@@ -20,143 +18,58 @@ import pytest
 
 from pqpay import acvp, hazmat, signatures
 from pqpay.cli import main
+from pqpay.conformance import _acvp
 from pqpay.exceptions import EncodingError, UnsupportedAlgorithm
-from tests._support.vector_sources import (
-    COUNTS,
-    Tally,
-    iter_groups_tests,
-    load_shared_json,
-    shared_vectors_dir,
-)
-
-ACVP_SETS = {
-    "ML-DSA-keyGen-FIPS204": 75,
-    "ML-DSA-sigGen-FIPS204": 360,
-    "ML-DSA-sigVer-FIPS204": 180,
-    "ML-KEM-encapDecap-FIPS203": 165,
-    "ML-KEM-encapDecap-FIPS203-tr1": 195,
-    "ML-KEM-keyGen-FIPS203": 75,
-    "SLH-DSA-keyGen-FIPS205": 120,
-    "SLH-DSA-sigGen-FIPS205": 208,
-    "SLH-DSA-sigVer-FIPS205": 168,
-}
-"""Every set in shared/vectors/acvp, with its test count (a truncated file fails)."""
-
-ANSWERS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("ML-KEM", "keyGen"): ("ek", "dk"),
-    ("ML-KEM", "encapsulation"): ("c", "k"),
-    ("ML-KEM", "decapsulation"): ("k",),
-    ("ML-KEM", "encapsulationKeyCheck"): ("testPassed",),
-    ("ML-KEM", "decapsulationKeyCheck"): ("testPassed",),
-    ("ML-DSA", "keyGen"): ("pk", "sk"),
-    ("ML-DSA", "sigGen"): ("signature",),
-    ("ML-DSA", "sigVer"): ("testPassed",),
-    ("SLH-DSA", "keyGen"): ("sk", "pk"),
-    ("SLH-DSA", "sigGen"): ("signature",),
-    ("SLH-DSA", "sigVer"): ("testPassed",),
-}
-"""(algorithm, mode or ML-KEM function) -> the fields of a response test besides tcId."""
-
-PROJECTION_ONLY: dict[tuple[str, str, str], tuple[str, ...]] = {
-    ("ML-KEM", "encapsulation", "none"): ("dk",),
-    ("ML-KEM", "decapsulation", "none"): ("ek", "d", "z"),
-    ("ML-KEM", "decapsulation", "expanded"): ("ek", "d", "z"),
-    ("ML-KEM", "decapsulation", "seed"): ("ek", "dk"),
-    ("ML-KEM", "encapsulationKeyCheck", "none"): ("dk",),
-    ("ML-KEM", "decapsulationKeyCheck", "none"): ("ek",),
-    ("ML-KEM", "decapsulationKeyCheck", "expanded"): ("ek",),
-    ("ML-DSA", "sigVer", "none"): ("sk",),
-}
-"""Fields of an internal projection that are neither prompt nor answer (intermediate values):
-removed too, so the harness is shown not to need them."""
-
-ALWAYS_PROJECTION_ONLY = ("deferred", "reason")
+from tests._support.vector_sources import shared_vectors_dir
 
 
-def _kind(doc: dict[str, Any], group: dict[str, Any]) -> tuple[str, str, str]:
-    mode = group["function"] if doc["mode"] == "encapDecap" else doc["mode"]
-    return doc["algorithm"], mode, group.get("keyFormat", "none")
-
-
-def _strip(projection: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(prompt, expected response)`` from an internal projection."""
-    prompt = copy.deepcopy(projection)
-    expected = {k: projection[k] for k in ("vsId", "algorithm", "mode", "revision", "isSample")}
-    expected["testGroups"] = []
-    for group in prompt["testGroups"]:
-        algorithm, mode, key_format = _kind(projection, group)
-        answers = ANSWERS[(algorithm, mode)]
-        extra = PROJECTION_ONLY.get((algorithm, mode, key_format), ()) + ALWAYS_PROJECTION_ONLY
-        expected_tests = []
-        for test in group["tests"]:
-            expected_tests.append({"tcId": test["tcId"], **{f: test.pop(f) for f in answers}})
-            for field in extra:
-                test.pop(field, None)
-        expected["testGroups"].append({"tgId": group["tgId"], "tests": expected_tests})
-    return prompt, expected
-
-
-def _load(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(prompt, expected response)`` of a shared ACVP set."""
-    folder = shared_vectors_dir() / "acvp" / name
-    if (folder / "prompt.json.gz").is_file():
-        prompt = load_shared_json(f"acvp/{name}/prompt.json.gz")
-        expected = load_shared_json(f"acvp/{name}/expectedResults.json.gz")
-        for group, test in iter_groups_tests(prompt):
-            answers = ANSWERS[_kind(prompt, group)[:2]]
-            assert not set(answers) & set(test), f"prompt tcId={test['tcId']} holds an answer"
-        return prompt, expected
-    return _strip(load_shared_json(f"acvp/{name}/internalProjection.json.gz"))
-
-
-def _compare(response: dict[str, Any], expected: dict[str, Any], tally: Tally) -> None:
+def _compare(response: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """Compares a whole response document with the expected one; the failing tcIds."""
     for key in ("vsId", "algorithm", "mode", "revision", "isSample"):
         assert response[key] == expected[key], f"{key}: {response[key]!r} != {expected[key]!r}"
     assert set(response) == {"vsId", "algorithm", "mode", "revision", "isSample", "testGroups"}
     got_groups = response["testGroups"]
     assert [g["tgId"] for g in got_groups] == [g["tgId"] for g in expected["testGroups"]]
+    failures = []
     for got_group, want_group in zip(got_groups, expected["testGroups"], strict=True):
         assert set(got_group) == {"tgId", "tests"}
         got_tests = {t["tcId"]: t for t in got_group["tests"]}
         assert len(got_tests) == len(got_group["tests"]) == len(want_group["tests"])
         for want in want_group["tests"]:
-            with tally.case(f"tgId={want_group['tgId']} tcId={want['tcId']}"):
-                got = got_tests[want["tcId"]]
-                differing = sorted(
-                    f for f in set(got) | set(want) if got.get(f, "<absent>") != want.get(f)
-                )
-                assert not differing, f"fields differ: {differing}"
-
-
-@pytest.mark.vectors
-@pytest.mark.parametrize("name", sorted(ACVP_SETS))
-def test_harness_answers_shared_set(name: str) -> None:
-    prompt, expected = _load(name)
-    response = acvp.respond(prompt)
-    assert response.unsupported == ()
-    tally = Tally(f"ACVP harness: {name}")
-    _compare(response.document, expected, tally)
-    tally.finish(expected=ACVP_SETS[name])
-    assert response.test_count == ACVP_SETS[name]
-
-
-@pytest.mark.vectors
-def test_every_shared_set_is_listed() -> None:
-    present = {p.name for p in (shared_vectors_dir() / "acvp").iterdir() if p.is_dir()}
-    assert present == set(ACVP_SETS), "a set in shared/vectors/acvp is not run by the harness"
+            got = got_tests[want["tcId"]]
+            differing = sorted(
+                f for f in set(got) | set(want) if got.get(f, "<absent>") != want.get(f)
+            )
+            if differing:
+                failures.append(f"tgId={want_group['tgId']} tcId={want['tcId']}: {differing}")
+    return failures
 
 
 @pytest.mark.vectors
 def test_cli_answers_gzip_prompt(tmp_path: Path) -> None:
-    """``pqpay acvp`` reads a .json.gz prompt and writes the response file (exit 0)."""
-    prompt, expected = _load("ML-KEM-keyGen-FIPS203")
+    """``pqpay acvp`` reads a .json.gz prompt and writes the response file (exit 0). Every shared
+    set is answered through pqpay.acvp by the conformance runner (suites ``ACVP: <set>``); this
+    one goes through the command line."""
+    prompt, expected, _ = _acvp.load_set(shared_vectors_dir() / "acvp" / "ML-KEM-keyGen-FIPS203")
     path = tmp_path / "prompt.json.gz"
     path.write_bytes(gzip.compress(json.dumps(prompt).encode()))
     out = tmp_path / "response.json"
     assert main(["acvp", str(path), "-o", str(out)]) == 0
-    tally = Tally("ACVP harness CLI: ML-KEM-keyGen-FIPS203")
-    _compare(json.loads(out.read_text()), expected, tally)
-    tally.finish(expected=75)
+    response = json.loads(out.read_text())
+    assert _compare(response, expected) == []
+    assert sum(len(g["tests"]) for g in response["testGroups"]) == 75
+
+
+def test_strip_removes_answers_and_intermediates() -> None:
+    """An internal projection becomes a prompt without answers or projection-only fields."""
+    projection = _encap_decap_prompt(
+        "encapsulation",
+        [{"tcId": 1, "ek": "AA", "m": "BB", "c": "CC", "k": "DD", "dk": "EE", "reason": "x"}],
+    )
+    prompt, expected = _acvp.strip(projection)
+    assert prompt["testGroups"][0]["tests"] == [{"tcId": 1, "ek": "AA", "m": "BB"}]
+    assert expected["testGroups"] == [{"tgId": 1, "tests": [{"tcId": 1, "c": "CC", "k": "DD"}]}]
+    assert projection["testGroups"][0]["tests"][0]["c"] == "CC"  # the input is left alone
 
 
 # --- prompts built here (no shared vectors needed) ------------------------------------------
@@ -399,10 +312,6 @@ def test_compare_catches_a_wrong_answer() -> None:
     first = expected["testGroups"][0]["tests"][0]
     first["dk"] = ("0" if first["dk"][0] != "0" else "1") + first["dk"][1:]
     del expected["testGroups"][0]["tests"][1]["ek"]
-    tally = Tally("ACVP harness: self-check")
-    try:
-        _compare(response, expected, tally)
-    finally:  # deliberate failures: kept out of the session's vector table
-        del COUNTS[tally.source]
-    assert tally.ran == 2 and len(tally.failures) == 2, tally.failures
-    assert "['dk']" in tally.failures[0] and "['ek']" in tally.failures[1]
+    failures = _compare(response, expected)
+    assert len(failures) == 2, failures
+    assert "['dk']" in failures[0] and "['ek']" in failures[1]

@@ -1,94 +1,19 @@
 """Groth16 vectors of ``../shared/vectors/groth16`` (snarkjs 0.7.6 proofs on bn128 and
-bls12381, valid and mutated): every case of MANIFEST.json, one by one and in a batch.
+bls12381) beyond one-by-one verification: batches and key round trips.
 
-Each rejection is pinned to the error we chose for it, not just "some error":
-
-* not verifying (wrong public signal, swapped or negated pi_a, pi_a at infinity): InvalidProof;
-* a proof point off the curve or outside the prime-order subgroup: EncodingError (at parse);
-* a public signal >= r (``value + r`` or ``r`` itself): ValueError, never reduced mod r;
-* more public signals than the key's nPublic, or a key of the other curve: ValueError.
-
-Ambiguous cases (``ambiguous_cases``: pi_a.x written as x + p, which snarkjs reduces mod p):
-pqpay is strict and refuses them with EncodingError ("coordinate is not below the ... base
-field modulus"); the README says so.
+Every case of MANIFEST.json, each rejection pinned to the error pqpay chose for it, runs in the
+conformance runner (suites ``snarkjs: groth16/MANIFEST.json`` and its ambiguous cases, see
+pqpay/conformance/_groth16.py).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from pqpay import groth16
-from pqpay.exceptions import EncodingError, InvalidProof
-from tests._support.vector_sources import GROTH16_MANIFEST, Tally, groth16_cases, source_name
+from tests._support.vector_sources import groth16_cases
 
 pytestmark = pytest.mark.vectors
-
-# kind -> the exception class pqpay must raise (None: must verify). Exact class, not a subclass.
-EXPECTED: dict[str, type[Exception] | None] = {
-    "valid": None,
-    "wrong_public": InvalidProof,
-    "swapped_pi_a": InvalidProof,
-    "negated_pi_a": InvalidProof,
-    "pi_a_infinity": InvalidProof,
-    "off_curve_pi_a": EncodingError,
-    "off_curve_pi_b": EncodingError,
-    "off_curve_pi_c": EncodingError,
-    "pi_a_not_in_subgroup": EncodingError,
-    "pi_b_not_in_subgroup": EncodingError,
-    "public_ge_r": ValueError,
-    "public_eq_r": ValueError,
-    "extra_public_signal": ValueError,
-    "cross_curve_vkey": ValueError,
-    # ambiguous: the strict choice.
-    "noncanonical_coordinate": EncodingError,
-}
-
-
-def run_case(case: dict[str, Any]) -> type[Exception] | None:
-    """Reads and verifies one case; the exception class raised, or None when it verified."""
-    try:
-        vk = groth16.VerifyingKey.from_snarkjs(case["vkey"])
-        proof = groth16.Proof.from_snarkjs(case["proof"])
-        public = groth16.public_inputs_from_snarkjs(case["public"])
-        groth16.verify(vk, proof, public)
-    except (InvalidProof, ValueError) as exc:
-        return type(exc)
-    return None
-
-
-def check(case: dict[str, Any]) -> None:
-    kind = case["kind"]
-    assert kind in EXPECTED, f"unknown case kind {kind!r}: decide the expected error"
-    want = EXPECTED[kind]
-    if case.get("expected") is True:
-        assert want is None
-    elif case.get("expected") is False:
-        assert want is not None
-    got = run_case(case)
-    assert got is want, f"{kind}: expected {want and want.__name__}, got {got and got.__name__}"
-
-
-def test_manifest_cases() -> None:
-    cases, _ = groth16_cases()
-    tally = Tally(source_name("shared", GROTH16_MANIFEST))
-    for case in cases:
-        with tally.case(case["id"]):
-            check(case)
-    tally.finish(expected=31)
-
-
-def test_ambiguous_cases_are_refused() -> None:
-    _, ambiguous = groth16_cases()
-    tally = Tally(source_name("shared", GROTH16_MANIFEST + " (ambiguous)"))
-    for case in ambiguous:
-        with tally.case(case["id"]):
-            assert case["expected"] is None
-            check(case)
-            with pytest.raises(EncodingError, match=r"not below the .* base field modulus"):
-                groth16.Proof.from_snarkjs(case["proof"])
-    tally.finish(expected=2)
 
 
 @pytest.mark.parametrize("curve", ["bn128", "bls12381"])

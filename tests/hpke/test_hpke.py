@@ -1,9 +1,8 @@
 """HPKE (RFC 9180 base mode): every supported vector end to end, pyca interop, and errors.
 
-Vectors: ``HPKE/test-vectors.json`` (RFC 9180; DHKEM(X25519) base mode) and
-``HPKE/hpke-pq-test-vectors.json`` (draft-ietf-hpke-pq) from ``cryptography-vectors``. Each
-checks DeriveKeyPair(ikmR) = skRm/pkRm, SetupBaseS with ikmE = enc, every encryption sealed in
-sequence and opened, and every export from both sides.
+The vectors (``HPKE/test-vectors.json``, RFC 9180, and ``HPKE/hpke-pq-test-vectors.json``,
+draft-ietf-hpke-pq, from ``cryptography-vectors``: DeriveKeyPair, SetupBaseS with ikmE, every
+encryption and export) run in the conformance runner (pqpay/conformance/_nist.py).
 """
 
 from __future__ import annotations
@@ -15,62 +14,9 @@ import pytest
 from cryptography.hazmat.primitives import hpke as pyca_hpke
 from cryptography.hazmat.primitives.asymmetric import ec, mlkem, x25519
 
-from pqpay import hazmat, kem
+from pqpay import kem
 from pqpay.exceptions import InvalidKey, InvalidTag, UnsupportedAlgorithm
 from pqpay.hpke import AEAD, KDF, KEM, Suite
-from tests._support.vector_sources import (
-    HPKE_PQ_FILE,
-    HPKE_RFC9180_FILE,
-    Tally,
-    h,
-    load_cryptography_json,
-)
-
-SUPPORTED_KEMS = {int(k) for k in KEM}
-SUPPORTED_KDFS = {int(k) for k in KDF}
-SUPPORTED_AEADS = {int(a) for a in AEAD}
-
-
-def _supported(v: dict[str, Any]) -> bool:
-    return (
-        v["mode"] == 0
-        and v["kem_id"] in SUPPORTED_KEMS
-        and v["kdf_id"] in SUPPORTED_KDFS
-        and v["aead_id"] in SUPPORTED_AEADS
-    )
-
-
-def _check_vector(v: dict[str, Any]) -> None:
-    suite = Suite(KEM(v["kem_id"]), KDF(v["kdf_id"]), AEAD(v["aead_id"]))
-    info = h(v["info"])
-    sk = suite.derive_key_pair(h(v["ikmR"]))
-    assert sk.private_bytes_raw() == h(v["skRm"]), "DeriveKeyPair(ikmR) != skRm"
-    pk = sk.public_key()
-    assert pk.public_bytes_raw() == h(v["pkRm"]), "public key != pkRm"
-    enc, sender = hazmat.hpke_setup_sender_derand(suite, pk, h(v["ikmE"]), info=info)
-    assert enc == h(v["enc"]), "enc differs"
-    receiver = suite.setup_receiver(sk, enc, info=info)
-    for i, e in enumerate(v["encryptions"]):
-        assert sender.seal(h(e["pt"]), aad=h(e["aad"])) == h(e["ct"]), f"seal #{i}"
-        assert receiver.open(h(e["ct"]), aad=h(e["aad"])) == h(e["pt"]), f"open #{i}"
-    for i, x in enumerate(v["exports"]):
-        want = h(x["exported_value"])
-        assert sender.export(h(x["exporter_context"]), x["L"]) == want, f"export #{i}"
-        assert receiver.export(h(x["exporter_context"]), x["L"]) == want, f"export #{i}"
-
-
-@pytest.mark.vectors
-@pytest.mark.parametrize("relpath", [HPKE_RFC9180_FILE, HPKE_PQ_FILE])
-def test_hpke_vectors(relpath: str) -> None:
-    doc = load_cryptography_json(relpath)
-    tally = Tally(f"cryptography-vectors: {relpath} (HPKE base mode, full)")
-    for n, v in enumerate(doc):
-        if not _supported(v):
-            continue
-        with tally.case(f"#{n} kem={v['kem_id']:#x} kdf={v['kdf_id']:#x} aead={v['aead_id']:#x}"):
-            _check_vector(v)
-    tally.finish()
-
 
 # --- interop with pyca/cryptography -------------------------------------------------------
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pqpay import jose, signatures
 from pqpay.exceptions import EncodingError, InvalidKey, UnsupportedAlgorithm
 from pqpay.serialization import Encoding, MLDSAPrivateKeyForm, PrivateFormat, load_der_private_key
-from tests._support.vector_sources import WYCHEPROOF_DIR, Tally, h, load_shared_json
+from tests._support.vector_sources import h
 
 S = signatures
 AKP = {
@@ -206,20 +206,6 @@ def test_slhdsa_draft_cose_example() -> None:
     assert jose.to_cose_key(sk) == b"\xa4\x01\x07\x03\x38\x32\x20" + _bstr(pub) + b"\x21" + _bstr(
         priv
     )
-
-
-def test_wycheproof_ed25519_jwk() -> None:
-    doc = load_shared_json(f"{WYCHEPROOF_DIR}/ed25519_test.json")
-    tally = Tally("wycheproof: ed25519_test.json publicKeyJwk")
-    for i, group in enumerate(doc["testGroups"]):
-        if "publicKeyJwk" not in group:
-            continue
-        with tally.case(f"group {i}"):
-            key = jose.from_jwk(group["publicKeyJwk"])
-            assert type(key) is S.Ed25519PublicKey
-            assert key.public_bytes_raw() == h(group["publicKey"]["pk"])
-            assert jose.to_jwk(key)["x"] == group["publicKeyJwk"]["x"]
-    tally.finish()
 
 
 def test_expanded_only_mldsa_key_has_no_jwk() -> None:

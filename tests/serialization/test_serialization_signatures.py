@@ -4,7 +4,6 @@ encodings, and bad input."""
 
 from __future__ import annotations
 
-import base64
 import shutil
 import subprocess
 from typing import Any
@@ -27,11 +26,8 @@ from pqpay.serialization import (
     load_pem_public_key,
 )
 from tests._support.vector_sources import (
-    WYCHEPROOF_DIR,
     Tally,
     h,
-    load_shared_json,
-    missing,
 )
 
 ALL = sorted(
@@ -199,168 +195,9 @@ def test_pyca_interop(ours: Any, theirs: Any, encoding: Encoding) -> None:
     assert theirs_pub.public_bytes(*pub_raw) == sk.public_key().public_bytes_raw()
 
 
-# --- published key files ---------------------------------------------------------------------
-
-
-def _cv_bytes(relpath: str) -> bytes:
-    try:
-        import cryptography_vectors
-    except ImportError:
-        missing("the cryptography-vectors package")
-    try:
-        with cryptography_vectors.open_vector_file(relpath, "rb") as f:
-            data: bytes = f.read()
-    except FileNotFoundError:
-        missing(f"cryptography-vectors file {relpath}")
-    return data
-
-
-def test_cryptography_vectors_key_files() -> None:
-    tally = Tally("cryptography-vectors: key files")
-    with tally.case("MLDSA/mldsa44_priv.der + mldsa44_pub.der"):
-        der = _cv_bytes("asymmetric/MLDSA/mldsa44_priv.der")
-        sk = load_der_private_key(der)
-        assert type(sk) is signatures.MLDSA44PrivateKey
-        pub = load_der_public_key(_cv_bytes("asymmetric/MLDSA/mldsa44_pub.der"))
-        assert pub == sk.public_key()
-        assert sk.private_bytes(Encoding.DER, PrivateFormat.PKCS8) == der
-    with tally.case("MLDSA/mldsa65_noseed_priv.der (expanded only)"):
-        der = _cv_bytes("asymmetric/MLDSA/mldsa65_noseed_priv.der")
-        sk = load_der_private_key(der)
-        assert type(sk) is signatures.MLDSA65PrivateKey
-        form = MLDSAPrivateKeyForm.EXPANDED
-        assert sk.private_bytes(Encoding.DER, PrivateFormat.PKCS8, mldsa_form=form) == der
-        sk.public_key().verify(sk.sign(b"m"), b"m")
-    for name, cls in (
-        ("Ed25519/ed25519", signatures.Ed25519PrivateKey),
-        ("Ed448/ed448", signatures.Ed448PrivateKey),
-    ):
-        with tally.case(f"{name}-pkcs8.der/.pem, -pub.der/.pem"):
-            der = _cv_bytes(f"asymmetric/{name}-pkcs8.der")
-            sk = load_der_private_key(der)
-            assert type(sk) is cls
-            assert sk.private_bytes(Encoding.DER, PrivateFormat.PKCS8) == der
-            pem_sk = load_pem_private_key(_cv_bytes(f"asymmetric/{name}-pkcs8.pem"))
-            assert pem_sk.public_key() == sk.public_key()
-            pub_der = _cv_bytes(f"asymmetric/{name}-pub.der")
-            pub = load_der_public_key(pub_der)
-            assert pub.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo) == pub_der
-            assert load_pem_public_key(_cv_bytes(f"asymmetric/{name}-pub.pem")) == pub
-        # The encrypted copies (pyca's password b"password") load as the same key.
-        with tally.case(f"{name}-pkcs8-enc.pem/.der decrypt"):
-            enc = _cv_bytes(f"asymmetric/{name}-pkcs8-enc.pem")
-            assert load_pem_private_key(enc, b"password").public_key() == pem_sk.public_key()
-            enc_der = _cv_bytes(f"asymmetric/{name}-pkcs8-enc.der")
-            assert load_der_private_key(enc_der, b"password").public_key() == pem_sk.public_key()
-    odd = _cv_bytes("asymmetric/Ed25519/ed25519-pub-non-zero-unused-bits.der")
-    with tally.case("ed25519-pub-non-zero-unused-bits.der refused"), pytest.raises(EncodingError):
-        load_der_public_key(odd)
-    tally.finish()
-
-
-WYCHEPROOF_PUBLIC = [
-    pytest.param("ed25519_test.json", signatures.Ed25519PublicKey, id="ed25519"),
-    *(
-        pytest.param(
-            f"mldsa_{n}_verify_test.json",
-            getattr(signatures, f"MLDSA{n}PublicKey"),
-            id=f"mldsa_{n}",
-        )
-        for n in (44, 65, 87)
-    ),
-]
-
-
-@pytest.mark.parametrize(("name", "cls"), WYCHEPROOF_PUBLIC)
-def test_wycheproof_public_key_encodings(name: str, cls: Any) -> None:
-    doc = load_shared_json(f"{WYCHEPROOF_DIR}/{name}")
-    tally = Tally(f"wycheproof: {name} publicKeyDer/Pem")
-    for i, group in enumerate(doc["testGroups"]):
-        raw_hex = (
-            group["publicKey"]["pk"] if isinstance(group["publicKey"], dict) else group["publicKey"]
-        )
-        raw = h(raw_hex)
-        try:
-            expected = cls.from_public_bytes(raw)
-        except ValueError:
-            expected = None  # an invalid key: every encoding of it must be refused too
-        for field in ("publicKeyDer", "publicKeyPem"):
-            if field not in group:
-                continue
-            with tally.case(f"group {i} {field}"):
-                data = h(group[field]) if field.endswith("Der") else group[field].encode()
-                load = load_der_public_key if field.endswith("Der") else load_pem_public_key
-                if expected is None:
-                    with pytest.raises(ValueError):
-                        load(data)
-                else:
-                    key = load(data)
-                    assert key == expected
-                    assert key.public_bytes_raw() == raw
-                    if field.endswith("Der"):
-                        assert (
-                            key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-                            == data
-                        )
-    tally.finish()
-
-
-@pytest.mark.parametrize("n", [44, 65, 87])
-def test_wycheproof_private_key_pkcs8(n: int) -> None:
-    name = f"mldsa_{n}_sign_seed_test.json"
-    doc = load_shared_json(f"{WYCHEPROOF_DIR}/{name}")
-    tally = Tally(f"wycheproof: {name} privateKeyPkcs8")
-    cls = getattr(signatures, f"MLDSA{n}PrivateKey")
-    for i, group in enumerate(doc["testGroups"]):
-        if "privateKeyPkcs8" not in group:
-            continue
-        with tally.case(f"group {i}"):
-            der = h(group["privateKeyPkcs8"])
-            if not der:
-                # Groups with a seed of the wrong length carry no encoding: both are refused.
-                with pytest.raises(EncodingError):
-                    load_der_private_key(der)
-                with pytest.raises(ValueError):
-                    cls.from_seed_bytes(h(group["privateSeed"]))
-                continue
-            sk = load_der_private_key(der)
-            assert type(sk) is cls
-            assert sk.private_bytes_raw() == h(group["privateSeed"])
-            assert sk.public_key().public_bytes_raw() == h(group["publicKey"])
-            assert sk.private_bytes(Encoding.DER, PrivateFormat.PKCS8) == der
-    tally.finish()
-
-
-COMPOSITE_OFFERED = {
-    "id-ML-DSA-44": signatures.MLDSA44PrivateKey,
-    "id-ML-DSA-65": signatures.MLDSA65PrivateKey,
-    "id-ML-DSA-87": signatures.MLDSA87PrivateKey,
-    "id-MLDSA44-Ed25519-SHA512": signatures.MLDSA44Ed25519PrivateKey,
-    "id-MLDSA65-Ed25519-SHA512": signatures.MLDSA65Ed25519PrivateKey,
-    "id-MLDSA87-Ed448-SHAKE256": signatures.MLDSA87Ed448PrivateKey,
-    "id-MLDSA65-ECDSA-P256-SHA512": signatures.MLDSA65P256PrivateKey,
-    "id-MLDSA87-ECDSA-P384-SHA512": signatures.MLDSA87P384PrivateKey,
-}
-
-
-def test_composite_draft_sk_pkcs8() -> None:
-    doc = load_shared_json("composite/testvectors.json")
-    tally = Tally("composite: testvectors.json sk_pkcs8")
-    for test in doc["tests"]:
-        cls = COMPOSITE_OFFERED.get(test["tcId"])
-        with tally.case(test["tcId"]):
-            der = base64.b64decode(test["sk_pkcs8"])
-            if cls is None:
-                # An algorithm pqpay does not offer: a typed refusal, never a crash.
-                with pytest.raises(UnsupportedAlgorithm):
-                    load_der_private_key(der)
-                continue
-            sk = load_der_private_key(der)
-            assert type(sk) is cls
-            assert sk.private_bytes_raw() == base64.b64decode(test["sk"])
-            assert sk.public_key().public_bytes_raw() == base64.b64decode(test["pk"])
-            assert sk.private_bytes(Encoding.DER, PrivateFormat.PKCS8) == der
-    tally.finish(expected=len(doc["tests"]))
+# The published key files (cryptography-vectors), the Wycheproof publicKeyDer/Pem and
+# privateKeyPkcs8 fields and the composite draft's sk_pkcs8 run in the conformance runner
+# (pqpay/conformance/_nist.py, _wycheproof.py, _drafts.py).
 
 
 # --- OpenSSL command line (Ed25519 / Ed448; 3.0 has no ML-DSA) --------------------------------

@@ -1,6 +1,6 @@
 """The ``pqpay`` command: self-tests, the walk-through demo, the ledger, receipt and Groth16
-tools, the benchmark run and the ACVP harness. Run ``pqpay COMMAND --help`` for each command
-(also ``python -m pqpay``)."""
+tools, the benchmark run, the ACVP harness and the known-answer conformance run. Run ``pqpay
+COMMAND --help`` for each command (also ``python -m pqpay``)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,34 @@ from collections.abc import Sequence
 from types import ModuleType
 
 import pqpay
-from pqpay.cli import acvp, bench, demo, groth16, key, ledger, receipt, selftest
+from pqpay.cli import (
+    acvp,
+    bench,
+    conformance,
+    demo,
+    groth16,
+    key,
+    ledger,
+    receipt,
+    selftest,
+)
 from pqpay.cli._common import EXIT_CODES, EXIT_ERROR, plain, run_command
 
 __all__ = ["COMMANDS", "main", "parser"]
 
 #: The command modules, in help order: each has ``register(subparsers)``, which adds its
 #: parser and sets ``func`` (and ``command_name``) on it.
-COMMANDS: tuple[ModuleType, ...] = (selftest, demo, key, ledger, receipt, groth16, bench, acvp)
+COMMANDS: tuple[ModuleType, ...] = (
+    selftest,
+    demo,
+    key,
+    ledger,
+    receipt,
+    groth16,
+    bench,
+    acvp,
+    conformance,
+)
 
 
 def version() -> str:
