@@ -36,3 +36,4 @@ toc_object_entries_show_parents = "hide"
 html_theme = "alabaster"
 html_title = f"pqpay {release}"
 html_theme_options = {"description": "post-quantum cryptography for payment gateways"}
+smartquotes = False  # docstrings write options as --debug, not as an en dash

@@ -195,7 +195,7 @@ class PqpayModule(SphinxDirective):
             ):
                 continue  # on the package's entry (in full, or as its re-export)
             target = f"{owner}.{name_in(owner, obj, member)}"
-            aliases(self.env).add(f"{name}.{member}")
+            aliases(self.env).setdefault(self.env.docname, set()).add(f"{name}.{member}")
             lines += [
                 "",
                 f".. py:{kind_of(obj)}:: {member}",
@@ -203,17 +203,28 @@ class PqpayModule(SphinxDirective):
                 "",
                 f"   Re-export of :{ROLE_OF_KIND[kind_of(obj)]}:`{target}`.",
             ]
-        self.env.note_dependency(module.__file__ or "")
+        for loaded in list(sys.modules.values()):  # docstrings come from the whole package
+            path = getattr(loaded, "__file__", None) or ""
+            if getattr(loaded, "__name__", "").startswith("pqpay") and path.endswith(".py"):
+                self.env.note_dependency(path)
         container = nodes.section()
         nested_parse_with_titles(self.state, StringList(lines, source=name), container)
         return container.children
 
 
-def aliases(env: BuildEnvironment) -> set[str]:
-    """The names documented as one-line re-exports (never the target of a resolution)."""
+def aliases(env: BuildEnvironment) -> dict[str, set[str]]:
+    """By page: the names documented as one-line re-exports (never a resolution's target)."""
     if not hasattr(env, "pqpay_aliases"):
-        env.pqpay_aliases = set()  # type: ignore[attr-defined]
+        env.pqpay_aliases = {}  # type: ignore[attr-defined]
     return env.pqpay_aliases  # type: ignore[attr-defined,no-any-return]
+
+
+def purge_aliases(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    aliases(env).pop(docname, None)
+
+
+def is_alias(env: BuildEnvironment, refname: str) -> bool:
+    return any(refname in names for names in aliases(env).values())
 
 
 # --- cross-references -----------------------------------------------------------------------
@@ -297,7 +308,7 @@ def documented_objects(env: BuildEnvironment) -> tuple[dict[int, str], dict[tupl
     by_id: dict[int, str] = {}
     by_value: dict[tuple[str, int], str] = {}
     for refname, entry in objects.items():
-        if entry.aliased or not refname.startswith("pqpay.") or refname in aliases(env):
+        if entry.aliased or not refname.startswith("pqpay.") or is_alias(env, refname):
             continue
         found, obj = resolve_object(refname)
         if not found:
@@ -479,4 +490,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", split_inline_fields)
     app.connect("missing-reference", missing_reference)
     app.connect("env-check-consistency", check_coverage)
+    app.connect("env-purge-doc", purge_aliases)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -40,6 +40,11 @@ ALGORITHMS: Mapping[str, EnvelopeAlg] = ENVELOPE_ALGORITHMS
 
 
 def public_key_of(signer: Signer) -> SignaturePublicKey:
+    """``signer.public_key()``, checked to be a pqpay signature public key.
+
+    :raises TypeError: ``signer`` has no ``sign`` / ``public_key``, or its public key is not a
+        :class:`~pqpay.signatures.SignaturePublicKey`.
+    """
     if not callable(getattr(signer, "sign", None)) or not callable(
         getattr(signer, "public_key", None)
     ):
