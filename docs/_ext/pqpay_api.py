@@ -389,23 +389,32 @@ def process_signature(
     return_annotation: str | None,
 ) -> tuple[str, str | None] | None:
     """No signature where there is no call to show: an enum's ``(value, names=None, ...)``, a
-    key class's ``(*args, **kwargs)``."""
+    key class's or a Protocol's ``(*args, **kwargs)``."""
     if inspect.isclass(obj) and issubclass(obj, enum.Enum):
         return "", None
     bare = (signature or "").replace("~typing.", "")
-    if what in ("class", "exception") and bare == "(*args: Any, **kwargs: Any)":
-        return "", None  # made by classmethods (generate, from_*_bytes), not called
+    if what in ("class", "exception") and bare in (
+        "(*args: Any, **kwargs: Any)",
+        "(*args, **kwargs)",
+    ):
+        return "", None  # made by classmethods (generate, from_*_bytes), or a Protocol
     return None
 
 
 INLINE_FIELD = re.compile(r"^(\s*)(.*\S)\s+(:(?:raises|param|returns|rtype)\b.*)$")
 
 
-def split_inline_fields(
+def process_docstring(
     app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
 ) -> None:
     """``Summary. :raises KeyNotFound: no such label.`` (this codebase's one-line style):
-    the field goes on its own line, after a blank one, so it renders as a field list."""
+    the field goes on its own line, after a blank one, so it renders as a field list. A
+    constant without a comment gets no text, rather than its type's docstring (``str(...)``)."""
+    if what in ("data", "attribute") and is_value(obj):
+        type_doc = inspect.getdoc(type(obj)) or ""
+        if type_doc and "\n".join(lines).strip() == type_doc.strip():
+            lines[:] = []
+            return
     out: list[str] = []
     for line in lines:
         match = INLINE_FIELD.match(line)
@@ -487,7 +496,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("pqpay-module", PqpayModule)
     app.connect("autodoc-process-bases", process_bases)
     app.connect("autodoc-process-signature", process_signature)
-    app.connect("autodoc-process-docstring", split_inline_fields)
+    app.connect("autodoc-process-docstring", process_docstring)
     app.connect("missing-reference", missing_reference)
     app.connect("env-check-consistency", check_coverage)
     app.connect("env-purge-doc", purge_aliases)
