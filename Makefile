@@ -7,7 +7,7 @@ ifneq ($(wildcard ../shared/peers/liboqs-0.16.0/lib/liboqs.so),)
 export OQS_INSTALL_PATH ?= $(abspath ../shared/peers/liboqs-0.16.0)
 endif
 
-.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check pytest bench
+.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check docs pytest bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -35,7 +35,7 @@ demo: system-demo ## install pqpay with its PKCS#11 extra, then walk through the
 	$(EDITABLE) ".[hsm]"
 	pqpay demo
 
-test: system-test install-dev lint pytest ## install, then run every check: fmt, clippy, cargo test, ruff, mypy, stubtest, pytest
+test: system-test install-dev lint docs pytest ## install, then run every check: fmt, clippy, cargo test, ruff, mypy, stubtest, the API reference, pytest
 
 lint: rust-check python-check
 
@@ -49,6 +49,9 @@ python-check:
 	$(PYTHON) -m ruff format --check python tests benches vectors
 	$(PYTHON) -m mypy
 	$(PYTHON) -m mypy.stubtest pqpay._native --allowlist .mypy-stubtest-allowlist
+
+docs: ## the API reference from the docstrings, into docs/_build/html (after make install-dev); any warning fails
+	$(PYTHON) -m sphinx -W --keep-going -b html docs docs/_build/html
 
 pytest:
 	$(PYTHON) -m pytest tests

@@ -380,7 +380,7 @@ class Timestamp:
         """Every ``(message, attestation)`` leaf below this node, computing the messages.
 
         :raises EncodingError: the walk goes over the work budget (module notes) or deeper
-            than :data:`MAX_DEPTH`; a tree inside an :class:`OtsProof` was checked against both
+            than ``MAX_DEPTH``; a tree inside an :class:`OtsProof` was checked against both
             when the proof was made.
         """
         return self._walk(message, _Work(), 0)

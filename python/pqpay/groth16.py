@@ -16,11 +16,11 @@ arkworks' ``CanonicalSerialize`` encoding, compressed or uncompressed (told apar
 
 Validation is strict, when a key or proof is read: every coordinate below the field modulus p
 (``x + p`` is refused, not reduced), points on the curve and in the prime-order subgroup (G1 and
-G2; BN254's G1 has cofactor 1). A bad point in a key raises :class:`InvalidKey`; a malformed
-proof or document :class:`EncodingError`. Public inputs must be integers in ``[0, r)``, as many
-as the key's ``nPublic``, and the proof and key on the same curve, else ``ValueError``. A proof
-that does not verify (including one with a point at infinity) raises the opaque
-:class:`InvalidProof`.
+G2; BN254's G1 has cofactor 1). A bad point in a key raises :class:`~pqpay.exceptions.InvalidKey`;
+a malformed proof or document :class:`EncodingError`. Public inputs must be integers in
+``[0, r)``, as many as the key's ``nPublic``, and the proof and key on the same curve, else
+``ValueError``. A proof that does not verify (including one with a point at infinity) raises the
+opaque :class:`~pqpay.exceptions.InvalidProof`.
 
 A :class:`VerifyingKey` is prepared once (``e(alpha, beta)`` and the negated, prepared
 ``gamma`` and ``delta``) and reused by every call; the public inputs are combined with one

@@ -43,18 +43,26 @@ class PublicKey(Protocol):
 class Signer(Protocol):
     """Anything that signs for a pqpay public key: pqpay private keys, HSM handles, ..."""
 
-    def public_key(self) -> PublicKey: ...
+    def public_key(self) -> PublicKey:
+        """The public key this signer's signatures verify under."""
+        ...
 
-    def sign(self, data: bytes, context: bytes = b"") -> bytes: ...
+    def sign(self, data: bytes, context: bytes = b"") -> bytes:
+        """A signature over ``data`` under ``context`` (at most 255 bytes)."""
+        ...
 
 
 class DecapsulationKey(Protocol):
     """Any decapsulation key: a :mod:`pqpay.kem` private key, or another object with these two
     methods, such as a :class:`pqpay.hsm.DecapsulationHandle`."""
 
-    def public_key(self) -> PublicKey: ...
+    def public_key(self) -> PublicKey:
+        """The matching public (encapsulation) key."""
+        ...
 
-    def decapsulate(self, ciphertext: bytes) -> bytes: ...
+    def decapsulate(self, ciphertext: bytes) -> bytes:
+        """The shared secret ``ciphertext`` encapsulates to :meth:`public_key`."""
+        ...
 
 
 def checked_public_key(

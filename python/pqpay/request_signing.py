@@ -14,13 +14,13 @@ no trailing newline)::
 
 ``signature = hex(HMAC-SHA256(secret, canonical string))``. Headers sent:
 
-=========================  ==========================================================
-``X-Pqpay-Key-Id``         which secret signed (rotation: the server holds several)
-``X-Pqpay-Timestamp``      Unix seconds at signing
-``X-Pqpay-Nonce``          22 base64url characters (16 random bytes), unique per request
-``X-Pqpay-Content-SHA256`` hex SHA-256 of the body
-``X-Pqpay-Signature``      ``v1=<hex HMAC>``
-=========================  ==========================================================
+==========================  ==========================================================
+``X-Pqpay-Key-Id``          which secret signed (rotation: the server holds several)
+``X-Pqpay-Timestamp``       Unix seconds at signing
+``X-Pqpay-Nonce``           22 base64url characters (16 random bytes), unique per request
+``X-Pqpay-Content-SHA256``  hex SHA-256 of the body
+``X-Pqpay-Signature``       ``v1=<hex HMAC>``
+==========================  ==========================================================
 
 The verifier accepts a request when the key id is known, the body digest and the signature match,
 the timestamp lies within ``tolerance`` seconds of ``now`` (either direction) and, with a

@@ -26,7 +26,7 @@ class RsaCertificate:
     """An X.509 certificate's RSA public key (2048 to 8192 bits) and validity period.
 
     Only what verification needs is read: no chain, issuer signature, name or extension is
-    checked. Load it once and pass it to :func:`verify_paypal` for every delivery.
+    checked. Load it once and pass it to :func:`~pqpay.webhooks.verify_paypal` for every delivery.
     """
 
     __slots__ = ("_cert",)

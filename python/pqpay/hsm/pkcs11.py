@@ -302,6 +302,7 @@ class PKCS11Backend(Backend):
 
     @property
     def description(self) -> str:
+        """The token's label and serial number."""
         return f"PKCS#11 token {self._label!r} (serial {self._serial.decode('ascii', 'replace')})"
 
     @property

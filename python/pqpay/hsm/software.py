@@ -32,6 +32,7 @@ class SoftwareBackend(Backend):
 
     @property
     def description(self) -> str:
+        """``in-memory software keys``."""
         return "in-memory software keys"
 
     def ed25519_generate(self, key_id: bytes, label: str) -> bytes:

@@ -40,7 +40,11 @@ ALGORITHMS: Mapping[str, EnvelopeAlg] = ENVELOPE_ALGORITHMS
 
 
 def public_key_of(signer: Signer) -> SignaturePublicKey:
-    """The signature public key of ``signer``. :raises TypeError: not a :class:`Signer`."""
+    """``signer.public_key()``, checked to be a pqpay signature public key.
+
+    :raises TypeError: ``signer`` has no ``sign`` / ``public_key``, or its public key is not a
+        :class:`~pqpay.signatures.SignaturePublicKey`.
+    """
     return checked_public_key(
         signer, "sign", SignaturePublicKey, "signer", "a pqpay signature public key"
     )

@@ -90,10 +90,12 @@ class Receipt:
         )
 
     def to_json(self) -> bytes:
-        """The receipt as canonical (RFC 8785) JSON, binary members in padded base64::
+        """The receipt as canonical (RFC 8785) JSON, binary members in padded base64:
 
-        {"checkpoint":"...","envelope":"...","format":"pqpay-receipt","index":7,
-         "proof":["...",...],"tree_size":1000,"version":1}
+        ::
+
+            {"checkpoint":"...","envelope":"...","format":"pqpay-receipt","index":7,
+             "proof":["...",...],"tree_size":1000,"version":1}
         """
         doc = {
             "format": RECEIPT_FORMAT,

@@ -12,13 +12,13 @@ epoch; defaults to the clock), ``store`` (a :class:`~pqpay.replay.SeenNonceStore
 protection; none by default) and a timestamp ``tolerance`` or ``replay_ttl``. On success it
 returns a :class:`WebhookEvent`; on failure it raises one of (all :class:`WebhookError`):
 
-==============================  ===========================================================
-:class:`WebhookFormatError`     header or body malformed (missing field, bad hex/base64/JSON)
-:class:`WebhookSignatureError`  no signature matched (opaque; also an ``InvalidSignature``)
-:class:`WebhookTimestampError`  signed timestamp outside ``now`` +/- ``tolerance``
-:class:`WebhookReplayError`     correctly signed but already seen (``.key``): acknowledge it
+================================  ===========================================================
+:class:`WebhookFormatError`       header or body malformed (missing field, bad hex/base64/JSON)
+:class:`WebhookSignatureError`    no signature matched (opaque; also an ``InvalidSignature``)
+:class:`WebhookTimestampError`    signed timestamp outside ``now`` +/- ``tolerance``
+:class:`WebhookReplayError`       correctly signed but already seen (``.key``): acknowledge it
 :class:`WebhookCertificateError`  PayPal certificate unusable (malformed, not RSA, expired)
-==============================  ===========================================================
+================================  ===========================================================
 
 Secrets and keys given by the caller in the wrong form raise ``ValueError``/``TypeError``.
 Signatures are compared with :func:`hmac.compare_digest`; the signature is checked before the
