@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-__all__ = ["DecapsulationKey", "PublicKey", "SeenNonceStore", "Signer"]
+__all__ = ["DecapsulationKey", "PublicKey", "SeenNonceStore", "Signer", "VerificationKeys"]
 
 
 class PublicKey(Protocol):
@@ -42,6 +42,17 @@ class Signer(Protocol):
     def public_key(self) -> PublicKey: ...
 
     def sign(self, data: bytes, context: bytes = b"") -> bytes: ...
+
+
+@runtime_checkable
+class VerificationKeys(Protocol):
+    """Keys looked up by key id (a :class:`pqpay.keyset.KeySet`): what the COSE, JWS and
+    receipt verifiers accept in place of one public key."""
+
+    def verification_keys(self, kid: str | None) -> Sequence[PublicKey]:
+        """The keys a signature naming ``kid`` (None: naming none) may verify under; raises
+        for an unknown or retired id."""
+        ...
 
 
 class DecapsulationKey(Protocol):

@@ -21,11 +21,11 @@ import getpass
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from pqpay import checkpoint, jose, kem, serialization, signatures
+from pqpay import _files, checkpoint, jose, kem, serialization, signatures
+from pqpay.cli._common import CliError
 from pqpay.exceptions import EncodingError, UnsupportedAlgorithm
 from pqpay.serialization import (
     BestAvailableEncryption,
@@ -66,22 +66,11 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> bytes:
 
 
 def write_atomically(path: str, data: bytes, mode: int, *, force: bool) -> None:
-    """Writes ``data`` to ``path`` via a temporary file in the same directory and a rename, so
-    the file is either absent/old or complete; ``mode`` is set before any byte is written."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise ValueError(f"{path} exists; pass --force to replace it")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """:func:`pqpay._files.write_atomically`, an existing file a usage error."""
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        _files.write_atomically(path, data, mode, force=force)
+    except FileExistsError:
+        raise CliError(f"{path} exists", "pass --force to replace it") from None
 
 
 def _load_key(path: str, args: argparse.Namespace) -> tuple[Any, str]:
