@@ -11,14 +11,24 @@ from collections.abc import Sequence
 from types import ModuleType
 
 import pqpay
-from pqpay.cli import acvp, bench, demo, groth16, key, ledger, receipt, selftest
+from pqpay.cli import acvp, bench, demo, groth16, key, keyset, ledger, receipt, selftest
 from pqpay.cli._common import EXIT_CODES, EXIT_ERROR, plain, run_command
 
 __all__ = ["COMMANDS", "main", "parser"]
 
 #: The command modules, in help order: each has ``register(subparsers)``, which adds its
 #: parser and sets ``func`` (and ``command_name``) on it.
-COMMANDS: tuple[ModuleType, ...] = (selftest, demo, key, ledger, receipt, groth16, bench, acvp)
+COMMANDS: tuple[ModuleType, ...] = (
+    selftest,
+    demo,
+    key,
+    keyset,
+    ledger,
+    receipt,
+    groth16,
+    bench,
+    acvp,
+)
 
 
 def version() -> str:

@@ -114,12 +114,15 @@ def candidate_keys(
         raise TypeError(
             "expected a pqpay signature public key or a key set, not " + type(keys).__name__
         )
+    name: str | None
     if isinstance(kid, bytes):
         try:
-            kid = kid.decode("utf-8")
+            name = kid.decode("utf-8")
         except UnicodeDecodeError:
             raise UnknownKeyId(f"kid {kid.hex()} (hex) is not in the key set", kid.hex()) from None
-    found = [k for k in keys.verification_keys(kid) if isinstance(k, SignaturePublicKey)]
+    else:
+        name = kid
+    found = [k for k in keys.verification_keys(name) if isinstance(k, SignaturePublicKey)]
     if not found:
         raise InvalidSignature()
     return found
