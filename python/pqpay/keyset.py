@@ -189,6 +189,7 @@ def _check_entries(entries: Sequence[KeySetEntry]) -> Purpose:
             raise KeySetError(f"duplicate version {e.version} in the key set")
         kids.add(e.kid)
         versions.add(e.version)
+    for e in entries:
         if e.kid != key_id(e.public_key):
             raise KeySetError(f"key id {e.kid} (version {e.version}) does not match its key")
     primaries = [e for e in entries if e.status is KeyStatus.PRIMARY]
