@@ -236,34 +236,30 @@ class KeySet:
     def from_keys(cls, keys: Sequence[Any], *, primary: int = -1) -> KeySet:
         """A set of existing keys (private keys or signers, versions 1, 2, ... in order), the
         one at index ``primary`` (default: the last) primary, the others enabled."""
-        if not keys:
-            raise KeySetError("a key set holds at least one key")
-        chosen = range(len(keys))[primary]
-        now = int(time.time())
-        return cls(
-            KeySetEntry(
-                key_id(k.public_key()),
-                i + 1,
-                KeyStatus.PRIMARY if i == chosen else KeyStatus.ENABLED,
-                k.public_key(),
-                now,
-                k,
-            )
-            for i, k in enumerate(keys)
-        )
+        return cls._numbered([(k.public_key(), k) for k in keys], primary)
 
     @classmethod
     def from_public_keys(cls, keys: Sequence[PublicKey], *, primary: int = -1) -> KeySet:
         """A public set of ``keys`` (versions 1, 2, ..., the one at ``primary`` primary)."""
-        if not keys:
+        return cls._numbered([(k, None) for k in keys], primary)
+
+    @classmethod
+    def _numbered(cls, pairs: Sequence[tuple[PublicKey, Any]], primary: int) -> KeySet:
+        """(public key, private key or None) pairs as versions 1, 2, ...; ``primary`` indexes."""
+        if not pairs:
             raise KeySetError("a key set holds at least one key")
-        chosen = range(len(keys))[primary]
+        chosen = range(len(pairs))[primary]
         now = int(time.time())
         return cls(
             KeySetEntry(
-                key_id(k), i + 1, KeyStatus.PRIMARY if i == chosen else KeyStatus.ENABLED, k, now
+                key_id(public),
+                i + 1,
+                KeyStatus.PRIMARY if i == chosen else KeyStatus.ENABLED,
+                public,
+                now,
+                private,
             )
-            for i, k in enumerate(keys)
+            for i, (public, private) in enumerate(pairs)
         )
 
     @staticmethod

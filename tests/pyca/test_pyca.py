@@ -9,22 +9,14 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization as pyca_ser
-from cryptography.hazmat.primitives.asymmetric import ed448, ed25519, mldsa, mlkem, x25519
+from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 
 from pqpay import kem, signatures
 from pqpay.exceptions import UnsupportedAlgorithm
 from pqpay.pyca import PYCA_ALGORITHMS, from_pyca, to_pyca
+from tests._support.pyca_pairs import PYCA_PAIRS
 
-PAIRS: list[tuple[Any, Any]] = [
-    (kem.MLKEM768PrivateKey, mlkem.MLKEM768PrivateKey),
-    (kem.MLKEM1024PrivateKey, mlkem.MLKEM1024PrivateKey),
-    (signatures.MLDSA44PrivateKey, mldsa.MLDSA44PrivateKey),
-    (signatures.MLDSA65PrivateKey, mldsa.MLDSA65PrivateKey),
-    (signatures.MLDSA87PrivateKey, mldsa.MLDSA87PrivateKey),
-    (signatures.Ed25519PrivateKey, ed25519.Ed25519PrivateKey),
-    (signatures.Ed448PrivateKey, ed448.Ed448PrivateKey),
-    (kem.X25519PrivateKey, x25519.X25519PrivateKey),
-]
+PAIRS = PYCA_PAIRS
 XWING_LABEL = b"\\.//^\\"  # X-Wing's combiner label
 
 

@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 from cryptography.exceptions import UnsupportedAlgorithm as PycaUnsupported
 from cryptography.hazmat.primitives import serialization as pyca_ser
-from cryptography.hazmat.primitives.asymmetric import ed448, ed25519, mldsa, mlkem, x25519
 
 from pqpay import kem, serialization, signatures
 from pqpay.pyca import PYCA_ALGORITHMS
@@ -36,6 +35,7 @@ from pqpay.serialization import (
     NoEncryption,
     PrivateFormat,
 )
+from tests._support.pyca_pairs import PYCA_CLASSES
 
 PASSWORD = b"interop matrix"
 OPENSSL = shutil.which("openssl")
@@ -127,17 +127,7 @@ def from_pyca_cell(alg: str, form: str, encoding: str, encrypted: bool) -> str:
 
 
 def pyca_counterpart(alg: str) -> Any:
-    classes: dict[str, Any] = {
-        "ML-KEM-768": mlkem.MLKEM768PrivateKey,
-        "ML-KEM-1024": mlkem.MLKEM1024PrivateKey,
-        "ML-DSA-44": mldsa.MLDSA44PrivateKey,
-        "ML-DSA-65": mldsa.MLDSA65PrivateKey,
-        "ML-DSA-87": mldsa.MLDSA87PrivateKey,
-        "Ed25519": ed25519.Ed25519PrivateKey,
-        "Ed448": ed448.Ed448PrivateKey,
-        "X25519": x25519.X25519PrivateKey,
-    }
-    return classes[alg].generate()
+    return PYCA_CLASSES[alg].generate()
 
 
 def openssl(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
