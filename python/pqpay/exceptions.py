@@ -15,17 +15,21 @@ __all__ = [
     "InvalidProof",
     "InvalidSignature",
     "InvalidTag",
+    "KeyNotAllowed",
     "KeyNotFound",
     "KeyRetired",
+    "KeySetError",
     "LedgerCorrupted",
     "LedgerStorageError",
     "MessageLimitReached",
     "PqpayError",
     "RandomnessError",
     "ReplayStoreFull",
+    "RetiredKeyId",
     "SealedKeyError",
     "SelfTestFailure",
     "TimestampError",
+    "UnknownKeyId",
     "UnsupportedAlgorithm",
     "WebhookCertificateError",
     "WebhookError",
@@ -67,12 +71,41 @@ class FloatNotAllowed(CanonicalizationError):
     """A float in a payment message: amounts are integer minor units or decimal strings."""
 
 
+class KeySetError(EncodingError):
+    """A key set (:mod:`pqpay.keyset`) is malformed or inconsistent: no primary, two primaries,
+    duplicate key ids, a key id that does not match its key, a truncated or altered file. The
+    message names what is wrong (never key material)."""
+
+
 class UnsupportedAlgorithm(PqpayError):
     """The algorithm, OID or identifier is not supported."""
 
 
 class InvalidSignature(PqpayError):
     """A signature did not verify. Carries no detail, on purpose."""
+
+
+class UnknownKeyId(InvalidSignature, LookupError):
+    """A signature names a key id (COSE/JWS ``kid``) the key set does not hold. ``kid`` is the
+    id (public). Also an :class:`InvalidSignature`, so existing handlers still refuse it."""
+
+    def __init__(self, message: str, kid: str = "") -> None:
+        super().__init__(message)
+        self.kid = kid
+
+
+class RetiredKeyId(InvalidSignature):
+    """A signature names a key the key set has retired: refused, however valid it is. ``kid``
+    is the id. Also an :class:`InvalidSignature`."""
+
+    def __init__(self, message: str, kid: str = "") -> None:
+        super().__init__(message)
+        self.kid = kid
+
+
+class KeyNotAllowed(PqpayError, ValueError):
+    """A key outside the configured (pinned) set was asked to sign, e.g. a ledger checkpoint
+    signer whose key is not in the ledger's ``allowed_keys``."""
 
 
 class InvalidProof(PqpayError):

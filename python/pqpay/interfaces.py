@@ -21,7 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar, runtime_checkable
 
-__all__ = ["DecapsulationKey", "PublicKey", "SeenNonceStore", "Signer", "checked_public_key"]
+__all__ = [
+    "DecapsulationKey",
+    "PublicKey",
+    "SeenNonceStore",
+    "Signer",
+    "VerificationKeys",
+    "checked_public_key",
+]
 
 _P = TypeVar("_P")
 
@@ -49,6 +56,17 @@ class Signer(Protocol):
 
     def sign(self, data: bytes, context: bytes = b"") -> bytes:
         """A signature over ``data`` under ``context`` (at most 255 bytes)."""
+        ...
+
+
+@runtime_checkable
+class VerificationKeys(Protocol):
+    """Keys looked up by key id (a :class:`pqpay.keyset.KeySet`): what the COSE, JWS and
+    receipt verifiers accept in place of one public key."""
+
+    def verification_keys(self, kid: str | None) -> Sequence[PublicKey]:
+        """The keys a signature naming ``kid`` (None: naming none) may verify under; raises
+        for an unknown or retired id."""
         ...
 
 

@@ -18,17 +18,21 @@ from pqpay.exceptions import (
     InvalidProof,
     InvalidSignature,
     InvalidTag,
+    KeyNotAllowed,
     KeyNotFound,
     KeyRetired,
+    KeySetError,
     LedgerCorrupted,
     LedgerStorageError,
     MessageLimitReached,
     PqpayError,
     RandomnessError,
     ReplayStoreFull,
+    RetiredKeyId,
     SealedKeyError,
     SelfTestFailure,
     TimestampError,
+    UnknownKeyId,
     UnsupportedAlgorithm,
     WebhookCertificateError,
     WebhookError,
@@ -46,6 +50,8 @@ VALUE_ERRORS = [
     CanonicalizationError,
     FloatNotAllowed,
     WebhookFormatError,
+    KeySetError,
+    KeyNotAllowed,
 ]
 NOT_VALUE_ERRORS = [
     UnsupportedAlgorithm,
@@ -71,7 +77,19 @@ NOT_VALUE_ERRORS = [
     WebhookCertificateError,
     ReplayStoreFull,
     TimestampError,
+    # Key sets (pqpay.keyset): a signature naming an unknown or retired key is refused.
+    UnknownKeyId,
+    RetiredKeyId,
 ]
+
+
+def test_key_set_refusals_are_invalid_signatures() -> None:
+    """Handlers written for InvalidSignature keep refusing envelopes of unknown or retired
+    keys; the kid is carried (it is public)."""
+    for exc in (UnknownKeyId, RetiredKeyId):
+        assert issubclass(exc, InvalidSignature)
+        assert exc("refused", "0123456789abcdef").kid == "0123456789abcdef"
+    assert issubclass(KeySetError, EncodingError)
 
 
 def test_all_lists_every_exception() -> None:

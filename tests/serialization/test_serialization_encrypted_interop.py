@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization as pyca_ser
-from cryptography.hazmat.primitives.asymmetric import ed448, ed25519, mldsa, mlkem, x25519
 
 from pqpay import kem, signatures
 from pqpay.serialization import (
@@ -24,20 +23,10 @@ from pqpay.serialization import (
     load_der_private_key,
     load_pem_private_key,
 )
+from tests._support.pyca_pairs import PYCA_PAIRS
 
 PASSWORD = b"pqpay interop"
 
-# pqpay class, pyca class, how pyca exposes comparable public bytes
-PYCA_PAIRS: list[tuple[Any, Any]] = [
-    (kem.MLKEM768PrivateKey, mlkem.MLKEM768PrivateKey),
-    (kem.MLKEM1024PrivateKey, mlkem.MLKEM1024PrivateKey),
-    (signatures.MLDSA44PrivateKey, mldsa.MLDSA44PrivateKey),
-    (signatures.MLDSA65PrivateKey, mldsa.MLDSA65PrivateKey),
-    (signatures.MLDSA87PrivateKey, mldsa.MLDSA87PrivateKey),
-    (signatures.Ed25519PrivateKey, ed25519.Ed25519PrivateKey),
-    (signatures.Ed448PrivateKey, ed448.Ed448PrivateKey),
-    (kem.X25519PrivateKey, x25519.X25519PrivateKey),
-]
 OPENSSL = shutil.which("openssl")
 OPENSSL_ALGORITHMS = {
     "ED25519": signatures.Ed25519PrivateKey,

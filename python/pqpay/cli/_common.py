@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from pqpay import checkpoint, serialization, signatures
 from pqpay.exceptions import HSMError, LedgerCorrupted, PqpayError
+from pqpay.keyset import KeySet
 from pqpay.ledger import is_postgres_dsn
 
 _T = TypeVar("_T")
@@ -433,6 +434,39 @@ def add_note_signer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key-name", help="the Ed25519 key's name (default: the origin)")
     parser.add_argument("--cosign-key", help="ML-DSA-44 private key (PEM) for the cosignature")
     parser.add_argument("--cosigner-name", help="the cosigner's name (default: the origin)")
+    parser.add_argument(
+        "--allowed-keys",
+        action="append",
+        metavar="FILE",
+        help="pin the checkpoint keys (repeatable): a public key set (pqpay keyset public) or a "
+        "public key PEM; a --key or --cosign-key outside them (or retired) is refused before "
+        "anything is signed",
+    )
+
+
+def allowed_keys(args: argparse.Namespace) -> list[signatures.SignaturePublicKey] | None:
+    """The keys of every ``--allowed-keys`` file, retired ones left out (None when none is
+    given: not pinned)."""
+    paths = getattr(args, "allowed_keys", None)
+    if not paths:
+        return None
+    keys: list[signatures.SignaturePublicKey] = []
+    for path in paths:
+        data = Path(path).read_bytes()
+        if data.lstrip().startswith(b"-----BEGIN"):
+            keys.append(public_key(path, signatures.SignaturePublicKey, "a signature"))
+            continue
+        try:
+            pinned = KeySet.from_json(data)
+        except TypeError:
+            raise CliError(
+                f"--allowed-keys {path} is a private key set",
+                "give its public set (pqpay keyset public)",
+            ) from None
+        for key in pinned.verification_keys(None):
+            if isinstance(key, signatures.SignaturePublicKey) and key not in keys:
+                keys.append(key)
+    return keys
 
 
 def note_signers(args: argparse.Namespace) -> list[checkpoint.NoteSigner]:

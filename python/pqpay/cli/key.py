@@ -21,11 +21,11 @@ import getpass
 import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from pqpay import checkpoint, jose, kem, serialization, signatures
+from pqpay import _files, checkpoint, jose, kem, serialization, signatures
+from pqpay.cli._common import CliError
 from pqpay.exceptions import EncodingError, UnsupportedAlgorithm
 from pqpay.serialization import (
     BestAvailableEncryption,
@@ -35,14 +35,14 @@ from pqpay.serialization import (
     PublicFormat,
 )
 
-__all__ = ["register"]
+__all__ = ["add_passphrase_options", "read_passphrase", "register", "write_atomically"]
 
 ALGORITHMS: dict[str, type[Any]] = {**kem.PRIVATE_KEY_CLASSES, **signatures.PRIVATE_KEY_CLASSES}
 """Every private-key class by algorithm name (the three OID-less KEM hybrids have no PKCS#8
 form and are refused with that reason)."""
 
 
-def _passphrase(args: argparse.Namespace, *, confirm: bool) -> bytes:
+def read_passphrase(args: argparse.Namespace, *, confirm: bool) -> bytes:
     """The passphrase from ``--passphrase-file``, ``--passphrase-env`` or the terminal."""
     if args.passphrase_file is not None:
         lines = Path(args.passphrase_file).read_text(encoding="utf-8").splitlines()
@@ -66,22 +66,11 @@ def _passphrase(args: argparse.Namespace, *, confirm: bool) -> bytes:
 
 
 def write_atomically(path: str, data: bytes, mode: int, *, force: bool) -> None:
-    """Writes ``data`` to ``path`` via a temporary file in the same directory and a rename, so
-    the file is either absent/old or complete; ``mode`` is set before any byte is written."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise ValueError(f"{path} exists; pass --force to replace it")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """:func:`pqpay._files.write_atomically`, an existing file a usage error."""
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        _files.write_atomically(path, data, mode, force=force)
+    except FileExistsError:
+        raise CliError(f"{path} exists", "pass --force to replace it") from None
 
 
 def _load_key(path: str, args: argparse.Namespace) -> tuple[Any, str]:
@@ -94,7 +83,7 @@ def _load_key(path: str, args: argparse.Namespace) -> tuple[Any, str]:
     load = serialization.load_pem_private_key if pem else serialization.load_der_private_key
     encryption = serialization.private_key_encryption(data)
     if encryption is not None:
-        key = load(data, _passphrase(args, confirm=False))
+        key = load(data, read_passphrase(args, confirm=False))
         return key, f"PKCS#8 private key ({outer}, encrypted: {encryption})"
     try:
         return load(data), f"PKCS#8 private key ({outer}, not encrypted)"
@@ -119,7 +108,7 @@ def _generate(args: argparse.Namespace) -> int:
     key = cls.generate()
     encryption: Any = NoEncryption()
     if args.encrypt:
-        encryption = BestAvailableEncryption(_passphrase(args, confirm=True))
+        encryption = BestAvailableEncryption(read_passphrase(args, confirm=True))
     try:
         pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, encryption)
     except UnsupportedAlgorithm:
@@ -182,7 +171,7 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _passphrase_options(parser: argparse.ArgumentParser) -> None:
+def add_passphrase_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--passphrase-file", metavar="F", help="read the passphrase from F")
     group.add_argument(
@@ -200,23 +189,23 @@ def register(subparsers: Any) -> None:
     gen.add_argument("-o", "--output", required=True, metavar="FILE.pem")
     gen.add_argument("--encrypt", action="store_true", help="encrypt with a passphrase")
     gen.add_argument("--force", action="store_true", help="replace an existing file")
-    _passphrase_options(gen)
+    add_passphrase_options(gen)
     gen.set_defaults(func=_generate)
 
     pub = sub.add_parser("public", help="the SubjectPublicKeyInfo PEM of a key")
     pub.add_argument("input", metavar="IN")
     pub.add_argument("-o", "--output", metavar="OUT", help="default: stdout")
     pub.add_argument("--force", action="store_true", help="replace an existing file")
-    _passphrase_options(pub)
+    add_passphrase_options(pub)
     pub.set_defaults(func=_public)
 
     vkey = sub.add_parser("vkey", help="the C2SP note verifier key (Ed25519, ML-DSA-44)")
     vkey.add_argument("input", metavar="IN")
     vkey.add_argument("--name", required=True, metavar="ORIGIN", help="the key name (log origin)")
-    _passphrase_options(vkey)
+    add_passphrase_options(vkey)
     vkey.set_defaults(func=_vkey)
 
     info = sub.add_parser("info", help="algorithm, form, sizes and fingerprints of a key file")
     info.add_argument("file", metavar="FILE")
-    _passphrase_options(info)
+    add_passphrase_options(info)
     info.set_defaults(func=_info)

@@ -26,6 +26,7 @@ from pqpay.cli._common import (
     Progress,
     add_json,
     add_note_signer_arguments,
+    allowed_keys,
     check_db,
     check_require,
     check_writable,
@@ -51,7 +52,10 @@ def _open(
     args: argparse.Namespace, *, create: bool, signers: list[checkpoint.NoteSigner] | None = None
 ) -> ledger.Ledger:
     check_db(args.db, create=create)
-    return ledger.Ledger(ledger.open_storage(args.db), args.origin, signers or ())
+    pinned = allowed_keys(args) if signers else None
+    return ledger.Ledger(
+        ledger.open_storage(args.db), args.origin, signers or (), allowed_keys=pinned
+    )
 
 
 def _runs(ranges: list[range]) -> str:

@@ -29,6 +29,7 @@ from pqpay.cli._common import (
     REQUIRE_HELP,
     CliError,
     add_note_signer_arguments,
+    allowed_keys,
     check_db,
     check_require,
     command,
@@ -43,7 +44,15 @@ from pqpay.cli._common import (
     verdict,
     verifier_keys,
 )
-from pqpay.exceptions import EncodingError, InvalidProof, InvalidSignature
+from pqpay.cli.key import add_passphrase_options
+from pqpay.cli.keyset import load_keyset
+from pqpay.exceptions import (
+    EncodingError,
+    InvalidProof,
+    InvalidSignature,
+    RetiredKeyId,
+    UnknownKeyId,
+)
 
 
 def _note_checkpoint(note: bytes) -> checkpoint.Checkpoint:
@@ -68,8 +77,39 @@ def _why_not_included(args: argparse.Namespace, data: bytes) -> str:
     )
 
 
+def _payment_verifier(args: argparse.Namespace) -> Any:
+    """``--public-key`` (one key) or ``--keyset`` (a key set: the envelope's kid picks)."""
+    if (args.public_key is None) == (args.keyset is None):
+        raise CliError(
+            "receipt verify needs the payment signer's key",
+            "pass --public-key PEM or --keyset KEYSET.json (one of them)",
+        )
+    if args.public_key is not None:
+        return public_key(args.public_key, signatures.SignaturePublicKey, "a signature")
+    return load_keyset(args.keyset, args)
+
+
+def _payment_signer(args: argparse.Namespace) -> tuple[Any, bytes | None]:
+    """``--signing-key`` (with ``--kid``) or ``--signing-keyset`` (its primary, named by
+    its kid)."""
+    if (args.signing_key is None) == (args.signing_keyset is None):
+        raise CliError(
+            "receipt issue needs the payment signing key",
+            "pass --signing-key PEM or --signing-keyset KEYSET.json (one of them)",
+        )
+    if args.signing_key is not None:
+        key = private_key(args.signing_key, signatures.SignaturePrivateKey, "a signature")
+        return key, args.kid.encode() if args.kid else None
+    if args.kid:
+        raise CliError("--kid goes with --signing-key", "a key set names its primary's kid")
+    keys = load_keyset(args.signing_keyset, args)
+    if keys.is_public:
+        raise CliError(f"{args.signing_keyset} is a public key set", "give the private one")
+    return keys.signer(), None
+
+
 def _verify(args: argparse.Namespace) -> int:
-    signer_key = public_key(args.public_key, signatures.SignaturePublicKey, "a signature")
+    signer_key = _payment_verifier(args)
     vkeys = verifier_keys(args.vkey)
     check_require(args.require, vkeys)
     data = Path(args.receipt).read_bytes()
@@ -79,6 +119,8 @@ def _verify(args: argparse.Namespace) -> int:
         )
     except EncodingError as exc:
         return verdict(args, False, f"malformed receipt: {exc}")
+    except (UnknownKeyId, RetiredKeyId) as exc:
+        return verdict(args, False, f"the payment message's key is refused: {exc}")
     except InvalidSignature:
         return verdict(
             args, False, "the payment message or the checkpoint is not validly signed by the keys"
@@ -180,8 +222,9 @@ def _read_messages(
 
 
 def _issue(args: argparse.Namespace) -> int:
-    key = private_key(args.signing_key, signatures.SignaturePrivateKey, "a signature")
+    key, kid = _payment_signer(args)
     signers = note_signers(args)
+    pinned = allowed_keys(args)
     out = Path(args.out_dir)
     if out.exists() and not out.is_dir():
         raise CliError(f"--out-dir {out} is not a directory", "give a directory for receipts")
@@ -195,8 +238,9 @@ def _issue(args: argparse.Namespace) -> int:
         return 0
     check_db(args.db, create=True)
     out.mkdir(parents=True, exist_ok=True)
-    kid = args.kid.encode() if args.kid else None
-    with ledger.Ledger(ledger.open_storage(args.db), args.origin, signers) as log:
+    with ledger.Ledger(
+        ledger.open_storage(args.db), args.origin, signers, allowed_keys=pinned
+    ) as log:
         receipts = payments.issue_receipts(log, key, messages, kid=kid)
     files = []
     for receipt in receipts:
@@ -249,7 +293,14 @@ def register(subparsers: Any) -> None:
         full_name="receipt verify",
     )
     p.add_argument("receipt", help="the receipt file (JSON)")
-    p.add_argument("--public-key", required=True, help="the payment signer's public key (PEM)")
+    p.add_argument("--public-key", help="the payment signer's public key (PEM)")
+    p.add_argument(
+        "--keyset",
+        metavar="KEYSET.json",
+        help="instead of --public-key: the signer's key set (public, or private with a "
+        "passphrase option); the envelope's kid picks the key, a retired one is refused",
+    )
+    add_passphrase_options(p)
     p.add_argument(
         "--vkey", action="append", required=True, help="log note verifier key (repeatable)"
     )
@@ -269,8 +320,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--db", required=True, help="SQLite file or PostgreSQL DSN")
     p.add_argument("--origin", required=True, help="the log's name, e.g. pay.example/log")
     p.set_defaults(fix_hint="check --db and --origin")
-    p.add_argument("--signing-key", required=True, help="payment signing private key (PEM)")
-    p.add_argument("--kid", help="key id for the COSE header")
+    p.add_argument("--signing-key", help="payment signing private key (PEM)")
+    p.add_argument("--kid", help="key id for the COSE header (with --signing-key)")
+    p.add_argument(
+        "--signing-keyset",
+        metavar="KEYSET.json",
+        help="instead of --signing-key: a key set; its primary signs and its kid goes in the "
+        "COSE header (passphrase from --passphrase-file/--passphrase-env or a prompt)",
+    )
+    add_passphrase_options(p)
     add_note_signer_arguments(p)
     p.add_argument(
         "--out-dir",

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from pqpay._bytes import as_bytes
-from pqpay.exceptions import HSMError, InvalidSignature, KeyNotFound
+from pqpay.exceptions import HSMError, InvalidSignature, KeyNotFound, KeySetError
 from pqpay.hsm.backend import Backend
 from pqpay.hsm.handles import DecapsulationHandle, KeyHandle, SigningHandle
 from pqpay.hsm.record import (
@@ -42,6 +42,7 @@ from pqpay.hsm.record import (
 )
 from pqpay.kem import PRIVATE_KEY_CLASSES as KEM_PRIVATE_KEY_CLASSES
 from pqpay.kem import KEMPublicKey
+from pqpay.keyset import KeySet, KeySetEntry, KeyStatus, key_id
 from pqpay.signatures import MLDSA65Ed25519PublicKey, MLDSA65PrivateKey, SignaturePublicKey
 
 __all__ = ["KeyStore"]
@@ -172,6 +173,34 @@ class KeyStore:
             assert isinstance(h, (SigningHandle, DecapsulationHandle))
             out[h.version] = h.public_key()
         return out
+
+    def key_set(self, label: str, *, retired_below: int = 0) -> KeySet:
+        """Every version of ``label`` as a :class:`pqpay.keyset.KeySet` of handles: the newest
+        primary, versions below ``retired_below`` retired (their signatures refused), the rest
+        enabled. Key ids are :func:`pqpay.keyset.key_id` of each public key, the same as a file
+        key set's; ``key_set(label).public_keyset()`` is what verifiers are given.
+
+        :raises KeyNotFound: no such label. :raises KeySetError: ``retired_below`` would
+            retire the newest version.
+        """
+        versions = self.versions(label)
+        entries = []
+        for h in versions:
+            assert isinstance(h, (SigningHandle, DecapsulationHandle))
+            public = h.public_key()
+            if h is versions[-1]:
+                status = KeyStatus.PRIMARY
+            elif h.version < retired_below:
+                status = KeyStatus.RETIRED
+            else:
+                status = KeyStatus.ENABLED
+            entries.append(KeySetEntry(key_id(public), h.version, status, public, h.created, h))
+        if versions[-1].version < retired_below:
+            raise KeySetError(
+                f"retired_below={retired_below} would retire {label!r} v{versions[-1].version}, "
+                "the newest version (rotate first)"
+            )
+        return KeySet(entries)
 
     def verify(self, label: str, signature: bytes, data: bytes, context: bytes = b"") -> int:
         """Verifies against every version of ``label``, newest first; returns the version whose

@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pqpay import merkle
 from pqpay._bytes import as_bytes
 from pqpay.checkpoint import Checkpoint, NoteSigner, sign_checkpoint
-from pqpay.exceptions import InvalidProof, LedgerCorrupted
+from pqpay.exceptions import InvalidProof, KeyNotAllowed, LedgerCorrupted
+from pqpay.keyset import KeySet
 from pqpay.ledger.audit import Progress, audit
 from pqpay.ledger.postgres import PostgresStorage
 from pqpay.ledger.sqlite import SQLiteStorage
 from pqpay.ledger.storage import NodeId, Storage, StorageTransaction, first_leaf
 from pqpay.merkle import EMPTY_ROOT, HASH_SIZE
+from pqpay.signatures import SignaturePublicKey
 
 __all__ = ["Ledger", "is_postgres_dsn", "open_storage"]
 
@@ -36,6 +38,11 @@ class Ledger:
     :param signers: :class:`pqpay.checkpoint.NoteSigner` objects for :meth:`checkpoint`, e.g. an
         ``Ed25519NoteSigner`` and an ``MLDSA44Cosigner``, each over any signer (software key or
         HSM handle). Only :meth:`checkpoint` needs them.
+    :param allowed_keys: pins the checkpoint keys: a :class:`pqpay.keyset.KeySet` (its keys
+        that are not retired) or public keys. Every signer's key must be one of them, checked
+        here and again by every :meth:`checkpoint` (:class:`~pqpay.exceptions.KeyNotAllowed`).
+        None (the default): any signer signs.
+    :raises KeyNotAllowed: a signer's key is outside ``allowed_keys``.
     :raises ValueError: the storage already belongs to another origin.
     :raises LedgerStorageError: the storage cannot be opened, read or written.
     :raises LedgerCorrupted: the storage's content is damaged (here or in any later call).
@@ -46,8 +53,13 @@ class Ledger:
         storage: Storage | str | os.PathLike[str],
         origin: str,
         signers: Sequence[NoteSigner] = (),
+        *,
+        allowed_keys: KeySet | Iterable[SignaturePublicKey] | None = None,
     ) -> None:
         self.origin = _check_origin(origin)
+        self.allowed_keys = _pinned(allowed_keys)
+        self.signers = tuple(signers)
+        self._check_pinned()
         if not isinstance(storage, (Storage, str, os.PathLike)):
             raise TypeError(
                 "storage must be a pqpay.ledger.Storage or a SQLite path (str or os.PathLike), "
@@ -55,7 +67,6 @@ class Ledger:
             )
         owned = not isinstance(storage, Storage)
         self.storage = storage if isinstance(storage, Storage) else SQLiteStorage(storage)
-        self.signers = tuple(signers)
         try:
             self.storage.setup(self.origin)
         except BaseException:
@@ -75,6 +86,18 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"<Ledger {self.origin!r} on {self.storage!r}>"
+
+    def _check_pinned(self) -> None:
+        """Refuses a signer whose key the ledger is not pinned to."""
+        if self.allowed_keys is None:
+            return
+        for signer in self.signers:
+            public = signer.verifier().public_key
+            if not self.allowed_keys.allows(public):
+                raise KeyNotAllowed(
+                    f"checkpoint signer {signer.name}+{signer.key_id.hex()} ({public.ALGORITHM}) "
+                    f"is not one of the ledger's allowed keys; refusing to sign with it"
+                )
 
     # -- appending
 
@@ -193,10 +216,12 @@ class Ledger:
         otherwise: it never signs two inconsistent checkpoints.
 
         :raises ValueError: the ledger has no signers.
+        :raises KeyNotAllowed: a signer's key is outside the ledger's ``allowed_keys``.
         :raises LedgerCorrupted: the stored tree is inconsistent with an issued checkpoint.
         """
         if not self.signers:
             raise ValueError("this ledger has no signers; pass signers=[...] to sign checkpoints")
+        self._check_pinned()
         with self.storage.transaction() as txn:
             size, peaks = txn.head()
             root = merkle.MerkleTree.from_state(size, peaks).root()
@@ -247,6 +272,21 @@ class Ledger:
             node agrees, the size of the last checkpoint that still matched).
         """
         audit(self.storage, self.origin, progress, chunk)
+
+
+def _pinned(keys: KeySet | Iterable[SignaturePublicKey] | None) -> KeySet | None:
+    """``allowed_keys`` as a public key set (None: not pinned)."""
+    if keys is None or isinstance(keys, KeySet):
+        return None if keys is None else keys.public_keyset()
+    listed = list(keys)
+    for key in listed:
+        if not isinstance(key, SignaturePublicKey):
+            raise TypeError(
+                f"allowed_keys must be a KeySet or signature public keys, not {type(key).__name__}"
+            )
+    if not listed:
+        raise ValueError("allowed_keys is empty: no signer could sign; pass None to not pin")
+    return KeySet.from_public_keys(listed)
 
 
 def _check_index(index: int, size: int) -> None:

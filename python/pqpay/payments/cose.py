@@ -9,8 +9,14 @@ from typing import Any
 from pqpay import _cbor
 from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError, InvalidSignature
-from pqpay.interfaces import Signer
-from pqpay.payments.envelope import algorithm_for, public_key_of, sign_all
+from pqpay.interfaces import Signer, VerificationKeys
+from pqpay.payments.envelope import (
+    algorithm_for,
+    candidate_keys,
+    public_key_of,
+    sign_all,
+    signer_kid,
+)
 from pqpay.signatures import SignaturePublicKey
 
 TAG_COSE_SIGN1 = 18
@@ -56,6 +62,8 @@ def sig_structure(protected: bytes, external_aad: bytes, payload: bytes) -> byte
 def _protected(signer: Signer, kid: bytes | None) -> bytes:
     alg = algorithm_for(public_key_of(signer))
     header: dict[Any, Any] = {ALG: alg.cose}
+    if kid is None and (own := signer_kid(signer)) is not None:
+        kid = own.encode("utf-8")
     if kid is not None:
         header[KID] = as_bytes(kid, "kid")
     return _cbor.encode(header)
@@ -74,6 +82,8 @@ def sign_cose(
     detached: bool = False,
 ) -> bytes:
     """A tagged COSE_Sign1 over ``payload``; ``alg`` (and ``kid``) in the protected header.
+    Without ``kid``, a signer that names itself (:meth:`pqpay.keyset.KeySet.signer`) gives
+    its own.
 
     With ``detached=True`` the payload field is ``nil`` and the signature still covers it.
 
@@ -157,7 +167,7 @@ def decode_cose(data: bytes) -> CoseSign1:
 
 
 def verify_cose(
-    public_key: SignaturePublicKey,
+    public_key: SignaturePublicKey | VerificationKeys,
     data: bytes,
     *,
     external_aad: bytes = b"",
@@ -166,14 +176,19 @@ def verify_cose(
     """Verifies a COSE_Sign1 under ``public_key`` and returns the payload.
 
     The protected ``alg`` must name ``public_key``'s algorithm; ``crit`` is refused (no
-    extension header is understood here).
+    extension header is understood here). ``public_key`` may be a key set
+    (:class:`pqpay.keyset.KeySet`): the key is the one the ``kid`` names, or, for a message
+    without a ``kid``, any key of the set that is not retired.
 
     :raises InvalidSignature: the signature does not verify, or ``alg`` names another
         algorithm (no detail is given).
+    :raises UnknownKeyId: (a key set) the ``kid`` is not in the set.
+    :raises RetiredKeyId: (a key set) the ``kid`` names a retired key.
     :raises EncodingError: malformed COSE_Sign1, ``alg`` missing or unprotected.
     :raises ValueError: a detached message without ``detached_payload``, or both payloads.
     """
-    expected = algorithm_for(public_key)
+    if isinstance(public_key, SignaturePublicKey):
+        algorithm_for(public_key)  # an unsupported key fails before the message is read
     aad = as_bytes(external_aad, "external_aad")
     message = decode_cose(data)
     if ALG in message.unprotected_header:
@@ -192,7 +207,19 @@ def verify_cose(
         if detached_payload is not None:
             raise ValueError("the COSE_Sign1 carries its payload: do not pass detached_payload")
         payload = message.payload
-    if message.alg not in expected.cose_accepted:
-        raise InvalidSignature()
-    public_key.verify(message.signature, sig_structure(message.protected, aad, payload), b"")
-    return payload
+    # A kid only in the unprotected bucket is not signed: a key set looks up the protected one.
+    kid = (
+        message.protected_header.get(KID)
+        if not isinstance(public_key, SignaturePublicKey)
+        else None
+    )
+    structure = sig_structure(message.protected, aad, payload)
+    for key in candidate_keys(public_key, kid):
+        if message.alg not in algorithm_for(key).cose_accepted:
+            continue
+        try:
+            key.verify(message.signature, structure, b"")
+        except InvalidSignature:
+            continue
+        return payload
+    raise InvalidSignature()

@@ -28,11 +28,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pqpay._algorithms import ENVELOPE_ALGORITHMS, EnvelopeAlg
-from pqpay.exceptions import UnsupportedAlgorithm
-from pqpay.interfaces import Signer, checked_public_key
+from pqpay.exceptions import InvalidSignature, UnknownKeyId, UnsupportedAlgorithm
+from pqpay.interfaces import Signer, VerificationKeys, checked_public_key
 from pqpay.signatures import SignaturePublicKey
 
-__all__ = ["ALGORITHMS", "EnvelopeAlg", "Signer", "algorithm_for", "public_key_of", "sign_all"]
+__all__ = [
+    "ALGORITHMS",
+    "EnvelopeAlg",
+    "Signer",
+    "algorithm_for",
+    "candidate_keys",
+    "public_key_of",
+    "sign_all",
+    "signer_kid",
+]
 
 
 ALGORITHMS: Mapping[str, EnvelopeAlg] = ENVELOPE_ALGORITHMS
@@ -76,3 +85,39 @@ def sign_all(signer: Signer, blobs: Sequence[bytes]) -> list[bytes]:
             raise ValueError("signer.sign_many returned the wrong number of signatures")
         return signatures
     return [signer.sign(blob, b"") for blob in blobs]
+
+
+def signer_kid(signer: Signer) -> str | None:
+    """The key id a signer names itself by (a :class:`pqpay.keyset.KeySetSigner`'s ``kid``),
+    or None: what COSE and JWS signing write when no ``kid`` is passed."""
+    kid = getattr(signer, "kid", None)
+    return kid if isinstance(kid, str) else None
+
+
+def candidate_keys(
+    keys: SignaturePublicKey | VerificationKeys, kid: str | bytes | None
+) -> list[SignaturePublicKey]:
+    """The public keys to try for an envelope naming ``kid``: ``keys`` itself when it is one
+    public key (the ``kid`` is then only a hint, as before key sets), else the set's lookup.
+
+    :raises UnknownKeyId: an id the set does not hold (a non-UTF-8 COSE kid included).
+    :raises RetiredKeyId: a retired key's id.
+    """
+    if isinstance(keys, SignaturePublicKey):
+        return [keys]
+    if not isinstance(keys, VerificationKeys):
+        raise TypeError(
+            "expected a pqpay signature public key or a key set, not " + type(keys).__name__
+        )
+    name: str | None
+    if isinstance(kid, bytes):
+        try:
+            name = kid.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnknownKeyId(f"kid {kid.hex()} (hex) is not in the key set", kid.hex()) from None
+    else:
+        name = kid
+    found = [k for k in keys.verification_keys(name) if isinstance(k, SignaturePublicKey)]
+    if not found:
+        raise InvalidSignature()
+    return found

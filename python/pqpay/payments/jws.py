@@ -9,14 +9,22 @@ from pqpay import _jcs
 from pqpay._b64 import decode_url, encode_url
 from pqpay._bytes import as_bytes
 from pqpay.exceptions import EncodingError, InvalidSignature
-from pqpay.interfaces import Signer
-from pqpay.payments.envelope import algorithm_for, public_key_of, sign_all
+from pqpay.interfaces import Signer, VerificationKeys
+from pqpay.payments.envelope import (
+    algorithm_for,
+    candidate_keys,
+    public_key_of,
+    sign_all,
+    signer_kid,
+)
 from pqpay.signatures import SignaturePublicKey
 
 
 def _protected_header(signer: Signer, kid: str | None, typ: str | None) -> str:
     alg = algorithm_for(public_key_of(signer))
     header: dict[str, str] = {"alg": alg.jose}
+    if kid is None:
+        kid = signer_kid(signer)
     for name, value in (("kid", kid), ("typ", typ)):
         if value is not None:
             if not isinstance(value, str):
@@ -95,22 +103,39 @@ def jws_header(jws: str | bytes) -> dict[str, Any]:
     return _header(_split(jws)[0])
 
 
-def verify_jws(public_key: SignaturePublicKey, jws: str | bytes, payload: bytes) -> dict[str, Any]:
+def verify_jws(
+    public_key: SignaturePublicKey | VerificationKeys, jws: str | bytes, payload: bytes
+) -> dict[str, Any]:
     """Verifies a detached compact JWS over ``payload``; returns the protected header.
 
-    ``alg`` must name ``public_key``'s algorithm (``none`` never does).
+    ``alg`` must name ``public_key``'s algorithm (``none`` never does). ``public_key`` may be
+    a key set (:class:`pqpay.keyset.KeySet`): the key is the one ``kid`` names, or, for a
+    header without ``kid``, any key of the set that is not retired.
 
     :raises InvalidSignature: the signature does not verify, or ``alg`` names another
         algorithm (no detail is given).
-    :raises EncodingError: malformed segments, base64url or header; an attached payload.
+    :raises UnknownKeyId: (a key set) the ``kid`` is not in the set.
+    :raises RetiredKeyId: (a key set) the ``kid`` names a retired key.
+    :raises EncodingError: malformed segments, base64url or header; an attached payload; a
+        ``kid`` that is not a string.
     """
-    expected = algorithm_for(public_key)
+    if isinstance(public_key, SignaturePublicKey):
+        algorithm_for(public_key)
     body = as_bytes(payload, "payload")
     header_segment, _, signature_segment = _split(jws)
     parsed = _header(header_segment)
     signature = decode_url(signature_segment, "JWS signature")
-    if parsed["alg"] not in expected.jose_accepted:
-        raise InvalidSignature()
+    kid = parsed.get("kid")
+    if kid is not None and not isinstance(kid, str):
+        raise EncodingError('JWS "kid" must be a string')
     signing_input = f"{header_segment}.{encode_url(body)}".encode("ascii")
-    public_key.verify(signature, signing_input, b"")
-    return parsed
+    keys = candidate_keys(public_key, None if isinstance(public_key, SignaturePublicKey) else kid)
+    for key in keys:
+        if parsed["alg"] not in algorithm_for(key).jose_accepted:
+            continue
+        try:
+            key.verify(signature, signing_input, b"")
+        except InvalidSignature:
+            continue
+        return parsed
+    raise InvalidSignature()

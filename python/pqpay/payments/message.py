@@ -11,7 +11,7 @@ from typing import Any
 
 from pqpay import _jcs
 from pqpay.exceptions import EncodingError
-from pqpay.interfaces import Signer
+from pqpay.interfaces import Signer, VerificationKeys
 from pqpay.payments.cose import (
     sign_cose_many,
     verify_cose,
@@ -139,7 +139,7 @@ def sign_payments_cose(
 
 
 def verify_payment_cose(
-    public_key: SignaturePublicKey,
+    public_key: SignaturePublicKey | VerificationKeys,
     data: bytes,
     *,
     external_aad: bytes = b"",
@@ -174,7 +174,7 @@ def sign_payments_jws(
 
 
 def verify_payment_jws(
-    public_key: SignaturePublicKey, jws: str | bytes, body: bytes
+    public_key: SignaturePublicKey | VerificationKeys, jws: str | bytes, body: bytes
 ) -> dict[str, Any]:
     """Verifies a detached JWS over the received ``body`` and returns the payment message
     (the body must be canonical payment JSON).

@@ -18,6 +18,7 @@ from pqpay._bytes import as_bytes
 from pqpay.checkpoint import Checkpoint, Require, VerifierKey, parse_note
 from pqpay.checkpoint import note_verifiers as to_note_verifiers  # the parameter has its name
 from pqpay.exceptions import EncodingError, InvalidProof
+from pqpay.interfaces import VerificationKeys
 from pqpay.ledger.verify import verify_inclusion
 from pqpay.payments.message import verify_payment_cose
 from pqpay.signatures import SignaturePublicKey
@@ -191,7 +192,7 @@ class _Unset(enum.Enum):
 
 def verify_receipt(
     receipt: Receipt | bytes | str,
-    signer_public_key: SignaturePublicKey,
+    signer_public_key: SignaturePublicKey | VerificationKeys,
     note_verifiers: Sequence[VerifierKey] | VerifierKey,
     *,
     origin: str | Literal[_Unset.UNSET] | None = _Unset.UNSET,
@@ -204,6 +205,9 @@ def verify_receipt(
     against the checkpoint's, and the inclusion of the envelope's leaf hash at ``index``.
 
     :param receipt: a :class:`Receipt`, or its JSON (parsed with :meth:`Receipt.from_json`).
+    :param signer_public_key: the envelope signer's public key, or a key set
+        (:class:`pqpay.keyset.KeySet`, public or not): the envelope's ``kid`` picks the key
+        (a receipt without one is tried under every key not retired).
     :param origin: the log's origin: the checkpoint must name it (else ``InvalidProof``). Pass
         it: the same note key may sign several logs' checkpoints, and a receipt from any of
         them verifies without it. ``origin=None`` says so explicitly (any log signed by these
@@ -212,6 +216,8 @@ def verify_receipt(
     :param require: which of ``note_verifiers`` must have signed the checkpoint
         (:func:`pqpay.checkpoint.open_note`): ``"all"`` (default), ``"any"`` or an int k.
     :raises InvalidSignature: the envelope or the checkpoint is not validly signed.
+    :raises UnknownKeyId: (a key set) the envelope's ``kid`` is not in the set.
+    :raises RetiredKeyId: (a key set) the envelope's ``kid`` names a retired key.
     :raises ValueError: no note verifier key is given.
     :raises InvalidProof: the inclusion proof, index or tree size does not match the checkpoint.
     :raises EncodingError: malformed receipt JSON, envelope or payment message.
