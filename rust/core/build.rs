@@ -32,7 +32,13 @@ fn mldsa_native_dir() -> PathBuf {
         .into_iter()
         .flatten()
         .flatten()
-        .map(|index| index.path().join(MLDSA_NATIVE_RS).join("mldsa-native").join("mldsa"))
+        .map(|index| {
+            index
+                .path()
+                .join(MLDSA_NATIVE_RS)
+                .join("mldsa-native")
+                .join("mldsa")
+        })
         .filter(|p| p.join("src").join("sign.c").is_file())
         .collect();
     found.sort();
@@ -52,7 +58,9 @@ fn mldsa_native_dir() -> PathBuf {
 fn build(variant: &str, src: &Path, native_x86_64: bool) {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join(variant);
     fs::create_dir_all(&out).unwrap();
-    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("csrc").join("pqpay_mldsa.c");
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("csrc")
+        .join("pqpay_mldsa.c");
     let mut cc = cc::Build::new();
     cc.include(src)
         .opt_level(3)

@@ -210,8 +210,7 @@ impl MlDsaVerifyingKey {
 
     /// ML-DSA.Verify_internal over M' = `pre` || `msg`.
     fn verify_prefixed(&self, pre: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
-        self.expanded()?
-            .verify(Message::Prefixed { pre, msg }, sig)
+        self.expanded()?.verify(Message::Prefixed { pre, msg }, sig)
     }
 }
 
@@ -369,7 +368,10 @@ pub(crate) fn verifying_key_from_bytes(alg: SigAlgorithm, data: &[u8]) -> Result
             got: data.len(),
         });
     }
-    Ok(VerifyingKey::new(MlDsaVerifyingKey::new(alg, data.to_vec())))
+    Ok(VerifyingKey::new(MlDsaVerifyingKey::new(
+        alg,
+        data.to_vec(),
+    )))
 }
 
 /// Checks the s1 and s2 coefficients of an expanded key are in [-eta, eta] (FIPS 204 skDecode

@@ -26,10 +26,26 @@ use crate::{Error, Result};
 type SizeFn = unsafe extern "C" fn() -> usize;
 type KeypairFn = unsafe extern "C" fn(*mut u8, *mut u8, *const u8) -> i32;
 type ExpandFn = unsafe extern "C" fn(*mut u8, *const u8);
-type SignFn =
-    unsafe extern "C" fn(*mut u8, *const u8, usize, *const u8, usize, *const u8, *const u8, i32) -> i32;
-type VerifyFn =
-    unsafe extern "C" fn(*const u8, usize, *const u8, usize, *const u8, usize, *const u8, i32) -> i32;
+type SignFn = unsafe extern "C" fn(
+    *mut u8,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    *const u8,
+    i32,
+) -> i32;
+type VerifyFn = unsafe extern "C" fn(
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    usize,
+    *const u8,
+    i32,
+) -> i32;
 
 /// One C build of one parameter set.
 struct Engine {
@@ -282,7 +298,12 @@ impl ExpandedVerifyingKey {
         }
         // SAFETY: a function of the C build without arguments.
         let size = unsafe { (e.pk_size)() };
-        Ok(ExpandedVerifyingKey(Expanded::new(e, size, e.pk_expand, pk)?))
+        Ok(ExpandedVerifyingKey(Expanded::new(
+            e,
+            size,
+            e.pk_expand,
+            pk,
+        )?))
     }
 
     /// ML-DSA.Verify_internal: `Ok(())` only for a valid signature.
@@ -356,8 +377,14 @@ mod tests {
             assert_eq!(outs[0].0, outs[1].0);
             assert_eq!(outs[0].1, outs[1].1);
             assert_eq!(outs[0].2, outs[1].2);
-            outs[0].3.verify(pure(&pre, b"payment"), &outs[1].2).unwrap();
-            outs[1].3.verify(pure(&pre, b"payment"), &outs[0].2).unwrap();
+            outs[0]
+                .3
+                .verify(pure(&pre, b"payment"), &outs[1].2)
+                .unwrap();
+            outs[1]
+                .3
+                .verify(pure(&pre, b"payment"), &outs[0].2)
+                .unwrap();
         }
     }
 
@@ -380,29 +407,51 @@ mod tests {
                     let ctx = vec![0xc0 ^ i; usize::from(i) * 60];
                     let mut pre = vec![0u8, ctx.len() as u8];
                     pre.extend_from_slice(&ctx);
-                    let m = || Message::Prefixed { pre: &pre, msg: &msg };
+                    let m = || Message::Prefixed {
+                        pre: &pre,
+                        msg: &msg,
+                    };
                     let det = esk.sign(m(), &[0u8; 32]).unwrap();
                     let lc_det = lc::sign(&kp.signing_key, &msg, &ctx, [0u8; 32]).unwrap();
                     assert_eq!(det, lc_det.as_slice());
                     let hedged = esk.sign(m(), &[i ^ 0x77; 32]).unwrap();
                     assert_ne!(hedged, det);
-                    let lc_sig = libcrux_ml_dsa::MLDSASignature::new(hedged.clone().try_into().unwrap());
+                    let lc_sig =
+                        libcrux_ml_dsa::MLDSASignature::new(hedged.clone().try_into().unwrap());
                     assert!(lc::verify(&kp.verification_key, &msg, &ctx, &lc_sig).is_ok());
                     let lc_hedged = lc::sign(&kp.signing_key, &msg, &ctx, [i; 32]).unwrap();
                     epk.verify(m(), lc_hedged.as_slice()).unwrap();
                     if ctx.is_empty() {
-                        aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::$aws, &pk)
-                            .verify(&msg, &hedged)
-                            .unwrap();
+                        aws_lc_rs::signature::UnparsedPublicKey::new(
+                            &aws_lc_rs::signature::$aws,
+                            &pk,
+                        )
+                        .verify(&msg, &hedged)
+                        .unwrap();
                     }
                 }
             }
         };
     }
 
-    cross!(agrees_with_libcrux_and_aws_44, MlDsa44, ml_dsa_44, ML_DSA_44);
-    cross!(agrees_with_libcrux_and_aws_65, MlDsa65, ml_dsa_65, ML_DSA_65);
-    cross!(agrees_with_libcrux_and_aws_87, MlDsa87, ml_dsa_87, ML_DSA_87);
+    cross!(
+        agrees_with_libcrux_and_aws_44,
+        MlDsa44,
+        ml_dsa_44,
+        ML_DSA_44
+    );
+    cross!(
+        agrees_with_libcrux_and_aws_65,
+        MlDsa65,
+        ml_dsa_65,
+        ML_DSA_65
+    );
+    cross!(
+        agrees_with_libcrux_and_aws_87,
+        MlDsa87,
+        ml_dsa_87,
+        ML_DSA_87
+    );
 
     #[test]
     fn rejects_tampering_and_wrong_sizes() {
