@@ -116,3 +116,29 @@ fn verify_many_rejects_a_torsioned_r_every_time() {
         assert!(got[1..].iter().all(|&ok| ok));
     }
 }
+
+/// Keys derived from a seed skip the subgroup check (clamped scalar times the base point): for
+/// many seeds, including the extreme ones, the derived public key passes the full check that keys
+/// given as bytes get, and is the same key.
+#[test]
+fn seed_derived_public_keys_are_torsion_free() {
+    let mut seeds: Vec<[u8; 32]> = vec![[0u8; 32], [0xff; 32]];
+    seeds.extend((0u16..200).map(|i| {
+        let d = Sha512::digest(i.to_le_bytes());
+        let mut seed = [0u8; 32];
+        seed.copy_from_slice(&d[..32]);
+        seed
+    }));
+    for seed in seeds {
+        let sk = SigningKey::from_private_bytes(SigAlgorithm::Ed25519, &seed).unwrap();
+        let pk = sk.verifying_key().to_bytes();
+        let mut enc = [0u8; 32];
+        enc.copy_from_slice(&pk);
+        let point = curve25519_dalek::edwards::CompressedEdwardsY(enc)
+            .decompress()
+            .unwrap();
+        assert!(point.is_torsion_free() && !point.is_small_order());
+        let parsed = Ed25519VerifyingKey::from_bytes(&pk).unwrap();
+        assert_eq!(parsed.as_bytes().as_slice(), pk.as_slice());
+    }
+}

@@ -70,9 +70,8 @@ impl Ed25519SigningKey {
         let seed = expect_len::<ED25519_SECRET_LEN>("Ed25519 private key", "32", data)?;
         let key = aws_lc_rs::signature::Ed25519KeyPair::from_seed_unchecked(seed)
             .map_err(|_| Error::InvalidKey("Ed25519 private key rejected".into()))?;
-        let public = Ed25519VerifyingKey::from_bytes(
-            aws_lc_rs::signature::KeyPair::public_key(&key).as_ref(),
-        )?;
+        let public =
+            Ed25519VerifyingKey::derived(aws_lc_rs::signature::KeyPair::public_key(&key).as_ref())?;
         Ok(Ed25519SigningKey {
             key,
             seed: Zeroizing::new(*seed),
@@ -143,6 +142,19 @@ impl Ed25519VerifyingKey {
         }
         let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| {
             Error::InvalidKey("Ed25519 public key is not a canonical curve point".into())
+        })?;
+        Ok(Ed25519VerifyingKey { key })
+    }
+
+    /// The public key of a private key just derived from its seed: [s]B with B the base point
+    /// and s the clamped scalar (a multiple of 8 in [2^254, 2^255), never a multiple of the
+    /// odd group order), so it lies in the prime-order subgroup and is not the identity by
+    /// construction. The subgroup check of [`Self::from_bytes`] (a scalar multiplication, most
+    /// of key generation's time) is left out; keys given as bytes always get it.
+    fn derived(data: &[u8]) -> Result<Self> {
+        let bytes = expect_len::<ED25519_PUBLIC_LEN>("Ed25519 public key", "32", data)?;
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| {
+            Error::Internal("Ed25519 derived public key is not a curve point".into())
         })?;
         Ok(Ed25519VerifyingKey { key })
     }

@@ -1,20 +1,20 @@
 //! ML-DSA (FIPS 204): ML-DSA-44, ML-DSA-65, ML-DSA-87.
 //!
-//! Hedged signing runs on liboqs (see [`liboqs`]: measured faster than libcrux); pure
-//! verification with an empty context on aws-lc-rs (mldsa-native; [`verify_pure`]). Key generation from a seed, deterministic signing and the internal and
-//! pre-hash interfaces run on libcrux-ml-dsa (AVX2 when the CPU has it). Neither has external-mu
-//! entry points, so [`sign_mu`] and [`verify_mu`] (FIPS 204 Algorithm 7 with a caller-computed
-//! mu) run on RustCrypto's `ml-dsa`.
+//! Every operation runs on mldsa-native (see [`native`]: its AVX2 code where the CPU has it,
+//! its portable C elsewhere): key generation from a seed, hedged and deterministic signing,
+//! verification, the internal, pre-hash and external-mu interfaces. Deriving the public key of a
+//! key loaded in expanded form (with its checks) uses RustCrypto's `ml-dsa`.
 //!
-//! Private keys keep the FIPS 204 expanded form (what libcrux signs with) and, when known, the
-//! 32-byte seed ξ (the canonical raw private key). A key loaded from its expanded form only has no
-//! seed.
+//! Private keys keep the FIPS 204 expanded form and, when known, the 32-byte seed ξ (the
+//! canonical raw private key); a key loaded from its expanded form only has no seed. On first
+//! use a key also keeps what signing (Â, ŝ1, ŝ2, t̂0) or verification (Â, NTT(t1·2^d), tr)
+//! computes from it alone, so later calls skip the matrix expansion and the NTTs: 28 / 47 / 79
+//! KiB per ML-DSA-44/65/87 private key (secret: wiped on drop), 20 / 36 / 64 KiB per public key.
 
 use core::any::Any;
-use core::convert::Infallible;
 use core::fmt;
+use std::sync::OnceLock;
 
-use libcrux_ml_dsa::{MLDSASignature, MLDSASigningKey, MLDSAVerificationKey};
 use shake::{ExtendableOutput, Shake128, Shake256, Update, XofReader};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -24,8 +24,10 @@ use super::{
 };
 use crate::{rng, Error, Result};
 
-#[path = "mldsa_liboqs.rs"]
-mod liboqs;
+#[path = "mldsa_native.rs"]
+mod native;
+
+use native::{ExpandedSigningKey, ExpandedVerifyingKey, Message};
 
 /// Length of the seed ξ.
 pub const SEED_LEN: usize = 32;
@@ -95,48 +97,20 @@ fn params(alg: SigAlgorithm) -> Result<Params> {
     })
 }
 
-/// Runs `$body` with `$m` = the libcrux module, `$p` = the RustCrypto parameter type and the
-/// sizes as constants, for the parameter set `$alg`.
+/// Runs `$body` with `$p` = the RustCrypto parameter type of the parameter set `$alg`.
 macro_rules! with_set {
-    ($alg:expr, |$m:ident, $p:ident, $sk:ident, $pk:ident, $sig:ident| $body:block) => {
+    ($alg:expr, |$p:ident| $body:block) => {
         match $alg {
             SigAlgorithm::MlDsa44 => {
-                #[allow(unused_imports)]
-                use libcrux_ml_dsa::ml_dsa_44 as $m;
-                #[allow(dead_code)]
                 type $p = ml_dsa::MlDsa44;
-                #[allow(dead_code)]
-                const $sk: usize = 2560;
-                #[allow(dead_code)]
-                const $pk: usize = 1312;
-                #[allow(dead_code)]
-                const $sig: usize = 2420;
                 $body
             }
             SigAlgorithm::MlDsa65 => {
-                #[allow(unused_imports)]
-                use libcrux_ml_dsa::ml_dsa_65 as $m;
-                #[allow(dead_code)]
                 type $p = ml_dsa::MlDsa65;
-                #[allow(dead_code)]
-                const $sk: usize = 4032;
-                #[allow(dead_code)]
-                const $pk: usize = 1952;
-                #[allow(dead_code)]
-                const $sig: usize = 3309;
                 $body
             }
             SigAlgorithm::MlDsa87 => {
-                #[allow(unused_imports)]
-                use libcrux_ml_dsa::ml_dsa_87 as $m;
-                #[allow(dead_code)]
                 type $p = ml_dsa::MlDsa87;
-                #[allow(dead_code)]
-                const $sk: usize = 4896;
-                #[allow(dead_code)]
-                const $pk: usize = 2592;
-                #[allow(dead_code)]
-                const $sig: usize = 4627;
                 $body
             }
             other => Err(not_mldsa(other)),
@@ -144,37 +118,8 @@ macro_rules! with_set {
     };
 }
 
-/// A libcrux signing key that is wiped when it goes out of scope (libcrux's type is not).
-struct SkGuard<const N: usize>(MLDSASigningKey<N>);
-
-impl<const N: usize> SkGuard<N> {
-    fn load(sk: &[u8]) -> Result<Self> {
-        let mut g = SkGuard(MLDSASigningKey::new([0u8; N]));
-        if sk.len() != N {
-            return Err(Error::Internal("expanded key length changed".into()));
-        }
-        g.0.as_ref_mut().copy_from_slice(sk);
-        Ok(g)
-    }
-}
-
-impl<const N: usize> Drop for SkGuard<N> {
-    fn drop(&mut self) {
-        self.0.as_ref_mut().zeroize();
-    }
-}
-
 fn fixed<const N: usize>(data: &[u8]) -> Option<[u8; N]> {
     data.try_into().ok()
-}
-
-fn signing_error(e: libcrux_ml_dsa::SigningError) -> Error {
-    match e {
-        libcrux_ml_dsa::SigningError::ContextTooLongError => context_error(MAX_CONTEXT_LEN + 1),
-        libcrux_ml_dsa::SigningError::RejectionSamplingError => {
-            Error::Internal("ML-DSA rejection sampling did not terminate".into())
-        }
-    }
 }
 
 fn context_error(got: usize) -> Error {
@@ -188,6 +133,16 @@ fn check_context(ctx: &[u8]) -> Result<()> {
         return Err(context_error(ctx.len()));
     }
     Ok(())
+}
+
+/// The pure ML-DSA prefix of M': 0 || len(ctx) || ctx (FIPS 204 Algorithm 2 line 10).
+fn pure_prefix(ctx: &[u8]) -> Result<Vec<u8>> {
+    check_context(ctx)?;
+    let mut pre = Vec::with_capacity(2 + ctx.len());
+    // ctx.len() <= 255 was just checked.
+    pre.extend_from_slice(&[0, ctx.len() as u8]);
+    pre.extend_from_slice(ctx);
+    Ok(pre)
 }
 
 fn check_rnd(rnd: &[u8]) -> Result<[u8; RND_LEN]> {
@@ -227,24 +182,35 @@ fn shake256_64(parts: &[&[u8]]) -> [u8; 64] {
 pub struct MlDsaVerifyingKey {
     alg: SigAlgorithm,
     pk: Vec<u8>,
+    /// Â, NTT(t1·2^d) and tr, made on the first verification.
+    expanded: OnceLock<ExpandedVerifyingKey>,
 }
 
 impl MlDsaVerifyingKey {
+    fn new(alg: SigAlgorithm, pk: Vec<u8>) -> Self {
+        MlDsaVerifyingKey {
+            alg,
+            pk,
+            expanded: OnceLock::new(),
+        }
+    }
+
     /// The raw public key.
     pub fn as_bytes(&self) -> &[u8] {
         &self.pk
     }
 
-    /// ML-DSA.Verify_internal over M' on libcrux (the hazmat interfaces; pure verification is
-    /// [`liboqs::verify`]).
-    fn verify_internal(&self, sig: &[u8], m_prime: &[u8]) -> Result<()> {
-        with_set!(self.alg, |m, P, SK, PK, SIG| {
-            let pk = fixed::<PK>(&self.pk).ok_or(Error::InvalidSignature)?;
-            let sig = fixed::<SIG>(sig).ok_or(Error::InvalidSignature)?;
-            let pk = MLDSAVerificationKey::new(pk);
-            let sig = MLDSASignature::new(sig);
-            m::verify_internal(&pk, m_prime, &sig).map_err(|_| Error::InvalidSignature)
-        })
+    fn expanded(&self) -> Result<&ExpandedVerifyingKey> {
+        if let Some(e) = self.expanded.get() {
+            return Ok(e);
+        }
+        let e = ExpandedVerifyingKey::new(self.alg, &self.pk)?;
+        Ok(self.expanded.get_or_init(|| e))
+    }
+
+    /// ML-DSA.Verify_internal over M' = `pre` || `msg`.
+    fn verify_prefixed(&self, pre: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
+        self.expanded()?.verify(Message::Prefixed { pre, msg }, sig)
     }
 }
 
@@ -267,52 +233,11 @@ impl VerifyingKeyImpl for MlDsaVerifyingKey {
         self.pk.clone()
     }
 
+    /// Pure ML-DSA.Verify (FIPS 204 Algorithm 3).
     fn verify(&self, msg: &[u8], ctx: &[u8], signature: &[u8]) -> Result<()> {
-        if ctx.len() > MAX_CONTEXT_LEN {
-            return Err(Error::InvalidSignature);
-        }
-        verify_pure(self.alg, &self.pk, msg, ctx, signature)
+        let pre = pure_prefix(ctx).map_err(|_| Error::InvalidSignature)?;
+        self.verify_prefixed(&pre, msg, signature)
     }
-}
-
-/// aws-lc-rs's verification algorithm for `alg` (an ML-DSA set; the others never get here).
-pub(crate) fn aws_alg(
-    alg: SigAlgorithm,
-) -> &'static aws_lc_rs::signature::PqdsaVerificationAlgorithm {
-    match alg {
-        SigAlgorithm::MlDsa44 => &aws_lc_rs::signature::ML_DSA_44,
-        SigAlgorithm::MlDsa87 => &aws_lc_rs::signature::ML_DSA_87,
-        _ => &aws_lc_rs::signature::ML_DSA_65,
-    }
-}
-
-/// Pure ML-DSA.Verify (FIPS 204 Algorithm 3). With an empty context (what aws-lc-rs's API is
-/// limited to) on aws-lc-rs's mldsa-native, measured faster than libcrux 0.0.11 in one run
-/// (benches/rust/engines.rs, µs, loaded machine: 58 / 76 / 114 against 110 / 144 / 215 for
-/// ML-DSA-44/65/87); with a context on libcrux.
-fn verify_pure(alg: SigAlgorithm, pk: &[u8], msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
-    if ctx.is_empty() {
-        if !matches!(
-            alg,
-            SigAlgorithm::MlDsa44 | SigAlgorithm::MlDsa65 | SigAlgorithm::MlDsa87
-        ) {
-            return Err(not_mldsa(alg));
-        }
-        return aws_lc_rs::signature::UnparsedPublicKey::new(aws_alg(alg), pk)
-            .verify(msg, sig)
-            .map_err(|_| Error::InvalidSignature);
-    }
-    with_set!(alg, |m, P, SK, PK, SIG| {
-        let pk = fixed::<PK>(pk).ok_or(Error::InvalidSignature)?;
-        let sig = fixed::<SIG>(sig).ok_or(Error::InvalidSignature)?;
-        m::verify(
-            &MLDSAVerificationKey::new(pk),
-            msg,
-            ctx,
-            &MLDSASignature::new(sig),
-        )
-        .map_err(|_| Error::InvalidSignature)
-    })
 }
 
 /// An ML-DSA private key: the expanded FIPS 204 form, the seed when known, the public key.
@@ -321,6 +246,8 @@ pub struct MlDsaSigningKey {
     seed: Option<Zeroizing<[u8; SEED_LEN]>>,
     sk: Zeroizing<Vec<u8>>,
     vk: VerifyingKey,
+    /// Â, ŝ1, ŝ2, t̂0, tr and K, made on the first signature (wiped on drop).
+    expanded: OnceLock<ExpandedSigningKey>,
 }
 
 impl fmt::Debug for MlDsaSigningKey {
@@ -329,65 +256,44 @@ impl fmt::Debug for MlDsaSigningKey {
     }
 }
 
-enum SignFn<'a> {
-    Pure(&'a [u8], &'a [u8]),
-    Internal(&'a [u8]),
-}
-
 impl MlDsaSigningKey {
-    fn from_seed(alg: SigAlgorithm, seed: &[u8; SEED_LEN]) -> Result<Self> {
-        let (sk, pk) = with_set!(alg, |m, P, SK, PK, SIG| {
-            let mut kp = m::generate_key_pair(*seed);
-            let sk = Zeroizing::new(kp.signing_key.as_slice().to_vec());
-            kp.signing_key.as_ref_mut().zeroize();
-            Ok((sk, kp.verification_key.as_slice().to_vec()))
-        })?;
-        Ok(MlDsaSigningKey {
+    fn new(
+        alg: SigAlgorithm,
+        seed: Option<Zeroizing<[u8; SEED_LEN]>>,
+        sk: Zeroizing<Vec<u8>>,
+        pk: Vec<u8>,
+    ) -> Self {
+        MlDsaSigningKey {
             alg,
-            seed: Some(Zeroizing::new(*seed)),
+            seed,
             sk,
-            vk: VerifyingKey::new(MlDsaVerifyingKey { alg, pk }),
-        })
+            vk: VerifyingKey::new(MlDsaVerifyingKey::new(alg, pk)),
+            expanded: OnceLock::new(),
+        }
     }
 
-    fn sign_with(&self, f: SignFn<'_>, rnd: [u8; RND_LEN]) -> Result<Vec<u8>> {
-        with_set!(self.alg, |m, P, SK, PK, SIG| {
-            let key = SkGuard::<SK>::load(&self.sk)?;
-            let sig = match f {
-                SignFn::Pure(msg, ctx) => m::sign(&key.0, msg, ctx, rnd),
-                SignFn::Internal(mp) => m::sign_internal(&key.0, mp, rnd),
-            }
-            .map_err(signing_error)?;
-            Ok(sig.as_slice().to_vec())
-        })
+    fn from_seed(alg: SigAlgorithm, seed: &[u8; SEED_LEN]) -> Result<Self> {
+        let (sk, pk) = native::keypair(alg, seed)?;
+        Ok(Self::new(alg, Some(Zeroizing::new(*seed)), sk, pk))
     }
 
-    /// FIPS 204 Algorithm 7 from a caller-computed mu (RustCrypto `ml-dsa`; see module docs).
+    fn expanded(&self) -> Result<&ExpandedSigningKey> {
+        if let Some(e) = self.expanded.get() {
+            return Ok(e);
+        }
+        let e = ExpandedSigningKey::new(self.alg, &self.sk)?;
+        Ok(self.expanded.get_or_init(|| e))
+    }
+
+    /// ML-DSA.Sign_internal over M' = `pre` || `msg`.
+    fn sign_prefixed(&self, pre: &[u8], msg: &[u8], rnd: &[u8; RND_LEN]) -> Result<Vec<u8>> {
+        self.expanded()?.sign(Message::Prefixed { pre, msg }, rnd)
+    }
+
+    /// FIPS 204 Algorithm 7 from a caller-computed mu.
     fn sign_mu_rnd(&self, mu: &[u8; MU_LEN], rnd: &[u8; RND_LEN]) -> Result<Vec<u8>> {
-        with_set!(self.alg, |m, P, SK, PK, SIG| {
-            let key = rustcrypto_key::<P>(self)?;
-            let mut rng = FixedRnd(*rnd);
-            let sig = key
-                .sign_mu_randomized(&(*mu).into(), &mut rng)
-                .map_err(|_| {
-                    Error::Internal("ML-DSA rejection sampling did not terminate".into())
-                })?;
-            Ok(sig.encode().as_slice().to_vec())
-        })
+        self.expanded()?.sign(Message::Mu(mu), rnd)
     }
-}
-
-/// The RustCrypto form of `key` (rebuilt per call: the external-mu path is not the hot one).
-fn rustcrypto_key<P: ml_dsa::MlDsaParams>(
-    key: &MlDsaSigningKey,
-) -> Result<ml_dsa::ExpandedSigningKey<P>> {
-    if let Some(seed) = &key.seed {
-        let mut s: ml_dsa::Seed = (**seed).into();
-        let k = ml_dsa::ExpandedSigningKey::<P>::from_seed(&s);
-        s.zeroize();
-        return Ok(k);
-    }
-    expanded_rustcrypto::<P>(&key.sk)
 }
 
 /// Decodes an expanded key that [`check_expanded`] already accepted (so the decoder, which may
@@ -399,40 +305,6 @@ fn expanded_rustcrypto<P: ml_dsa::MlDsaParams>(sk: &[u8]) -> Result<ml_dsa::Expa
     let k = ml_dsa::ExpandedSigningKey::<P>::from_expanded(&bytes);
     bytes.zeroize();
     Ok(k)
-}
-
-/// Gives `ml-dsa` the caller's rnd through its RNG interface (it draws exactly 32 bytes once).
-struct FixedRnd([u8; RND_LEN]);
-
-impl rand_core::TryRng for FixedRnd {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> core::result::Result<u32, Infallible> {
-        let mut b = [0u8; 4];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u32::from_le_bytes(b))
-    }
-
-    fn try_next_u64(&mut self) -> core::result::Result<u64, Infallible> {
-        let mut b = [0u8; 8];
-        self.try_fill_bytes(&mut b)?;
-        Ok(u64::from_le_bytes(b))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> core::result::Result<(), Infallible> {
-        for (d, s) in dst.iter_mut().zip(self.0.iter().cycle()) {
-            *d = *s;
-        }
-        Ok(())
-    }
-}
-
-impl rand_core::TryCryptoRng for FixedRnd {}
-
-impl Drop for FixedRnd {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
 }
 
 impl SigningKeyImpl for MlDsaSigningKey {
@@ -460,11 +332,8 @@ impl SigningKeyImpl for MlDsaSigningKey {
     }
 
     fn sign(&self, msg: &[u8], ctx: &[u8], mode: SigningMode) -> Result<Vec<u8>> {
-        check_context(ctx)?;
-        match mode {
-            SigningMode::Hedged => liboqs::sign_hedged(self.alg, &self.sk, msg, ctx),
-            SigningMode::Deterministic => self.sign_with(SignFn::Pure(msg, ctx), [0u8; RND_LEN]),
-        }
+        let pre = pure_prefix(ctx)?;
+        self.sign_prefixed(&pre, msg, &*rnd_for(mode)?)
     }
 }
 
@@ -499,10 +368,10 @@ pub(crate) fn verifying_key_from_bytes(alg: SigAlgorithm, data: &[u8]) -> Result
             got: data.len(),
         });
     }
-    Ok(VerifyingKey::new(MlDsaVerifyingKey {
+    Ok(VerifyingKey::new(MlDsaVerifyingKey::new(
         alg,
-        pk: data.to_vec(),
-    }))
+        data.to_vec(),
+    )))
 }
 
 /// Checks the s1 and s2 coefficients of an expanded key are in [-eta, eta] (FIPS 204 skDecode
@@ -545,7 +414,7 @@ pub fn signing_key_from_expanded(alg: SigAlgorithm, sk: &[u8]) -> Result<Signing
         });
     }
     check_expanded(&p, sk)?;
-    let pk = with_set!(alg, |m, P, SK, PK, SIG| {
+    let pk = with_set!(alg, |P| {
         let k = expanded_rustcrypto::<P>(sk)?;
         Ok(k.verifying_key().encode().as_slice().to_vec())
     })?;
@@ -555,12 +424,12 @@ pub fn signing_key_from_expanded(alg: SigAlgorithm, sk: &[u8]) -> Result<Signing
             "ML-DSA expanded private key: tr does not match the key's public key".into(),
         ));
     }
-    Ok(SigningKey::new(MlDsaSigningKey {
+    Ok(SigningKey::new(MlDsaSigningKey::new(
         alg,
-        seed: None,
-        sk: Zeroizing::new(sk.to_vec()),
-        vk: VerifyingKey::new(MlDsaVerifyingKey { alg, pk }),
-    }))
+        None,
+        Zeroizing::new(sk.to_vec()),
+        pk,
+    )))
 }
 
 fn as_mldsa(key: &SigningKey) -> Result<&MlDsaSigningKey> {
@@ -613,20 +482,7 @@ pub fn sign_mu(key: &SigningKey, mu: &[u8], mode: SigningMode) -> Result<Vec<u8>
 pub fn verify_mu(vk: &VerifyingKey, mu: &[u8], sig: &[u8]) -> Result<()> {
     let k = as_mldsa_vk(vk)?;
     let mu = check_mu(mu)?;
-    let ok = with_set!(k.alg, |m, P, SK, PK, SIG| {
-        let pk = ml_dsa::EncodedVerifyingKey::<P>::try_from(k.pk.as_slice())
-            .map_err(|_| Error::InvalidSignature)?;
-        let sig = ml_dsa::EncodedSignature::<P>::try_from(sig)
-            .ok()
-            .and_then(|s| ml_dsa::Signature::<P>::decode(&s))
-            .ok_or(Error::InvalidSignature)?;
-        Ok(ml_dsa::VerifyingKey::<P>::decode(&pk).verify_mu(&mu.into(), &sig))
-    })?;
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidSignature)
-    }
+    k.expanded()?.verify(Message::Mu(&mu), sig)
 }
 
 /// HAZMAT, for test vectors only: pure ML-DSA.Sign with an explicit 32-byte rnd.
@@ -637,18 +493,18 @@ pub fn hazmat_sign_with_rnd(
     rnd: &[u8],
 ) -> Result<Vec<u8>> {
     let k = as_mldsa(key)?;
-    check_context(ctx)?;
-    k.sign_with(SignFn::Pure(msg, ctx), check_rnd(rnd)?)
+    let pre = pure_prefix(ctx)?;
+    k.sign_prefixed(&pre, msg, &check_rnd(rnd)?)
 }
 
 /// HAZMAT, for test vectors only: ML-DSA.Sign_internal over M' as given (no domain separation).
 pub fn hazmat_sign_internal(key: &SigningKey, m_prime: &[u8], rnd: &[u8]) -> Result<Vec<u8>> {
-    as_mldsa(key)?.sign_with(SignFn::Internal(m_prime), check_rnd(rnd)?)
+    as_mldsa(key)?.sign_prefixed(&[], m_prime, &check_rnd(rnd)?)
 }
 
 /// HAZMAT, for test vectors only: ML-DSA.Verify_internal over M' as given.
 pub fn hazmat_verify_internal(vk: &VerifyingKey, m_prime: &[u8], sig: &[u8]) -> Result<()> {
-    as_mldsa_vk(vk)?.verify_internal(sig, m_prime)
+    as_mldsa_vk(vk)?.verify_prefixed(&[], m_prime, sig)
 }
 
 /// HAZMAT, for test vectors only: signs mu with an explicit rnd.
@@ -713,7 +569,7 @@ pub fn hazmat_sign_prehash(
 ) -> Result<Vec<u8>> {
     let k = as_mldsa(key)?;
     let rnd = check_rnd(rnd)?;
-    k.sign_with(SignFn::Internal(&prehash_m_prime(hash, msg, ctx)?), rnd)
+    k.sign_prefixed(&[], &prehash_m_prime(hash, msg, ctx)?, &rnd)
 }
 
 /// HAZMAT, for test vectors only: HashML-DSA.Verify (FIPS 204 Algorithm 5).
@@ -725,5 +581,5 @@ pub fn hazmat_verify_prehash(
     sig: &[u8],
 ) -> Result<()> {
     let k = as_mldsa_vk(vk)?;
-    k.verify_internal(sig, &prehash_m_prime(hash, msg, ctx)?)
+    k.verify_prefixed(&[], &prehash_m_prime(hash, msg, ctx)?, sig)
 }
