@@ -25,6 +25,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,6 +130,7 @@ def run(
             break  # it finished before the kill point (too few batches): not a kill
         seen_lines.append(line)
         appends += line.startswith("A ")
+    time.sleep(rng.uniform(0.0, 0.05))  # land the kill anywhere in a later call
     victim.send_signal(signal.SIGKILL)
     rest, err = victim.communicate(timeout=120)
     if victim.returncode != -signal.SIGKILL:

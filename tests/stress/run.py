@@ -76,12 +76,12 @@ def main(argv: list[str]) -> int:
 
             dsn = stack.enter_context(postgres_cluster.throwaway_cluster())
             backends.append(("postgres", dsn, f"stress_{uuid.uuid4().hex[:8]}"))
-        for kind, location, schema in backends:
+        for n, (kind, location, schema) in enumerate(backends):
             start = time.monotonic()
             try:
                 lf = ledger_kill.run(
                     kind, location, schema, args.writers, args.batches, args.kill_after,
-                    seed=os.getpid(),
+                    seed=os.getpid() + n,
                 )  # fmt: skip
                 print(f"{lf.line()} ({time.monotonic() - start:.1f} s)", flush=True)
             except ledger_kill.LedgerCheckFailed as exc:
