@@ -182,6 +182,32 @@ def mixed_child(headroom_mib: int, threads: int, ops: int) -> int:
     return 0
 
 
+def recovery_child() -> int:
+    """A batch call while thread creation fails (soft RLIMIT_AS), then the same call after the
+    limit is lifted: does the process recover, or is the batch path broken for good?"""
+    from pqpay import signatures
+
+    key = signatures.Ed25519PrivateKey.generate()
+    items = [(key.public_key(), key.sign(b"x"), b"x")] * 64
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_AS, (mapped_bytes() + 2 * MiB, hard))
+    results = []
+    for phase in ("capped", "lifted", "lifted again"):
+        if phase == "lifted":
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        try:
+            results.append(f"{phase}: {'ok' if all(signatures.verify_many(items)) else 'wrong'}")
+        except BaseException as exc:
+            results.append(f"{phase}: {type(exc).__name__}")
+    print("; ".join(results), flush=True)
+    return 0
+
+
+def run_recovery() -> str:
+    return _child(["memrecovery"], timeout=300)
+
+
 @dataclass
 class Outcome:
     name: str

@@ -35,6 +35,10 @@ def main(argv: list[str]) -> int:
         from tests.stress import memory
 
         return memory.probe_child(argv[1], int(argv[2]), int(argv[3]))
+    if argv[:1] == ["memrecovery"]:
+        from tests.stress import memory
+
+        return memory.recovery_child()
     if argv[:1] == ["memmixed"]:
         from tests.stress import memory
 
@@ -103,6 +107,8 @@ def main(argv: list[str]) -> int:
                 aborts.append(outcome.name)
         # Known finding (reported, not failed on): a failed Rust allocation aborts the process.
         print(f"  {len(aborts)} entry points abort the interpreter: {', '.join(aborts) or '-'}")
+        # Known finding (reported): a failed start of the native batch pool is not retried.
+        print(f"  verify_many while threads cannot start, then after: {memory.run_recovery()}")
         threads, ops = min(args.threads, 4), min(args.ops, 500)
         for headroom in sorted({args.headroom_mib, 4}, reverse=True):
             print(f"  mixed ops, {threads} threads x {ops}, headroom {headroom} MiB:")
