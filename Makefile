@@ -7,7 +7,7 @@ ifneq ($(wildcard ../shared/peers/liboqs-0.16.0/lib/liboqs.so),)
 export OQS_INSTALL_PATH ?= $(abspath ../shared/peers/liboqs-0.16.0)
 endif
 
-.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check docs pytest bench
+.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check docs pytest bench fuzz-python stress
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -59,3 +59,16 @@ pytest:
 bench: install-dev ## pqpay against its peers, in one run, with ratios
 	$(PYTHON) -m pytest benches --benchmark-only --benchmark-group-by=group -q
 	cargo bench -p pqpay-core
+
+# Issue 12: the Python fuzz targets (atheris; tests/fuzz) and the stress run (tests/stress).
+# Neither is collected by `make pytest`. PYTHONPATH points at this tree's package (what the
+# editable install of `make install-dev` points at too).
+FUZZ_SECONDS ?= 60
+STRESS_ARGS ?=
+RUN_HERE := PYTHONPATH=$(CURDIR)/python$${PYTHONPATH:+:$$PYTHONPATH}
+
+fuzz-python: ## every Python fuzz target for FUZZ_SECONDS seconds each; crashes in target/fuzz-python
+	$(RUN_HERE) $(PYTHON) -m tests.fuzz.run all $(FUZZ_SECONDS)
+
+stress: ## 8 threads x 10,000 mixed ops (HSM too), ledger writers SIGKILLed, memory pressure
+	$(RUN_HERE) $(PYTHON) -m tests.stress.run $(STRESS_ARGS)

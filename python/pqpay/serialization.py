@@ -23,6 +23,8 @@ wherever pqpay's are.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pqpay import _native
@@ -36,6 +38,7 @@ from pqpay._serialization import (
     PrivateFormat,
     PublicFormat,
 )
+from pqpay.exceptions import InvalidKey, PqpayError
 from pqpay.kem import PRIVATE_KEY_CLASSES, PUBLIC_KEY_CLASSES, KEMPrivateKey, KEMPublicKey
 from pqpay.signatures import PRIVATE_KEY_CLASSES as SIG_PRIVATE_KEY_CLASSES
 from pqpay.signatures import PUBLIC_KEY_CLASSES as SIG_PUBLIC_KEY_CLASSES
@@ -76,16 +79,31 @@ def _public(native: _native.KemPublicKey | _native.SigPublicKey) -> PublicKey:
     return key
 
 
+@contextmanager
+def _key_checks() -> Iterator[None]:
+    """A well-formed envelope around a key of the wrong size for its OID is an invalid key: the
+    native family check says ``ValueError``, the loaders promise :class:`InvalidKey` (which is
+    one)."""
+    try:
+        yield
+    except ValueError as exc:
+        if isinstance(exc, PqpayError):
+            raise
+        raise InvalidKey(str(exc)) from None
+
+
 def _load_private(data: bytes, password: bytes | None, pem: bool) -> PrivateKey:
     raw = as_bytes(data, "data")
     secret = None if password is None else as_bytes(password, "password")
     if _native.private_key_is_encrypted(raw, pem):
         if secret is None:
             raise TypeError("Password was not given but private key is encrypted")
-        return _private(_native.load_encrypted_private_key(raw, pem, secret))
+        with _key_checks():
+            return _private(_native.load_encrypted_private_key(raw, pem, secret))
     if secret is not None:
         raise TypeError("Password was given but private key is not encrypted.")
-    return _private(_native.load_private_key(raw, pem))
+    with _key_checks():
+        return _private(_native.load_private_key(raw, pem))
 
 
 def load_der_private_key(data: bytes, password: bytes | None = None) -> PrivateKey:
@@ -98,7 +116,8 @@ def load_der_private_key(data: bytes, password: bytes | None = None) -> PrivateK
     :raises InvalidPassword: a wrong password or a damaged encrypted key.
     :raises EncodingError: malformed DER, or a KDF cost above the bound.
     :raises UnsupportedAlgorithm: unknown OID (key, PBES scheme, KDF, PRF or cipher).
-    :raises InvalidKey: a failed key check (e.g. seed and expanded key disagree).
+    :raises InvalidKey: a failed key check (e.g. seed and expanded key disagree, or a key of
+        the wrong length for its OID).
     """
     return _load_private(data, password, False)
 
@@ -123,13 +142,19 @@ def private_key_encryption(data: bytes) -> str | None:
 
 
 def load_der_public_key(data: bytes) -> PublicKey:
-    """Loads a SubjectPublicKeyInfo DER public key (the family's key check runs)."""
-    return _public(_native.load_public_key(as_bytes(data, "data"), False))
+    """Loads a SubjectPublicKeyInfo DER public key (the family's key check runs).
+
+    :raises EncodingError: malformed DER. :raises UnsupportedAlgorithm: unknown OID.
+    :raises InvalidKey: the key fails its family's check (a wrong length for its OID, say).
+    """
+    with _key_checks():
+        return _public(_native.load_public_key(as_bytes(data, "data"), False))
 
 
 def load_pem_public_key(data: bytes) -> PublicKey:
     """Loads a ``PUBLIC KEY`` PEM block (see :func:`load_der_public_key`)."""
-    return _public(_native.load_public_key(as_bytes(data, "data"), True))
+    with _key_checks():
+        return _public(_native.load_public_key(as_bytes(data, "data"), True))
 
 
 def private_bytes(

@@ -11,7 +11,7 @@ Without PostgreSQL these tests skip, unless CI=true (then they fail).
 from __future__ import annotations
 
 import base64
-import glob
+import contextlib
 import os
 import random
 import shutil
@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from pqpay import checkpoint, ledger, merkle, signatures
 from pqpay.exceptions import InvalidProof, InvalidSignature, LedgerCorrupted
-from tests._support import ledger_writer, vector_sources
+from tests._support import ledger_writer, postgres_cluster, vector_sources
 
 WRITER = Path(ledger_writer.__file__)  # also run as a script, in the child processes
 
@@ -53,61 +53,17 @@ def _unavailable(what: str) -> Any:
     pytest.skip(f"{what} is unavailable (apt-get install postgresql to run these tests)")
 
 
-def _pg_bindir() -> Path | None:
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if os.access(os.path.join(candidate, "initdb"), os.X_OK):
-            return Path(candidate)
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
 @pytest.fixture(scope="session")
 def postgres_dsn() -> Iterator[str]:
     """A libpq DSN of a fresh cluster on a unix socket in a temp dir; stopped at session end."""
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        _unavailable("psycopg (pip install 'pqpay[postgres]')")
-    bindir = _pg_bindir()
-    if bindir is None:
-        _unavailable("PostgreSQL (initdb / pg_ctl)")
-    assert bindir is not None
-    base = Path(tempfile.mkdtemp(prefix="pqpay-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        # initdb refuses to run as root: the cluster belongs to the postgres system user.
-        import pwd
-
+    with contextlib.ExitStack() as stack:
         try:
-            pw = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(base)
-            _unavailable("the postgres system user")
-        os.chown(base, pw.pw_uid, pw.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data = base / "data"
-
-    def run(*args: str) -> None:
-        subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
-
-    try:
-        run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-            "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-t", "60",
-            "-o", f"-k {base} -c listen_addresses='' -c max_connections=50", "start")  # fmt: skip
-    except subprocess.CalledProcessError as exc:
-        log = (base / "log").read_text() if (base / "log").exists() else ""
-        shutil.rmtree(base, ignore_errors=True)
-        pytest.fail(f"could not start PostgreSQL: {exc.stderr!r} {log}", pytrace=False)
-    try:
-        yield f"host={base} dbname=postgres user=postgres"
-    finally:
-        subprocess.run(
-            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-            timeout=120,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+            dsn = stack.enter_context(postgres_cluster.throwaway_cluster())
+        except postgres_cluster.ClusterUnavailable as exc:
+            _unavailable(str(exc))
+        except RuntimeError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        yield dsn
 
 
 # --- one backend = a place a ledger lives, reopenable, with raw SQL access for tampering -------
