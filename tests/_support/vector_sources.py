@@ -140,7 +140,7 @@ def _fail_listing(label: str, problems: list[str]) -> NoReturn:
 
 
 def _failures_problem(failures: list[str], ran: int) -> str:
-    """"N of M vectors failed:" and the first failing ids, one a line."""
+    """ "N of M vectors failed:" and the first failing ids, one a line."""
     listed = failures[:MAX_LISTED_FAILURES]
     more = len(failures) - len(listed)
     return (
