@@ -139,6 +139,17 @@ def _fail_listing(label: str, problems: list[str]) -> NoReturn:
     pytest.fail(f"[{label}] " + "\n".join(problems), pytrace=False)
 
 
+def _failures_problem(failures: list[str], ran: int) -> str:
+    """ "N of M vectors failed:" and the first failing ids, one a line."""
+    listed = failures[:MAX_LISTED_FAILURES]
+    more = len(failures) - len(listed)
+    return (
+        f"{len(failures)} of {ran} vectors failed:\n  "
+        + "\n  ".join(listed)
+        + (f"\n  ... and {more} more" if more > 0 else "")
+    )
+
+
 def run_suite(label: str) -> conformance.SuiteResult:
     """Runs the runner's suite ``label`` (``source: name``) as a test: skips (or fails under
     CI) when its source is missing, records its counts, fails naming every failing vector."""
@@ -157,13 +168,8 @@ def run_suite(label: str) -> conformance.SuiteResult:
     COUNTS[label] = SourceCount(total.ran, total.passed)
     problems = [result.error] if result.error else []
     if result.failures:
-        listed = [f"{f.case}: {f.error}" for f in result.failures[:MAX_LISTED_FAILURES]]
-        more = len(result.failures) - len(listed)
-        problems.append(
-            f"{len(result.failures)} of {total.ran} vectors failed:\n  "
-            + "\n  ".join(listed)
-            + (f"\n  ... and {more} more" if more > 0 else "")
-        )
+        failures = [f"{f.case}: {f.error}" for f in result.failures]
+        problems.append(_failures_problem(failures, total.ran))
     if problems:
         _fail_listing(label, problems)
     return result
@@ -206,13 +212,7 @@ class Tally:
         if expected is not None and self.ran != expected:
             problems.append(f"ran {self.ran} vectors but the source declares {expected}")
         if self.failures:
-            listed = self.failures[:MAX_LISTED_FAILURES]
-            more = len(self.failures) - len(listed)
-            problems.append(
-                f"{len(self.failures)} of {self.ran} vectors failed:\n  "
-                + "\n  ".join(listed)
-                + (f"\n  ... and {more} more" if more > 0 else "")
-            )
+            problems.append(_failures_problem(self.failures, self.ran))
         if problems:
             _fail_listing(self.source, problems)
 
