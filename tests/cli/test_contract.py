@@ -747,3 +747,20 @@ def test_debug_is_accepted_after_the_command(
     monkeypatch.setattr(pqpay, "run_selftests", boom)
     assert main(["selftest", "--debug"]) == 3
     assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_closed_stdout_is_not_a_traceback() -> None:
+    """`pqpay ... | head`: a reader that goes away ends the command quietly (exit 2), with no
+    BrokenPipeError traceback and no "Exception ignored" line from the final flush."""
+    env = {**os.environ, "PYTHONPATH": str(Path(pqpay.__file__).parents[1])}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pqpay", "selftest"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # before the child has started: its first write gets EPIPE
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=120) == _common.EXIT_ERROR
+    assert "Traceback" not in err and "BrokenPipeError" not in err

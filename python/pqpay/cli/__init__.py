@@ -5,6 +5,7 @@ COMMAND --help`` for each command (also ``python -m pqpay``)."""
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 from collections.abc import Sequence
@@ -84,10 +85,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     A command group run without its subcommand (``pqpay`` or ``pqpay ledger``) prints its help
     on stderr and exits 2, a usage error (``--help`` prints it on stdout and exits 0).
     """
-    top = parser()
-    args = top.parse_args(argv)
-    if args.func is None:
-        helper: argparse.ArgumentParser = getattr(args, "group_parser", top)
-        helper.print_help(file=sys.stderr)
+    try:
+        top = parser()
+        args = top.parse_args(argv)
+        if args.func is None:
+            helper: argparse.ArgumentParser = getattr(args, "group_parser", top)
+            helper.print_help(file=sys.stderr)
+            return EXIT_ERROR
+        return run_command(args)
+    except BrokenPipeError:
+        # The reader went away (`pqpay ... | head`): stop quietly, as other Unix tools do. Point
+        # stdout at /dev/null so the interpreter's final flush does not report it again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
         return EXIT_ERROR
-    return run_command(args)
