@@ -118,6 +118,8 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("pqpay: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # stdout's reader went away (a ConnectionError, but no server): main() ends quietly
     except Exception as exc:
         described = describe(exc, command, getattr(args, "fix_hint", None))
         if described is None:
