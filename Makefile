@@ -45,8 +45,8 @@ rust-check:
 	cargo test --workspace --locked
 
 python-check:
-	$(PYTHON) -m ruff check python tests benches vectors
-	$(PYTHON) -m ruff format --check python tests benches vectors
+	$(PYTHON) -m ruff check python tests benches vectors docs
+	$(PYTHON) -m ruff format --check python tests benches vectors docs
 	$(PYTHON) -m mypy
 	$(PYTHON) -m mypy.stubtest pqpay._native --allowlist .mypy-stubtest-allowlist
 
