@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pqpay import _files, _jcs, serialization
+from pqpay._bytes import as_bytes
 from pqpay._serialization import (
     BestAvailableEncryption,
     Encoding,
@@ -466,7 +467,13 @@ class KeySet:
             primaries, duplicate ids, a key that is not its id's): the message names it.
         :raises TypeError: a password for a public set, or none for a private one.
         """
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        if isinstance(data, str):
+            try:
+                raw = data.encode("utf-8")
+            except UnicodeEncodeError:
+                raise KeySetError("not a key set: the text holds a lone surrogate") from None
+        else:
+            raw = as_bytes(data, "data")
         if len(raw) > MAX_KEYSET_BYTES:
             raise KeySetError(f"a key set file is at most {MAX_KEYSET_BYTES} bytes, got {len(raw)}")
         try:

@@ -313,3 +313,10 @@ def test_oversized_and_non_utf8_files(stored: bytes) -> None:
         KeySet.from_json(b"\xff\xfe" + stored, PASSWORD)
     with pytest.raises(KeySetError):
         KeySet.from_json(base64.b64encode(stored), PASSWORD)
+
+
+def test_input_types() -> None:
+    with pytest.raises(TypeError):
+        KeySet.from_json(5)  # type: ignore[arg-type]
+    with pytest.raises(KeySetError, match="lone surrogate"):
+        KeySet.from_json('{"format": "\ud800"}')
