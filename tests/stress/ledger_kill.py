@@ -16,6 +16,10 @@ What must hold after the run (``check``), "acknowledged" meaning printed before 
   transaction);
 * the log size is the acknowledged count plus that ``n``; ``audit()`` passes (every node and
   every stored checkpoint); every acknowledged checkpoint is stored.
+
+Then the checker is checked on the same log (``_check_the_check``): with the killed writer's last
+10 acknowledgements forgotten it must accept (a call in flight), with a finished writer's last
+one or 41 of the killed writer's forgotten it must refuse.
 """
 
 from __future__ import annotations
@@ -143,7 +147,37 @@ def run(
             raise LedgerCheckFailed(f"writer {w} failed (rc {child.returncode}): {err}")
         acked.read(w, out)
     check(location, schema, acked, killed={0}, figures=figures)
+    _check_the_check(location, schema, acked)
     return figures
+
+
+def _check_the_check(location: str, schema: str | None, acked: Acked) -> None:
+    """The checker itself: forgetting the killed writer's last few acknowledged entries must
+    read as its call in flight (accepted); forgetting a finished writer's last entry, or more
+    than one call of the killed writer, must be refused."""
+    cases = [(0, 10, True), (1, 1, False), (0, MAX_BATCH + 1, False)]
+    for writer, count, must_pass in cases:
+        mine = sorted(((c, i) for i, (w, c) in acked.entries.items() if w == writer), reverse=True)
+        if len(mine) < count:
+            continue
+        dropped = {i for _, i in mine[:count]}
+        forged = Acked(
+            {i: e for i, e in acked.entries.items() if i not in dropped},
+            dict(acked.next_counter),
+            list(acked.notes),
+        )
+        forged.next_counter[writer] = mine[count - 1][0]
+        try:
+            check(location, schema, forged, killed={0}, figures=LedgerFigures("self-check", 0))
+            passed = True
+        except LedgerCheckFailed:
+            passed = False
+        if passed != must_pass:
+            verdict = "refused" if must_pass else "accepted"
+            raise LedgerCheckFailed(
+                f"self-check: the checker {verdict} writer {writer}'s last {count} entries "
+                "as unacknowledged"
+            )
 
 
 def _decode(entry: bytes) -> tuple[int, int]:
