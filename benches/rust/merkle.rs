@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 fn leaves(n: usize) -> Vec<u8> {
     let entries: Vec<[u8; 8]> = (0..n as u64).map(|i| i.to_le_bytes()).collect();
-    merkle::leaf_hashes(&entries)
+    merkle::leaf_hashes(&entries).expect("leaf hashes")
 }
 
 fn streaming_node_hash(l: &Hash, r: &Hash) -> Hash {

@@ -7,6 +7,7 @@ use aes_gcm::{Aes128Gcm, Aes256Gcm, KeyInit};
 use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::Zeroize;
 
+use crate::error::try_vec;
 use crate::{Error, Result};
 
 /// Nonce length of every cipher here.
@@ -89,7 +90,7 @@ fn seal_with<C: KeyInit + AeadInOut>(
     pt: &[u8],
 ) -> Result<Vec<u8>> {
     let (cipher, nonce) = cipher_and_nonce::<C>(key, nonce)?;
-    let mut buf = Vec::with_capacity(pt.len() + TAG_LEN);
+    let mut buf = try_vec("the AEAD ciphertext", pt.len().saturating_add(TAG_LEN))?;
     buf.extend_from_slice(pt);
     match cipher.encrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into()) {
         Ok(tag) => {
@@ -118,7 +119,8 @@ fn open_with<C: KeyInit + AeadInOut>(
     let (body, tag) = ct.split_at(body_len);
     let tag = aead::Tag::<C>::try_from(tag).map_err(|_| Error::InvalidTag)?;
     let (cipher, nonce) = cipher_and_nonce::<C>(key, nonce)?;
-    let mut buf = body.to_vec();
+    let mut buf = try_vec("the AEAD plaintext", body.len())?;
+    buf.extend_from_slice(body);
     match cipher.decrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into(), &tag) {
         Ok(()) => Ok(buf),
         Err(_) => {

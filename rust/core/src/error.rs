@@ -40,6 +40,14 @@ pub enum Error {
     Random(String),
     /// A power-on self-test failed; names the test.
     SelfTestFailed(String),
+    /// A buffer for the input's size could not be allocated (an address-space limit, memory
+    /// pressure): reported as Python's `MemoryError` instead of aborting the process.
+    OutOfMemory {
+        /// What the buffer was for.
+        what: &'static str,
+        /// The size asked for.
+        bytes: usize,
+    },
     /// A bug: an invariant broke inside pqpay (reported, never a crash).
     Internal(String),
 }
@@ -70,12 +78,29 @@ impl fmt::Display for Error {
             Error::InvalidArgument(m) => write!(f, "{m}"),
             Error::Random(m) => write!(f, "random generator failed: {m}"),
             Error::SelfTestFailed(m) => write!(f, "self-test failed: {m}"),
+            Error::OutOfMemory { what, bytes } => {
+                write!(
+                    f,
+                    "out of memory: could not allocate {bytes} bytes for {what}"
+                )
+            }
             Error::Internal(m) => write!(f, "internal error (please report): {m}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+/// An empty vector with room for `n` items, or [`Error::OutOfMemory`]: for buffers whose size
+/// follows the input (a plaintext, a batch), where an infallible allocation would abort.
+pub(crate) fn try_vec<T>(what: &'static str, n: usize) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| Error::OutOfMemory {
+        what,
+        bytes: n.saturating_mul(core::mem::size_of::<T>()),
+    })?;
+    Ok(v)
+}
 
 /// Checks that `data` has exactly `len` bytes, returning it as an array reference.
 pub(crate) fn expect_len<'a, const N: usize>(

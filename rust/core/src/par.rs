@@ -1,13 +1,50 @@
-//! Batch work on every core: one operation over many inputs, run on rayon's global pool (the one
-//! pool the Merkle builders use too). The pool has one thread per core and is shared by every
-//! call, so concurrent batch calls from many server threads queue for the same workers instead
-//! of each spawning a thread per core.
+//! Batch work on every core: one operation over many inputs, run on one shared pool (the one
+//! pool the Merkle builders use too). The pool has one thread per core (`RAYON_NUM_THREADS`
+//! overrides) and is shared by every call, so concurrent batch calls from many server threads
+//! queue for the same workers instead of each spawning a thread per core.
+//!
+//! The pool is ours, not rayon's global one: rayon remembers a global pool that failed to start
+//! (a thread limit, memory pressure) and fails every later call for the life of the process.
+//! Ours is built on first use; when building fails the work runs on the calling thread and the
+//! next call tries again.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
 
+use crate::error::try_vec;
 use crate::{Error, Result};
+
+static POOL: Mutex<Option<Arc<ThreadPool>>> = Mutex::new(None);
+
+/// The shared pool, built on first use; None when it cannot be started now.
+fn pool() -> Option<Arc<ThreadPool>> {
+    // A poisoned lock only means a thread panicked while holding it; the Option is still valid.
+    let mut slot = POOL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(pool) = slot.as_ref() {
+        return Some(Arc::clone(pool));
+    }
+    let built = Arc::new(
+        ThreadPoolBuilder::new()
+            .thread_name(|i| format!("pqpay-batch-{i}"))
+            .build()
+            .ok()?,
+    );
+    *slot = Some(Arc::clone(&built));
+    Some(built)
+}
+
+/// Runs `op(true)` on the shared pool, where its parallel iterators and `rayon::join`s use the
+/// pool's threads, or `op(false)` on the calling thread when the pool cannot be started: `op`
+/// must then do its work sequentially (no rayon call, which would reach rayon's global pool).
+pub fn install<R: Send>(op: impl FnOnce(bool) -> R + Send) -> R {
+    match pool() {
+        Some(pool) => pool.install(|| op(true)),
+        None => op(false),
+    }
+}
 
 /// Applies `f` to every item, in order, spread over the pool. Stops at the first error.
 pub fn map_parallel<T: Sync, R: Send>(
@@ -22,29 +59,35 @@ pub fn map_parallel<T: Sync, R: Send>(
 
 /// Splits `items` into one chunk per pool thread (each at least `min_chunk` long), runs `f` on
 /// every chunk in the pool and concatenates the results in order. When one chunk covers every
-/// item, `f` runs on the calling thread. A chunk that panics is [`Error::Internal`] (the pool
-/// would otherwise re-raise the panic in the caller); otherwise the first error is returned.
+/// item, or the pool cannot be started, `f` runs on the calling thread over all of them. A chunk
+/// that panics is [`Error::Internal`] (the pool would otherwise re-raise the panic in the
+/// caller); otherwise the first error is returned.
 pub fn map_chunks_parallel<T: Sync, R: Send>(
     items: &[T],
     min_chunk: usize,
     f: impl Fn(&[T]) -> Result<Vec<R>> + Sync,
 ) -> Result<Vec<R>> {
+    let Some(pool) = pool() else {
+        return f(items);
+    };
     let chunk = items
         .len()
-        .div_ceil(rayon::current_num_threads())
+        .div_ceil(pool.current_num_threads())
         .max(min_chunk)
         .max(1);
     if items.len() <= chunk {
         return f(items);
     }
-    let parts: Vec<Result<Vec<R>>> = items
-        .par_chunks(chunk)
-        .map(|c| {
-            catch_unwind(AssertUnwindSafe(|| f(c)))
-                .unwrap_or_else(|_| Err(Error::Internal("a batch worker failed".into())))
-        })
-        .collect();
-    let mut out = Vec::with_capacity(items.len());
+    let parts: Vec<Result<Vec<R>>> = pool.install(|| {
+        items
+            .par_chunks(chunk)
+            .map(|c| {
+                catch_unwind(AssertUnwindSafe(|| f(c)))
+                    .unwrap_or_else(|_| Err(Error::Internal("a batch worker failed".into())))
+            })
+            .collect()
+    });
+    let mut out = try_vec("the batch results", items.len())?;
     for p in parts {
         out.extend(p?);
     }
@@ -93,8 +136,15 @@ mod tests {
             Ok(vec![rayon::current_thread_index().is_some(); chunk.len()])
         })
         .unwrap();
-        if rayon::current_num_threads() > 1 {
+        if pool().map_or(0, |p| p.current_num_threads()) > 1 {
             assert!(on_pool.iter().all(|&b| b));
         }
+    }
+
+    #[test]
+    fn install_runs_on_the_pool_and_says_so() {
+        let (parallel, on_worker) = install(|parallel| (parallel, rayon::current_thread_index()));
+        assert!(parallel);
+        assert!(on_worker.is_some());
     }
 }

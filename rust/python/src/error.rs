@@ -1,7 +1,7 @@
 //! The one place where core errors become Python exceptions (classes live in `pqpay.exceptions`).
 
 use pqpay_core::Error;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyMemoryError, PyValueError};
 use pyo3::{PyErr, PyResult, Python};
 
 pyo3::import_exception!(pqpay.exceptions, InvalidKey);
@@ -43,6 +43,7 @@ impl From<CoreError> for PyErr {
             Error::MessageLimitReached => MessageLimitReached::new_err(msg),
             Error::Random(_) => RandomnessError::new_err(msg),
             Error::SelfTestFailed(_) => SelfTestFailure::new_err(msg),
+            Error::OutOfMemory { .. } => PyMemoryError::new_err(msg),
             Error::Internal(_) => InternalError::new_err(msg),
         }
     }

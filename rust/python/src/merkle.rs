@@ -4,7 +4,7 @@
 use pqpay_core::merkle::{self, CompactTree, CompletedNode, Hash, ProofPlan, HASH_LEN};
 use pqpay_core::Error;
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList, PyTuple};
@@ -195,7 +195,12 @@ pub fn merkle_leaf_hashes<'py>(
         let iter = entries
             .try_iter()
             .map_err(|_| PyTypeError::new_err("entries must be a sequence of bytes"))?;
-        let mut items: Vec<PyBackedBytes> = Vec::with_capacity(entries.len().unwrap_or(0));
+        // Sized by the caller's sequence: a failed allocation is MemoryError, not an abort.
+        let mut items: Vec<PyBackedBytes> = Vec::new();
+        let n = entries.len().unwrap_or(0);
+        items.try_reserve_exact(n).map_err(|_| {
+            PyMemoryError::new_err(format!("out of memory: cannot hold {n} entries"))
+        })?;
         for (i, item) in iter.enumerate() {
             items.push(
                 item?

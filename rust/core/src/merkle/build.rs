@@ -2,7 +2,7 @@
 //!
 //! The root is computed as RFC 9162 defines it (split at the largest power of two below n, so
 //! every left subtree is perfect); subtrees larger than [`SEQ_LEAVES`] are split with
-//! `rayon::join`, so both halves run on different cores, and smaller ones are reduced level by
+//! `rayon::join` on the shared pool (`crate::par`), so both halves run on different cores, and smaller ones are reduced level by
 //! level in a local buffer (an odd last node moves up a level unchanged, which is the same
 //! tree). Proofs are the [`ProofPlan`](super::ProofPlan) of the request, with each planned node
 //! computed from its own range of leaves: O(n) hashing in all, every core used.
@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use super::hash::{leaf_hash, node_hash, node_hash_parts, EMPTY_ROOT};
 use super::plan::{consistency_plan, inclusion_plan, NodeId, ProofPlan};
 use super::{leaf_count, Hash, HASH_LEN};
-use crate::{Error, Result};
+use crate::error::try_vec;
+use crate::{par, Error, Result};
 
 /// Subtrees up to this many leaves are hashed on one thread (128 KiB of leaf hashes: big enough
 /// that the joins cost nothing, small enough to balance two cores).
@@ -60,14 +61,29 @@ fn split_point(n: usize) -> usize {
     1 << (usize::BITS - 1 - (n - 1).leading_zeros())
 }
 
-/// Root of `leaves`, splitting large trees across cores.
+/// Root of `leaves`, splitting large trees across cores (on the calling thread when the pool
+/// cannot be started).
 fn root_par(leaves: &[u8]) -> Hash {
+    if leaves.len() / HASH_LEN <= SEQ_LEAVES {
+        return root_seq(leaves);
+    }
+    par::install(|parallel| {
+        if parallel {
+            root_joined(leaves)
+        } else {
+            root_seq(leaves)
+        }
+    })
+}
+
+/// Root of `leaves` with `rayon::join` on large subtrees; called only on the pool.
+fn root_joined(leaves: &[u8]) -> Hash {
     let n = leaves.len() / HASH_LEN;
     if n <= SEQ_LEAVES {
         return root_seq(leaves);
     }
     let (l, r) = leaves.split_at(split_point(n) * HASH_LEN);
-    let (a, b) = rayon::join(|| root_par(l), || root_par(r));
+    let (a, b) = rayon::join(|| root_joined(l), || root_joined(r));
     node_hash(&a, &b)
 }
 
@@ -115,10 +131,12 @@ pub fn consistency_proof(leaf_hashes: &[u8], old_size: u64) -> Result<Vec<Hash>>
 }
 
 /// Leaf hashes of many entries, concatenated (`entries.len() * 32` bytes), on every core.
-pub fn leaf_hashes<E: AsRef<[u8]> + Sync>(entries: &[E]) -> Vec<u8> {
-    let mut out = vec![0u8; entries.len() * HASH_LEN];
+pub fn leaf_hashes<E: AsRef<[u8]> + Sync>(entries: &[E]) -> Result<Vec<u8>> {
+    let len = entries.len().saturating_mul(HASH_LEN);
+    let mut out = try_vec("the leaf hashes", len)?;
+    out.resize(len, 0);
     fill_leaf_hashes(entries, &mut out);
-    out
+    Ok(out)
 }
 
 /// [`leaf_hashes`] written into `out`, which must be `entries.len() * 32` bytes long (so a
@@ -140,12 +158,18 @@ fn fill_leaf_hashes<E: AsRef<[u8]> + Sync>(entries: &[E], out: &mut [u8]) {
     let one = |(slot, entry): (&mut [u8], &E)| slot.copy_from_slice(&leaf_hash(entry.as_ref()));
     if entries.len() < SEQ_ENTRIES {
         out.chunks_exact_mut(HASH_LEN).zip(entries).for_each(one);
-    } else {
-        out.par_chunks_exact_mut(HASH_LEN)
-            .zip(entries.par_iter())
-            .with_min_len(256)
-            .for_each(one);
+        return;
     }
+    par::install(|parallel| {
+        if parallel {
+            out.par_chunks_exact_mut(HASH_LEN)
+                .zip(entries.par_iter())
+                .with_min_len(256)
+                .for_each(one);
+        } else {
+            out.chunks_exact_mut(HASH_LEN).zip(entries).for_each(one);
+        }
+    });
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::hash::{node_hash, node_hash_parts, EMPTY_ROOT};
 use super::{leaf_count, Hash, HASH_LEN};
-use crate::{Error, Result};
+use crate::{par, Error, Result};
 
 /// A perfect node completed by an append: `(level >= 1, index, hash)`.
 pub type CompletedNode = (u32, u64, Hash);
@@ -117,11 +117,20 @@ impl CompactTree {
         if full > 0 {
             let (body, tail) = rest.split_at(full * CHUNK_LEAVES * HASH_LEN);
             let base = self.size >> CHUNK_LEVEL;
-            let chunks: Vec<(Hash, Vec<CompletedNode>)> = body
-                .par_chunks_exact(CHUNK_LEAVES * HASH_LEN)
-                .enumerate()
-                .map(|(i, chunk)| chunk_nodes(chunk, base + i as u64))
-                .collect();
+            let chunks: Vec<(Hash, Vec<CompletedNode>)> = par::install(|parallel| {
+                let one = |(i, chunk): (usize, &[u8])| chunk_nodes(chunk, base + i as u64);
+                if parallel {
+                    body.par_chunks_exact(CHUNK_LEAVES * HASH_LEN)
+                        .enumerate()
+                        .map(one)
+                        .collect()
+                } else {
+                    body.chunks_exact(CHUNK_LEAVES * HASH_LEN)
+                        .enumerate()
+                        .map(one)
+                        .collect()
+                }
+            });
             for (root, nodes) in chunks {
                 // The chunk's own root is the last node it reports; merges above follow.
                 out.extend(nodes);
