@@ -1,13 +1,15 @@
 //! Conformance of the fast KEM paths (aws-lc X25519, libcrux unpacked ML-KEM) over external
 //! vectors: Wycheproof X25519 and the NIST ACVP ML-KEM sets in `shared/vectors/` beside the work
-//! tree (see [`vectors_dir`] for the overrides), plus the low-order X25519 behaviour of
+//! tree (see `common::shared_vectors` for the overrides), plus the low-order X25519 behaviour of
 //! X-Wing (no all-zero check) and X25519MLKEM768 (all-zero rejected).
 
 // Test code: failing loudly is the point.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+use common::shared_vectors;
+
 use std::io::Read;
-use std::path::PathBuf;
 
 use pqpay_core::kem::mlkem::{MlKem1024, MlKem512, MlKem768};
 use pqpay_core::kem::x25519::{self, X25519Kem};
@@ -18,20 +20,8 @@ use serde_json::Value;
 use sha3::{Digest, Sha3_256};
 use shake::{ExtendableOutput, Shake256, Update, XofReader};
 
-/// The `shared/vectors` folder: `PQPAY_SHARED_VECTORS` (set by the Makefile and CI), else
-/// `PQPAY_SHARED_DIR/vectors`, else `../shared/vectors` beside the work tree.
-fn vectors_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PQPAY_SHARED_VECTORS") {
-        return PathBuf::from(dir);
-    }
-    std::env::var_os("PQPAY_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("vectors")
-}
-
 fn load_json(rel: &str) -> Value {
-    let path = vectors_dir().join(rel);
+    let path = shared_vectors().join(rel);
     let raw =
         std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let text = if rel.ends_with(".gz") {

@@ -7,27 +7,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod common;
-use common::b64;
-
-use std::path::PathBuf;
+use common::{b64, shared_vectors};
 
 use pqpay_core::sig::composite::{label, message_representative, PREFIX};
 use pqpay_core::sig::{SigAlgorithm, SigningKey, SigningMode, VerifyingKey};
 use pqpay_core::Error;
 use serde_json::Value;
 
-fn vectors_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("PQPAY_SHARED_VECTORS") {
-        return PathBuf::from(dir);
-    }
-    std::env::var_os("PQPAY_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("vectors")
-}
-
 fn read_shared(rel: &str) -> String {
-    let path = vectors_dir().join(rel);
+    let path = shared_vectors().join(rel);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 

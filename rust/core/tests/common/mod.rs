@@ -6,13 +6,16 @@ use std::path::PathBuf;
 
 use pqpay_core::Error;
 
-/// `../shared/vectors` beside the checkout, or `PQPAY_SHARED_VECTORS`.
+/// The `shared/vectors` folder: `PQPAY_SHARED_VECTORS` (set by the Makefile and CI), else
+/// `PQPAY_SHARED_DIR/vectors`, else `../shared/vectors` beside the work tree.
 pub fn shared_vectors() -> PathBuf {
-    std::env::var_os("PQPAY_SHARED_VECTORS")
+    if let Some(dir) = std::env::var_os("PQPAY_SHARED_VECTORS") {
+        return PathBuf::from(dir);
+    }
+    std::env::var_os("PQPAY_SHARED_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors")
-        })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+        .join("vectors")
 }
 
 /// Standard base64 (padding optional) of test data; panics on anything else.
