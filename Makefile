@@ -7,7 +7,7 @@ ifneq ($(wildcard ../shared/peers/liboqs-0.16.0/lib/liboqs.so),)
 export OQS_INSTALL_PATH ?= $(abspath ../shared/peers/liboqs-0.16.0)
 endif
 
-.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check pytest bench
+.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check pytest bench fuzz-rust
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -56,3 +56,10 @@ pytest:
 bench: install-dev ## pqpay against its peers, in one run, with ratios
 	$(PYTHON) -m pytest benches --benchmark-only --benchmark-group-by=group -q
 	cargo bench -p pqpay-core
+
+# Coverage-guided fuzzing of the Rust parsers and verifiers (rust/fuzz, its own workspace):
+# seeds the corpora from the vectors, builds every target once, runs each for FUZZ_SECONDS
+# (or FUZZ_RUNS executions), prints executions and coverage per target.
+FUZZ_SECONDS ?= 60
+fuzz-rust: ## fuzz every Rust target for FUZZ_SECONDS each (cargo-fuzz; installs it if missing)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) PYTHON=$(PYTHON) bash rust/fuzz/run.sh
