@@ -4,7 +4,7 @@
 # executions, coverage (cov = edges, ft = features), corpus size, crashes. Exits non-zero if
 # any target found a crash, a timeout or a leak, or failed to build.
 #
-#   rust/fuzz/run.sh [TARGET...]        FUZZ_SECONDS=60 FUZZ_RUNS= FUZZ_JOBS=1 by default
+#   rust/fuzz/run.sh [TARGET...]        FUZZ_SECONDS=60 by default; FUZZ_RUNS=N for a run count
 #
 # A crash leaves its input under rust/fuzz/artifacts/TARGET/; reproduce it with
 # `cargo fuzz run --fuzz-dir rust/fuzz $FUZZ_BUILD_FLAGS TARGET rust/fuzz/artifacts/TARGET/crash-...`.
@@ -46,11 +46,10 @@ status=0
 summary=()
 for t in "${targets[@]}"; do
     mkdir -p "$CORPUS/$t"
-    if [ -n "$RUNS" ]; then
-        budget=(-runs="$RUNS")
-    else
-        budget=(-max_total_time="$SECONDS_EACH")
-    fi
+    # FUZZ_RUNS alone: that many executions; with FUZZ_SECONDS too, whichever comes first.
+    budget=()
+    [ -n "$RUNS" ] && budget+=(-runs="$RUNS")
+    { [ -z "$RUNS" ] || [ -n "${FUZZ_SECONDS:-}" ]; } && budget+=(-max_total_time="$SECONDS_EACH")
     echo "== $t (${budget[*]})"
     start=$(date +%s)
     cargo fuzz run "${BUILD_FLAGS[@]}" "$t" "$CORPUS/$t" -- "${LIBFUZZER_FLAGS[@]}" "${budget[@]}" \

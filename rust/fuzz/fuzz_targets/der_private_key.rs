@@ -47,7 +47,9 @@ fuzz_target!(|data: &[u8]| {
             matched |= der.as_slice() == data;
             let again = kemenc::load_der_private_key(&der).expect("a written key loads");
             assert_eq!(again.public_key(), k.public_key());
-            assert_eq!(again.seed(), k.seed());
+            if form != MlKemPrivateKeyForm::Expanded {
+                assert_eq!(again.seed(), k.seed());
+            }
             assert_eq!(
                 kemenc::private_key_to_der(&again, form)
                     .expect("written twice")

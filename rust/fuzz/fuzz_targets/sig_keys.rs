@@ -1,6 +1,7 @@
 //! Raw signature public and private keys of every algorithm (ML-DSA, Ed25519, Ed448, SLH-DSA,
-//! the five composites). An accepted key is its own canonical encoding, and no fuzzer-made
-//! signature verifies under a fuzzer-made public key; an accepted private key signs messages
+//! the five composites). An accepted key is its own canonical encoding, and a signature that
+//! verifies under it (the seeds carry vector signatures) fails for another message or with one
+//! bit changed; an accepted private key signs messages
 //! its public key verifies, and only those (SLH-DSA keys are checked but do not sign here:
 //! their signing is milliseconds to seconds, `sig_verify_slhdsa` covers verification).
 #![no_main]
@@ -41,10 +42,21 @@ fuzz_target!(|data: &[u8]| {
         };
         assert_eq!(vk.algorithm(), alg);
         assert_eq!(vk.to_bytes(), key, "the public key is not its own encoding");
-        if fast_signer(alg) {
+        if fast_signer(alg) && vk.verify(msg, ctx, sig).is_ok() {
+            // A real signature (the seeds hold vector signatures): bound to its message, and
+            // a single changed bit breaks it.
+            let mut other = msg.to_vec();
+            other.push(0x5A);
             assert!(
-                vk.verify(msg, ctx, sig).is_err(),
-                "a fuzzer-made {alg} signature verified"
+                vk.verify(&other, ctx, sig).is_err(),
+                "a {alg} signature verified for another message"
+            );
+            let mut flipped = sig.to_vec();
+            let bit = usize::from(mode >> 1) % (8 * flipped.len());
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            assert!(
+                vk.verify_strict(msg, ctx, &flipped).is_err(),
+                "a bit-flipped {alg} signature verified"
             );
         }
         return;
