@@ -147,7 +147,7 @@ def groth16(c: Corpus) -> None:
         for named in (0, 4):
             c.add("groth16_snarkjs", bytes([bit | 2 | named]) + inputs + proof)
         c.add("groth16_arkworks", bytes([bit]) + (folder / "verification_key.bin").read_bytes())
-        for batch in (0, 4):
+        for batch in (0, 4, 12):
             c.add("groth16_arkworks", bytes([bit | 2 | batch]) + (folder / "proof.bin").read_bytes())
         for path in files(SHARED / "groth16" / curve, "*/*.json"):
             text = path.read_bytes()

@@ -10,6 +10,7 @@ use pqpay_core::sig::VerifyingKey;
 
 fuzz_target!(|data: &[u8]| {
     let any = sigenc::load_der_public_key_any(data);
+    // Public-key loads are cheap (no key generation): every loader runs on every input.
     let kem = kemenc::load_der_public_key(data);
     let sig = sigenc::load_der_public_key(data);
     match &any {
@@ -24,9 +25,6 @@ fuzz_target!(|data: &[u8]| {
         // The raw key is the canonical one too.
         let raw = EncapsulationKey::from_bytes(k.algorithm(), k.as_bytes()).expect("raw");
         assert_eq!(raw.as_bytes(), k.as_bytes());
-        let (ss, ct) = k.encapsulate().expect("encapsulate");
-        assert_eq!(ct.len(), k.algorithm().sizes().ciphertext);
-        assert_eq!(ss.as_bytes().len(), k.algorithm().sizes().shared_secret);
     }
     if let Ok(k) = sig {
         assert_eq!(sigenc::public_key_to_der(&k).expect("encode"), data);

@@ -66,12 +66,17 @@ fuzz_target!(|data: &[u8]| {
         assert!(
             Proof::from_snarkjs_json(&proof.to_snarkjs_json(), Some(curve)).expect("JSON") == proof
         );
+        // Pairings are costly under coverage instrumentation: verification runs for the inputs
+        // whose mode asks for it.
+        if mode & 4 == 0 {
+            return;
+        }
         let good = vk_fixed.verify(&proof, &PUBLIC).is_ok();
         let other = vk_fixed
             .verify(&proof, &[[0u8, 0xC3, 0x51], PUBLIC[1]])
             .is_ok();
         assert!(!other, "a proof verified for another statement");
-        if mode & 4 == 0 {
+        if mode & 8 == 0 {
             return;
         }
         // The batch path answers as single verification does.

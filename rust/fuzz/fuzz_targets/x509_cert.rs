@@ -8,8 +8,10 @@ use libfuzzer_sys::fuzz_target;
 use pqpay_core::webhook::RsaCertificate;
 use pqpay_fuzz::{pem_wrap, Input};
 
-/// 1950-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the UTCTime / GeneralizedTime range.
-const EARLIEST: i64 = -631_152_000;
+/// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the GeneralizedTime range (UTCTime's
+/// 1950-2049 lies inside it; RFC 5280 wants GeneralizedTime only from 2050 on, the reader
+/// takes any four-digit year).
+const EARLIEST: i64 = -62_167_219_200;
 const LATEST: i64 = 253_402_300_799;
 
 fuzz_target!(|data: &[u8]| {
