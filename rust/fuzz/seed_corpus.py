@@ -18,23 +18,50 @@ import json
 import os
 import struct
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "vectors"
 SHARED = Path(os.environ.get("PQPAY_SHARED_VECTORS", ROOT.parent / "shared" / "vectors"))
 
 # The algorithm orders of KemAlgorithm::ALL and SigAlgorithm::ALL in pqpay-core.
-KEMS = ["ML-KEM-512", "ML-KEM-768", "ML-KEM-1024", "X25519", "X-Wing", "X25519MLKEM768",
-        "MLKEM768-P256", "MLKEM1024-P384"]
+KEMS = [
+    "ML-KEM-512",
+    "ML-KEM-768",
+    "ML-KEM-1024",
+    "X25519",
+    "X-Wing",
+    "X25519MLKEM768",
+    "MLKEM768-P256",
+    "MLKEM1024-P384",
+]
 ENCAPS_RANDOMNESS = [32, 32, 32, 32, 64, 64, 128, 80]
-SIGS = ["ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "Ed25519", "Ed448",
-        "SLH-DSA-SHA2-128s", "SLH-DSA-SHA2-128f", "SLH-DSA-SHA2-192s", "SLH-DSA-SHA2-192f",
-        "SLH-DSA-SHA2-256s", "SLH-DSA-SHA2-256f", "SLH-DSA-SHAKE-128s", "SLH-DSA-SHAKE-128f",
-        "SLH-DSA-SHAKE-192s", "SLH-DSA-SHAKE-192f", "SLH-DSA-SHAKE-256s", "SLH-DSA-SHAKE-256f",
-        "MLDSA44-Ed25519-SHA512", "MLDSA65-Ed25519-SHA512", "MLDSA87-Ed448-SHAKE256",
-        "MLDSA65-ECDSA-P256-SHA512", "MLDSA87-ECDSA-P384-SHA512"]
+SIGS = [
+    "ML-DSA-44",
+    "ML-DSA-65",
+    "ML-DSA-87",
+    "Ed25519",
+    "Ed448",
+    "SLH-DSA-SHA2-128s",
+    "SLH-DSA-SHA2-128f",
+    "SLH-DSA-SHA2-192s",
+    "SLH-DSA-SHA2-192f",
+    "SLH-DSA-SHA2-256s",
+    "SLH-DSA-SHA2-256f",
+    "SLH-DSA-SHAKE-128s",
+    "SLH-DSA-SHAKE-128f",
+    "SLH-DSA-SHAKE-192s",
+    "SLH-DSA-SHAKE-192f",
+    "SLH-DSA-SHAKE-256s",
+    "SLH-DSA-SHAKE-256f",
+    "MLDSA44-Ed25519-SHA512",
+    "MLDSA65-Ed25519-SHA512",
+    "MLDSA87-Ed448-SHAKE256",
+    "MLDSA65-ECDSA-P256-SHA512",
+    "MLDSA87-ECDSA-P384-SHA512",
+]
 COMPOSITE_IDS = {f"id-{name}": name for name in SIGS[17:]}
 COMPOSITE_IDS["id-MLDSA87-Ed448-SHAKE256"] = "MLDSA87-Ed448-SHAKE256"
 # A seed larger than this is cut (libFuzzer's -max_len in the Makefile is 16 KiB).
@@ -131,7 +158,9 @@ def key_files(c: Corpus) -> None:
         if path.suffix in (".der", ".pem"):
             mode = 0 if path.suffix == ".der" else 1
             c.add("x509_cert", bytes([mode]) + short(b"", 64) + long(b"") + path.read_bytes())
-            c.add("x509_cert", bytes([2]) + short(b"msg", 64) + long(bytes(256)) + path.read_bytes())
+            c.add(
+                "x509_cert", bytes([2]) + short(b"msg", 64) + long(bytes(256)) + path.read_bytes()
+            )
 
 
 def groth16(c: Corpus) -> None:
@@ -148,7 +177,9 @@ def groth16(c: Corpus) -> None:
             c.add("groth16_snarkjs", bytes([bit | 2 | named]) + inputs + proof)
         c.add("groth16_arkworks", bytes([bit]) + (folder / "verification_key.bin").read_bytes())
         for batch in (0, 4, 12):
-            c.add("groth16_arkworks", bytes([bit | 2 | batch]) + (folder / "proof.bin").read_bytes())
+            c.add(
+                "groth16_arkworks", bytes([bit | 2 | batch]) + (folder / "proof.bin").read_bytes()
+            )
         for path in files(SHARED / "groth16" / curve, "*/*.json"):
             text = path.read_bytes()
             mode = bit | (0 if "verification_key" in path.name else 2)
@@ -170,7 +201,12 @@ def kem_vectors(c: Corpus) -> None:
         data = wycheproof(f"mlkem_{bits}_encaps_test.json")
         for group in (data or {}).get("testGroups", [])[:1]:
             for test in group["tests"][:6]:
-                c.add("kem_keys", bytes([index, 0]) + hexb(test.get("m"))[:32].ljust(32, b"\0") + hexb(test.get("ek")))
+                c.add(
+                    "kem_keys",
+                    bytes([index, 0])
+                    + hexb(test.get("m"))[:32].ljust(32, b"\0")
+                    + hexb(test.get("ek")),
+                )
         data = wycheproof(f"mlkem_{bits}_test.json")
         for group in (data or {}).get("testGroups", [])[:1]:
             for test in group["tests"][:6]:
@@ -179,7 +215,9 @@ def kem_vectors(c: Corpus) -> None:
     for group in (data or {}).get("testGroups", [])[:1]:
         for test in group["tests"][:24]:
             public = hexb(test.get("public"))
-            c.add("kem_keys", bytes([3, 0]) + hexb(test.get("private"))[:32].ljust(32, b"\0") + public)
+            c.add(
+                "kem_keys", bytes([3, 0]) + hexb(test.get("private"))[:32].ljust(32, b"\0") + public
+            )
             c.add("kem_decapsulate", bytes([3]) + bytes(32) + public)
     path = SHARED / "xwing" / "test-vectors.json"
     if path.is_file():
@@ -191,14 +229,38 @@ def kem_vectors(c: Corpus) -> None:
             c.add("der_public_key", spki("1.3.6.1.4.1.62253.25722", pk))
             c.add("der_private_key", pkcs8("1.3.6.1.4.1.62253.25722", seed))
     # Shapes for the algorithms without vectors here: the right lengths, all zero.
-    sizes = [(64, 800, 768), (64, 1184, 1088), (64, 1568, 1568), (32, 32, 32), (32, 1216, 1120),
-             (96, 1216, 1120), (32, 1249, 1153), (32, 1665, 1665)]
-    for index, (seed_len, pk_len, ct_len) in enumerate(sizes):
+    sizes = [
+        (64, 800, 768),
+        (64, 1184, 1088),
+        (64, 1568, 1568),
+        (32, 32, 32),
+        (32, 1216, 1120),
+        (96, 1216, 1120),
+        (32, 1249, 1153),
+        (32, 1665, 1665),
+    ]
+    for index, (seed_len, _pk_len, ct_len) in enumerate(sizes):
         rnd = bytes(ENCAPS_RANDOMNESS[index])
         c.add("kem_keys", bytes([index, 1]) + rnd + bytes(range(seed_len)))
         c.add("kem_decapsulate", bytes([index]) + rnd + bytes(ct_len))
-        c.add("hpke_open", bytes([0, index, 0, 0]) + short(b"info", 64) + short(b"aad", 64) + rnd + long(bytes(ct_len)) + bytes(32))
-        c.add("hpke_open", bytes([7, index, 3, 2]) + short(b"", 64) + short(b"", 64) + rnd + long(bytes(ct_len)) + bytes(48))
+        c.add(
+            "hpke_open",
+            bytes([0, index, 0, 0])
+            + short(b"info", 64)
+            + short(b"aad", 64)
+            + rnd
+            + long(bytes(ct_len))
+            + bytes(32),
+        )
+        c.add(
+            "hpke_open",
+            bytes([7, index, 3, 2])
+            + short(b"", 64)
+            + short(b"", 64)
+            + rnd
+            + long(bytes(ct_len))
+            + bytes(48),
+        )
     c.add("hpke_open", bytes([0xFF]) + struct.pack("<HHH", 0x0020, 0x0001, 0x0001))
     c.add("hpke_open", bytes([0xFF]) + struct.pack("<HHH", 0x647A, 0x0011, 0xFFFF))
 
@@ -212,7 +274,10 @@ def sig_vectors(c: Corpus) -> None:
                 c.add("der_public_key", hexb(group["publicKeyDer"]))
             for test in group["tests"][:12]:
                 msg, sig, ctx = hexb(test.get("msg")), hexb(test.get("sig")), hexb(test.get("ctx"))
-                c.add("sig_keys", bytes([index, 0]) + short(msg, 64) + short(ctx, 255) + long(sig) + pk)
+                c.add(
+                    "sig_keys",
+                    bytes([index, 0]) + short(msg, 64) + short(ctx, 255) + long(sig) + pk,
+                )
                 c.add("sig_verify", bytes([0, index]) + short(msg, 64) + short(ctx, 255) + sig)
         data = wycheproof(f"mldsa_{level}_sign_seed_test.json")
         for group in (data or {}).get("testGroups", [])[:1]:
@@ -220,8 +285,13 @@ def sig_vectors(c: Corpus) -> None:
             if group.get("privateKeyPkcs8"):
                 c.add("der_private_key", hexb(group["privateKeyPkcs8"]))
             if len(seed) == 32:
-                c.add("sig_keys", bytes([index, 1]) + short(b"m", 64) + short(b"", 255) + long(b"") + seed)
-                c.add("der_private_key", pkcs8(f"2.16.840.1.101.3.4.3.{17 + index}", tlv(0x80, seed)))
+                c.add(
+                    "sig_keys",
+                    bytes([index, 1]) + short(b"m", 64) + short(b"", 255) + long(b"") + seed,
+                )
+                c.add(
+                    "der_private_key", pkcs8(f"2.16.840.1.101.3.4.3.{17 + index}", tlv(0x80, seed))
+                )
     data = wycheproof("ed25519_test.json")
     for group in (data or {}).get("testGroups", [])[:1]:
         pk = hexb(group["publicKey"]["pk"])
@@ -252,24 +322,53 @@ def sig_vectors(c: Corpus) -> None:
             if test.get("sk_pkcs8"):
                 c.add("der_private_key", base64.b64decode(test["sk_pkcs8"]))
             c.add("der_public_key", spki(SIG_OIDS[name], pk))
-            c.add("sig_verify", bytes([0, SIG_VERIFY.index(name)]) + short(msg, 64) + short(b"", 255) + sig)
+            c.add(
+                "sig_verify",
+                bytes([0, SIG_VERIFY.index(name)]) + short(msg, 64) + short(b"", 255) + sig,
+            )
     # The own-signature mutation mode of sig_verify, for every algorithm, and the SLH-DSA modes.
     for index in range(len(SIG_VERIFY)):
-        c.add("sig_verify", bytes([1, index]) + short(b"message", 64) + short(b"ctx", 255) + bytes([0, 0, 0, 0, 0]))
+        c.add(
+            "sig_verify",
+            bytes([1, index]) + short(b"message", 64) + short(b"ctx", 255) + bytes([0, 0, 0, 0, 0]),
+        )
     for mode in range(3):
-        c.add("sig_verify_slhdsa", bytes([mode]) + bytes([0, 0, 0, 0]) + short(b"fuzz message", 64) + short(b"fuzz", 255) + bytes(7856))
+        c.add(
+            "sig_verify_slhdsa",
+            bytes([mode])
+            + bytes([0, 0, 0, 0])
+            + short(b"fuzz message", 64)
+            + short(b"fuzz", 255)
+            + bytes(7856),
+        )
     for index, name in enumerate(SIGS):
         if name.startswith("SLH-DSA"):
             n = 16 if "128" in name else 24 if "192" in name else 32
-            c.add("sig_keys", bytes([index, 0]) + short(b"", 64) + short(b"", 255) + long(b"") + bytes(2 * n))
+            c.add(
+                "sig_keys",
+                bytes([index, 0]) + short(b"", 64) + short(b"", 255) + long(b"") + bytes(2 * n),
+            )
 
 
-SIG_VERIFY = ["ML-DSA-44", "ML-DSA-65", "ML-DSA-87", "Ed25519", "Ed448", "MLDSA44-Ed25519-SHA512",
-              "MLDSA65-Ed25519-SHA512", "MLDSA87-Ed448-SHAKE256", "MLDSA65-ECDSA-P256-SHA512",
-              "MLDSA87-ECDSA-P384-SHA512"]
-SIG_OIDS = {"MLDSA44-Ed25519-SHA512": "1.3.6.1.5.5.7.6.39", "MLDSA65-Ed25519-SHA512": "1.3.6.1.5.5.7.6.48",
-            "MLDSA87-Ed448-SHAKE256": "1.3.6.1.5.5.7.6.51", "MLDSA65-ECDSA-P256-SHA512": "1.3.6.1.5.5.7.6.45",
-            "MLDSA87-ECDSA-P384-SHA512": "1.3.6.1.5.5.7.6.49"}
+SIG_VERIFY = [
+    "ML-DSA-44",
+    "ML-DSA-65",
+    "ML-DSA-87",
+    "Ed25519",
+    "Ed448",
+    "MLDSA44-Ed25519-SHA512",
+    "MLDSA65-Ed25519-SHA512",
+    "MLDSA87-Ed448-SHAKE256",
+    "MLDSA65-ECDSA-P256-SHA512",
+    "MLDSA87-ECDSA-P384-SHA512",
+]
+SIG_OIDS = {
+    "MLDSA44-Ed25519-SHA512": "1.3.6.1.5.5.7.6.39",
+    "MLDSA65-Ed25519-SHA512": "1.3.6.1.5.5.7.6.48",
+    "MLDSA87-Ed448-SHAKE256": "1.3.6.1.5.5.7.6.51",
+    "MLDSA65-ECDSA-P256-SHA512": "1.3.6.1.5.5.7.6.45",
+    "MLDSA87-ECDSA-P384-SHA512": "1.3.6.1.5.5.7.6.49",
+}
 
 
 def merkle(c: Corpus) -> None:
@@ -277,7 +376,10 @@ def merkle(c: Corpus) -> None:
         v = load(path)
         if not isinstance(v, dict):
             continue
-        h = lambda k: base64.b64decode(v.get(k) or "")[:32].ljust(32, b"\0")  # noqa: E731
+
+        def h(key: str, v: dict[str, Any] = v) -> bytes:
+            return base64.b64decode(v.get(key) or "")[:32].ljust(32, b"\0")
+
         proof = [base64.b64decode(p)[:32].ljust(32, b"\0") for p in (v.get("proof") or [])][:69]
         if "leafIdx" in v:
             a, b, h1, h2 = v["leafIdx"], v["treeSize"], h("leafHash"), h("root")
@@ -285,8 +387,14 @@ def merkle(c: Corpus) -> None:
             a, b = v.get("size1", 0), v.get("size2", 0)
             h1, h2 = h("root1"), h("root2")
         a, b = a % 2**64, b % 2**64
-        c.add("merkle_proofs", bytes([0]) + struct.pack("<QQ", a, b) + h1 + h2 + bytes([len(proof)]) + b"".join(proof))
-    c.add("merkle_proofs", bytes([1, 7]) + b"".join(short(bytes([i]), 16) for i in range(8)) + bytes(8))
+        c.add(
+            "merkle_proofs",
+            bytes([0]) + struct.pack("<QQ", a, b) + h1 + h2 + bytes([len(proof)]) + b"".join(proof),
+        )
+    c.add(
+        "merkle_proofs",
+        bytes([1, 7]) + b"".join(short(bytes([i]), 16) for i in range(8)) + bytes(8),
+    )
 
 
 def main() -> int:
@@ -301,7 +409,10 @@ def main() -> int:
     sig_vectors(c)
     merkle(c)
     total = sum(c.counts.values())
-    print(f"seed_corpus: {total} new seeds in {out} " + ", ".join(f"{k} {n}" for k, n in sorted(c.counts.items())))
+    print(
+        f"seed_corpus: {total} new seeds in {out} "
+        + ", ".join(f"{k} {n}" for k, n in sorted(c.counts.items()))
+    )
     return 0
 
 
