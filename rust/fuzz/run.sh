@@ -48,6 +48,8 @@ echo "== built in $(( $(date +%s) - build_start )) s"
 
 mkdir -p "$LOGS"
 status=0
+passed=0
+failed=0
 summary=()
 for t in "${targets[@]}"; do
     mkdir -p "$CORPUS/$t"
@@ -69,7 +71,10 @@ for t in "${targets[@]}"; do
         "$t" "${execs:-?}" "${last:-cov: ?}" "$files" "$crashes" "$elapsed" "$rc")
     echo "$line"
     summary+=("$line")
-    if [ "$rc" -ne 0 ]; then
+    if [ "$rc" -eq 0 ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
         status=1
         echo "!! $t failed (exit $rc); the end of its log ($LOGS/$t.log):"
         tail -40 "$LOGS/$t.log"
@@ -77,4 +82,5 @@ for t in "${targets[@]}"; do
 done
 echo "== fuzz summary"
 printf '%s\n' "${summary[@]}"
+echo "fuzz: $passed passed, $failed failed"
 exit $status
