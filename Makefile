@@ -7,7 +7,7 @@ ifneq ($(wildcard ../shared/peers/liboqs-0.16.0/lib/liboqs.so),)
 export OQS_INSTALL_PATH ?= $(abspath ../shared/peers/liboqs-0.16.0)
 endif
 
-.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check docs pytest bench fuzz-python stress
+.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check docs pytest bench fuzz fuzz-rust fuzz-python stress
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -72,3 +72,11 @@ fuzz-python: ## every Python fuzz target for FUZZ_SECONDS seconds each; crashes 
 
 stress: ## 8 threads x 10,000 mixed ops (HSM too), ledger writers SIGKILLed, memory pressure
 	$(RUN_HERE) $(PYTHON) -m tests.stress.run $(STRESS_ARGS)
+
+# Coverage-guided fuzzing of the Rust parsers and verifiers (rust/fuzz, its own workspace):
+# seeds the corpora from the vectors, builds every target once, runs each for FUZZ_SECONDS
+# (or FUZZ_RUNS executions), prints executions and coverage per target.
+fuzz-rust: ## fuzz every Rust target for FUZZ_SECONDS each (cargo-fuzz; installs it if missing)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) PYTHON=$(PYTHON) bash rust/fuzz/run.sh
+
+fuzz: fuzz-rust fuzz-python ## every fuzz target, Rust and Python, FUZZ_SECONDS seconds each

@@ -399,6 +399,60 @@ fn malformed_encodings() {
     );
 }
 
+/// The point at infinity has one encoding: arkworks alone reads it from its flag bit and
+/// ignores the coordinate bytes, so a proof or key with garbage beside that flag was accepted
+/// and re-encoded differently (found by the groth16_arkworks fuzz target).
+#[test]
+fn non_canonical_infinity_refused() {
+    let cases: [(Curve, &[u8], &[u8]); 2] = [
+        (
+            Curve::Bn254,
+            include_bytes!("../../../vectors/groth16/bn128/proof.bin"),
+            include_bytes!("../../../vectors/groth16/bn128/verification_key.bin"),
+        ),
+        (
+            Curve::Bls12_381,
+            include_bytes!("../../../vectors/groth16/bls12381/proof.bin"),
+            include_bytes!("../../../vectors/groth16/bls12381/verification_key.bin"),
+        ),
+    ];
+    for (curve, proof, key) in cases {
+        assert!(Proof::from_arkworks_bytes(curve, proof).is_ok());
+        assert!(VerifyingKey::from_arkworks_bytes(curve, key).is_ok());
+        // Compressed G1 / G2 sizes; BN254 puts its flags in the last byte, BLS12-381 (zcash
+        // format) in the first: 0x40 is "infinity" in both.
+        let (g1, g2) = if curve == Curve::Bn254 {
+            (32, 64)
+        } else {
+            (48, 96)
+        };
+        let infinity = |len: usize| -> Vec<u8> {
+            let mut p = vec![0x11u8; len];
+            if curve == Curve::Bn254 {
+                p[len - 1] = 0x40;
+            } else {
+                p[0] = 0xC0; // compressed | infinity
+            }
+            p
+        };
+        let mut bad_proof = proof.to_vec();
+        bad_proof[g1..g1 + g2].copy_from_slice(&infinity(g2));
+        assert!(
+            matches!(Proof::from_arkworks_bytes(curve, &bad_proof), Err(Error::Encoding(m)) if m.contains("proof B")),
+            "{curve}: garbage beside the infinity flag of B was accepted"
+        );
+        let mut bad_key = key.to_vec();
+        bad_key[..g1].copy_from_slice(&infinity(g1));
+        assert!(
+            matches!(
+                VerifyingKey::from_arkworks_bytes(curve, &bad_key),
+                Err(Error::InvalidKey(_))
+            ),
+            "{curve}: garbage beside the infinity flag of alpha was accepted"
+        );
+    }
+}
+
 #[test]
 fn snarkjs_json_strictness() {
     let f = &fixtures(1, 1)[0];

@@ -406,7 +406,7 @@ fn point_size<P: SWCurveConfig>(compress: Compress) -> usize {
 }
 
 /// Deserializes one point with arkworks' checks (canonical coordinates, flags, on the curve,
-/// in the subgroup); `offset` advances.
+/// in the subgroup) and refuses any encoding but the canonical one; `offset` advances.
 fn read_point<P: SWCurveConfig>(
     data: &[u8],
     offset: &mut usize,
@@ -419,12 +419,24 @@ fn read_point<P: SWCurveConfig>(
         .get(*offset..*offset + size)
         .ok_or_else(|| Error::Encoding(format!("{what}: truncated")))?;
     *offset += size;
-    Affine::<P>::deserialize_with_mode(chunk, compress, Validate::Yes).map_err(|e| {
-        point_error(
+    let point =
+        Affine::<P>::deserialize_with_mode(chunk, compress, Validate::Yes).map_err(|e| {
+            point_error(
+                role,
+                format!("{what}: not a valid point in the prime-order subgroup ({e})"),
+            )
+        })?;
+    // arkworks reads the point at infinity from its flag bit alone and ignores the coordinate
+    // bytes (found by fuzzing): only the encoding it writes is accepted, so each point has one.
+    let mut canonical = Vec::with_capacity(size);
+    write_point(&point, &mut canonical, compress);
+    if canonical != chunk {
+        return Err(point_error(
             role,
-            format!("{what}: not a valid point in the prime-order subgroup ({e})"),
-        )
-    })
+            format!("{what}: not the canonical encoding of its point"),
+        ));
+    }
+    Ok(point)
 }
 
 fn write_point<T: CanonicalSerialize>(p: &T, out: &mut Vec<u8>, compress: Compress) {

@@ -1,0 +1,118 @@
+//! Signatures under fixed keys of every fast family: ML-DSA-44/65/87, Ed25519, Ed448 and the
+//! five composites, with fuzzer-chosen message and context. Half the inputs carry the
+//! signature itself; the other half change the key's own signature in a few fuzzer-chosen
+//! bytes and its length, so the verifiers' deep paths (hint decoding, norm checks, the
+//! second half of a composite) are reached. Verification and strict verification agree but
+//! for the malleable ECDSA half; no second encoding of an Ed25519/Ed448 signature verifies;
+//! no changed signature verifies strictly; a signature is bound to its message and context.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use pqpay_core::sig::SigAlgorithm;
+use pqpay_fuzz::{fixed_signer, FixedSigner, Input, DET};
+use std::sync::OnceLock;
+
+const ALGS: &[SigAlgorithm] = &[
+    SigAlgorithm::MlDsa44,
+    SigAlgorithm::MlDsa65,
+    SigAlgorithm::MlDsa87,
+    SigAlgorithm::Ed25519,
+    SigAlgorithm::Ed448,
+    SigAlgorithm::MlDsa44Ed25519,
+    SigAlgorithm::MlDsa65Ed25519,
+    SigAlgorithm::MlDsa87Ed448,
+    SigAlgorithm::MlDsa65P256,
+    SigAlgorithm::MlDsa87P384,
+];
+
+fn signers() -> &'static [FixedSigner] {
+    static S: OnceLock<Vec<FixedSigner>> = OnceLock::new();
+    S.get_or_init(|| ALGS.iter().map(|&a| fixed_signer(a)).collect())
+}
+
+/// The key's own signature with up to four fuzzer-chosen byte changes and a length change.
+fn mutate(own: &[u8], input: &mut Input<'_>) -> Vec<u8> {
+    let mut sig = own.to_vec();
+    for _ in 0..=(input.byte() % 4) {
+        let at = usize::from(input.u16()) % sig.len();
+        sig[at] ^= input.byte();
+    }
+    match input.byte() {
+        0xF0..=0xF7 => sig.truncate(sig.len().saturating_sub(1 + usize::from(input.byte()))),
+        0xF8..=0xFF => sig.extend_from_slice(input.short(8)),
+        _ => {}
+    }
+    sig
+}
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Input::new(data);
+    let mode = input.byte();
+    let index = usize::from(input.byte()) % ALGS.len();
+    let alg = ALGS[index];
+    let FixedSigner { sk, vk } = &signers()[index];
+    let msg = input.short(64);
+    let ctx: &[u8] = if alg == SigAlgorithm::Ed25519 {
+        b""
+    } else {
+        input.short(255)
+    };
+    let ecdsa = matches!(alg, SigAlgorithm::MlDsa65P256 | SigAlgorithm::MlDsa87P384);
+
+    if mode & 1 == 0 {
+        // A signature from the fuzzer.
+        let sig = input.rest();
+        let loose = vk.verify(msg, ctx, sig).is_ok();
+        let strict = vk.verify_strict(msg, ctx, sig).is_ok();
+        assert!(
+            !strict || loose,
+            "strict verification accepted what verify refused"
+        );
+        assert!(
+            ecdsa || strict == loose,
+            "verify and verify_strict disagree for {alg}"
+        );
+        if loose && !ecdsa {
+            // Deterministic schemes have one signature per message; for ML-DSA any other
+            // verifying encoding would be a forgery or a malleable encoding.
+            let own = sk.sign(msg, ctx, DET).expect("sign");
+            let deterministic = matches!(alg, SigAlgorithm::Ed25519 | SigAlgorithm::Ed448);
+            assert!(
+                !deterministic || sig == own.as_slice(),
+                "a second {alg} encoding of a signature verified"
+            );
+        }
+        return;
+    }
+    // The key's own deterministic signature, then changed: it verifies, every change does not
+    // (strictly; the loose ECDSA verifier accepts the s -> n - s twin by design).
+    let own = sk.sign(msg, ctx, DET).expect("sign");
+    vk.verify_strict(msg, ctx, &own)
+        .expect("own signature verifies");
+    let changed = mutate(&own, &mut input);
+    if changed != own {
+        assert!(
+            vk.verify_strict(msg, ctx, &changed).is_err(),
+            "a changed {alg} signature verified strictly"
+        );
+        assert!(
+            ecdsa || vk.verify(msg, ctx, &changed).is_err(),
+            "a changed {alg} signature verified"
+        );
+    }
+    if alg != SigAlgorithm::Ed25519 {
+        let mut other_ctx = ctx.to_vec();
+        other_ctx.truncate(254);
+        other_ctx.push(0xA5);
+        assert!(
+            vk.verify(msg, &other_ctx, &own).is_err(),
+            "a signature verified under another context"
+        );
+    }
+    let mut other_msg = msg.to_vec();
+    other_msg.push(0);
+    assert!(
+        vk.verify(&other_msg, ctx, &own).is_err(),
+        "a signature verified for another message"
+    );
+});
