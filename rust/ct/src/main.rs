@@ -8,7 +8,7 @@
 //!
 //! Each target prints its measurements, the largest |t| over dudect's tests (raw, 100
 //! percentile crops, second order), the class means' difference in that test, and PASS
-//! (|t| < 4.5) or FAIL. With `--check` the exit status is 1 when any target fails (except the
+//! (|t| < 4.5) or FAIL (TOO FEW below 1,000 timings per class, counted as a failure). With `--check` the exit status is 1 when any target fails (except the
 //! AEAD valid-vs-invalid targets, whose classes differ in what the caller is told: see
 //! [`targets::Target::public_outcome`]); without it (the short CI run) the run only shows the
 //! harness works, since a few thousand timings on a shared machine are no evidence either way.
@@ -77,13 +77,21 @@ fn report(name: &str, analysis: &Analysis, time: Option<Duration>, note: &str) -
     let v = analysis.verdict();
     let time = time.map_or_else(|| "-".to_owned(), |t| format!("{:.1} s", t.as_secs_f64()));
     println!(
-        "{:<36} {:>12} {:>8.2}  {:<12} {:>10.1} {:<7} {:>9}{note}",
+        "{:<36} {:>12} {:>8.2}  {:<12} {:>10} {:<7} {:>9}{note}",
         name,
         analysis.measurements(),
         v.max_abs_t,
         v.test.to_string(),
-        v.mean_difference,
-        if v.passes() { "PASS" } else { "FAIL" },
+        // The second-order test compares squares (ns²): no difference in ns to show.
+        match v.test {
+            stats::Test::SecondOrder => "-".to_owned(),
+            _ => format!("{:.1}", v.mean_difference),
+        },
+        match (v.tests_counted, v.passes()) {
+            (0, _) => "TOO FEW",
+            (_, true) => "PASS",
+            (_, false) => "FAIL",
+        },
         time
     );
     v.passes()

@@ -98,12 +98,14 @@ pub struct Verdict {
     /// Class 1's mean minus class 0's in that test (for the second-order test, of the centred
     /// squares).
     pub mean_difference: f64,
+    /// Tests with enough samples to count; none means no verdict.
+    pub tests_counted: usize,
 }
 
 impl Verdict {
-    /// |t| below the threshold.
+    /// |t| below the threshold (and at least one test had enough samples).
     pub fn passes(&self) -> bool {
-        self.max_abs_t < THRESHOLD
+        self.tests_counted > 0 && self.max_abs_t < THRESHOLD
     }
 }
 
@@ -170,18 +172,21 @@ impl Analysis {
             max_abs_t: 0.0,
             test: Test::Raw,
             mean_difference: self.raw.mean_difference(),
+            tests_counted: 0,
         };
         for (test, welch) in tests {
             let [n0, n1] = welch.counts();
             if n0 < ENOUGH_PER_CLASS || n1 < ENOUGH_PER_CLASS {
                 continue;
             }
+            best.tests_counted += 1;
             let t = welch.t().abs();
             if t > best.max_abs_t {
                 best = Verdict {
                     max_abs_t: t,
                     test,
                     mean_difference: welch.mean_difference(),
+                    tests_counted: best.tests_counted,
                 };
             }
         }
@@ -305,6 +310,17 @@ mod tests {
         assert!(a.raw.t().abs() < THRESHOLD, "{}", a.raw.t());
         assert!(a.second.t().abs() > 10.0 * THRESHOLD, "{}", a.second.t());
         assert!(!a.verdict().passes());
+    }
+
+    #[test]
+    fn too_few_samples_give_no_verdict() {
+        let mut a = Analysis::new(&[10, 20, 30]);
+        for i in 0..100 {
+            a.push(10 + (i % 7), (i % 2) as usize);
+        }
+        let v = a.verdict();
+        assert_eq!(v.tests_counted, 0);
+        assert!(!v.passes());
     }
 
     #[test]

@@ -3,6 +3,15 @@
 //! Every class split holds everything public equal in distribution (lengths, the public inputs'
 //! randomness, the outcome where the caller learns it anyway) and differs in what an attacker
 //! must not learn through timing: the secret key, the secret seed, or how close a forgery came.
+//!
+//! Signing uses two keys rather than dudect's fixed-vs-random message: the message is public,
+//! the key is what signing must hide. Both classes sign the same pool of random messages with
+//! fresh (hedged) randomness, so a key-dependent cost (a variable-time multiplication by s1, s2,
+//! t0 or the Ed25519/ECDSA scalar, a key-dependent table access) moves one class's mean, while
+//! ML-DSA's rejection loop, whose iteration count depends on the message and the randomness,
+//! has the same distribution in both (FIPS 204's ||z|| bound rejects with a probability
+//! independent of s1 by design; the rarer hint and ct0 rejections could differ slightly by key,
+//! which this test would show).
 
 use pqpay_core::aead::{Cipher, NONCE_LEN, TAG_LEN};
 use pqpay_core::kem::{x25519, DecapsulationKey, KemAlgorithm};
