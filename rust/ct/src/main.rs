@@ -1,7 +1,9 @@
 //! `pqpay-ct`: dudect-style constant-time measurements of pqpay-core.
 //!
 //! ```text
-//! pqpay-ct [--measurements N] [--check] [TARGET...]   measure every target, or the named ones
+//! pqpay-ct [--measurements N] [--check] [--control] [TARGET...]
+//!                                                     measure every target, or the named ones
+//!                                                     (--control: an A/A run, see Target::setup)
 //! pqpay-ct --list                                     the targets and their classes
 //! pqpay-ct --samples NAME [--check] < timings         analyse `class nanoseconds` lines
 //! ```
@@ -28,6 +30,7 @@ const DEFAULT_MEASUREMENTS: u64 = 1_000_000;
 struct Args {
     measurements: u64,
     check: bool,
+    control: bool,
     list: bool,
     samples: Option<String>,
     names: Vec<String>,
@@ -37,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         measurements: DEFAULT_MEASUREMENTS,
         check: false,
+        control: false,
         list: false,
         samples: None,
         names: Vec::new(),
@@ -55,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--check" => args.check = true,
+            "--control" => args.control = true,
             "--list" => args.list = true,
             "--samples" => args.samples = Some(it.next().ok_or("--samples needs a name")?),
             "--help" | "-h" => return Err(String::new()),
@@ -105,7 +110,7 @@ fn main() -> ExitCode {
                 eprintln!("pqpay-ct: {e}");
             }
             eprintln!(
-                "usage: pqpay-ct [--measurements N] [--check] [TARGET...] | --list | \
+                "usage: pqpay-ct [--measurements N] [--check] [--control] [TARGET...] | --list | \
                  --samples NAME [--check] < timings"
             );
             return ExitCode::from(2);
@@ -148,8 +153,13 @@ fn main() -> ExitCode {
             }
         }
         println!(
-            "pqpay-ct: {} measurements per target, PASS when max |t| < {THRESHOLD}",
-            args.measurements
+            "pqpay-ct: {} measurements per target, PASS when max |t| < {THRESHOLD}{}",
+            args.measurements,
+            if args.control {
+                " (control: class 1 prepared as class 0)"
+            } else {
+                ""
+            }
         );
         header();
         for target in targets
@@ -157,7 +167,7 @@ fn main() -> ExitCode {
             .filter(|t| args.names.is_empty() || args.names.contains(&t.name))
         {
             let result = target
-                .setup()
+                .setup(args.control)
                 .and_then(|mut op| measure::run(op.as_mut(), args.measurements));
             match result {
                 Ok((analysis, time)) => {

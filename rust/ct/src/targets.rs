@@ -33,14 +33,14 @@ pub struct Target {
     /// a difference in time shows that bit and nothing secret, so `--check` does not gate on
     /// it; the target is still measured and its verdict printed.
     pub public_outcome: bool,
-    setup: Box<dyn Fn() -> Result<Box<dyn Op>>>,
+    setup: Box<dyn Fn(bool) -> Result<Box<dyn Op>>>,
 }
 
 impl Target {
     fn new(
         name: impl Into<String>,
         classes: &'static str,
-        setup: impl Fn() -> Result<Box<dyn Op>> + 'static,
+        setup: impl Fn(bool) -> Result<Box<dyn Op>> + 'static,
     ) -> Self {
         Target {
             name: name.into(),
@@ -55,9 +55,11 @@ impl Target {
         self
     }
 
-    /// Builds the keys and input pools.
-    pub fn setup(&self) -> Result<Box<dyn Op>> {
-        (self.setup)()
+    /// Builds the keys and input pools. With `control`, class 1 is prepared exactly as class
+    /// 0 (separately: its own key object or pool), an A/A run that shows what the setup alone
+    /// gives; a control that fails means the harness, not the target, differs between classes.
+    pub fn setup(&self, control: bool) -> Result<Box<dyn Op>> {
+        (self.setup)(control)
     }
 }
 
@@ -106,7 +108,7 @@ impl Op for Decaps {
 /// Class 0: fresh encapsulations; class 1: the same with one random bit flipped among the
 /// first `flip_within` bytes (the ML-KEM ciphertext), so decapsulation takes the
 /// implicit-rejection path.
-fn decaps(alg: KemAlgorithm, flip_within: Option<usize>) -> Result<Box<dyn Op>> {
+fn decaps(alg: KemAlgorithm, flip_within: Option<usize>, control: bool) -> Result<Box<dyn Op>> {
     let dk = DecapsulationKey::generate(alg)?;
     let ek = dk.public_key();
     let mut valid = Vec::with_capacity(POOL);
@@ -117,12 +119,17 @@ fn decaps(alg: KemAlgorithm, flip_within: Option<usize>) -> Result<Box<dyn Op>> 
             dk.decapsulate(&ct)?.as_bytes() == ss.as_bytes(),
             "valid ciphertext",
         )?;
-        let mut bad = ct.clone();
-        flip_random_bit(&mut bad, flip_within.unwrap_or(ct.len()))?;
-        check(
-            dk.decapsulate(&bad)?.as_bytes() != ss.as_bytes(),
-            "invalid ciphertext rejected",
-        )?;
+        let bad = if control {
+            ek.encapsulate()?.1
+        } else {
+            let mut bad = ct.clone();
+            flip_random_bit(&mut bad, flip_within.unwrap_or(ct.len()))?;
+            check(
+                dk.decapsulate(&bad)?.as_bytes() != ss.as_bytes(),
+                "invalid ciphertext rejected",
+            )?;
+            bad
+        };
         valid.push(ct);
         invalid.push(bad);
     }
@@ -157,16 +164,21 @@ impl Op for Sign {
 /// Class 0: the key from the all-zero seed (or the first of two generated keys, for the
 /// composites); class 1: a random key. The same random messages in both classes, hedged
 /// signing as in production.
-fn sign(alg: SigAlgorithm, from_seed: Option<usize>) -> Result<Box<dyn Op>> {
-    let keys = match from_seed {
-        Some(len) => {
-            let mut seed = vec![0u8; len];
-            let zero = SigningKey::from_private_bytes(alg, &seed)?;
-            rng::fill(&mut seed)?;
-            [zero, SigningKey::from_private_bytes(alg, &seed)?]
-        }
-        None => [SigningKey::generate(alg)?, SigningKey::generate(alg)?],
+fn sign(alg: SigAlgorithm, from_seed: Option<usize>, control: bool) -> Result<Box<dyn Op>> {
+    let first = match from_seed {
+        Some(len) => SigningKey::from_private_bytes(alg, &vec![0u8; len])?,
+        None => SigningKey::generate(alg)?,
     };
+    let second = match (control, from_seed) {
+        (true, _) => SigningKey::from_private_bytes(alg, &first.private_bytes()?)?,
+        (false, Some(len)) => {
+            let mut seed = vec![0u8; len];
+            rng::fill(&mut seed)?;
+            SigningKey::from_private_bytes(alg, &seed)?
+        }
+        (false, None) => SigningKey::generate(alg)?,
+    };
+    let keys = [first, second];
     let msgs = (0..POOL)
         .map(|_| random::<32>())
         .collect::<Result<Vec<_>>>()?;
@@ -205,7 +217,7 @@ impl Op for Exchange {
 /// Class 0: the all-zero scalar (clamped to 2^254, the sparsest scalar X25519 uses); class 1:
 /// a random scalar. The same random peer keys in both; `x25519::exchange` imports the scalar,
 /// derives its public key and multiplies, so all three are covered.
-fn exchange() -> Result<Box<dyn Op>> {
+fn exchange(control: bool) -> Result<Box<dyn Op>> {
     let peers = (0..POOL)
         .map(|_| {
             Ok(*DecapsulationKey::generate(KemAlgorithm::X25519)?
@@ -216,7 +228,7 @@ fn exchange() -> Result<Box<dyn Op>> {
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Box::new(Exchange {
-        scalars: [[0u8; 32], random::<32>()?],
+        scalars: [[0u8; 32], if control { [0u8; 32] } else { random::<32>()? }],
         peers,
         staged: ([0; 32], [0; 32]),
     }))
@@ -259,11 +271,18 @@ enum OpenSplit {
     Plaintext,
 }
 
-fn open(cipher: Cipher, split: OpenSplit, pt_len: usize, aad: Vec<u8>) -> Result<Box<dyn Op>> {
+fn open(
+    cipher: Cipher,
+    split: OpenSplit,
+    pt_len: usize,
+    aad: Vec<u8>,
+    control: bool,
+) -> Result<Box<dyn Op>> {
     let mut key = vec![0u8; cipher.key_len()];
     rng::fill(&mut key)?;
     let mut records: [Vec<_>; 2] = [Vec::with_capacity(POOL), Vec::with_capacity(POOL)];
-    for (class, pool) in records.iter_mut().enumerate() {
+    for (real_class, pool) in records.iter_mut().enumerate() {
+        let class = if control { 0 } else { real_class };
         for _ in 0..POOL {
             let nonce = random::<NONCE_LEN>()?;
             let mut pt = vec![0u8; pt_len];
@@ -323,27 +342,31 @@ pub fn all() -> Vec<Target> {
         ("mlkem768-decaps", KemAlgorithm::MlKem768),
         ("mlkem1024-decaps", KemAlgorithm::MlKem1024),
     ] {
-        out.push(Target::new(name, DECAPS_CLASSES, move || decaps(alg, None)));
+        out.push(Target::new(name, DECAPS_CLASSES, move |c| {
+            decaps(alg, None, c)
+        }));
     }
     out.push(Target::new(
         "xwing-decaps",
         "0: valid ciphertext; 1: one random bit of the ML-KEM part flipped",
-        || decaps(KemAlgorithm::XWing, Some(1088)),
+        |c| decaps(KemAlgorithm::XWing, Some(1088), c),
     ));
     out.push(Target::new(
         "x25519",
         "0: all-zero scalar (2^254 clamped); 1: random scalar (random peers)",
         exchange,
     ));
-    out.push(Target::new("ed25519-sign", SIGN_CLASSES, || {
-        sign(SigAlgorithm::Ed25519, Some(32))
+    out.push(Target::new("ed25519-sign", SIGN_CLASSES, |c| {
+        sign(SigAlgorithm::Ed25519, Some(32), c)
     }));
     for (name, alg) in [
         ("mldsa44-sign", SigAlgorithm::MlDsa44),
         ("mldsa65-sign", SigAlgorithm::MlDsa65),
         ("mldsa87-sign", SigAlgorithm::MlDsa87),
     ] {
-        out.push(Target::new(name, SIGN_CLASSES, move || sign(alg, Some(32))));
+        out.push(Target::new(name, SIGN_CLASSES, move |c| {
+            sign(alg, Some(32), c)
+        }));
     }
     for (name, alg) in [
         (
@@ -358,8 +381,8 @@ pub fn all() -> Vec<Target> {
         ("composite-mldsa87-p384-sign", SigAlgorithm::MlDsa87P384),
         ("composite-mldsa87-ed448-sign", SigAlgorithm::MlDsa87Ed448),
     ] {
-        out.push(Target::new(name, COMPOSITE_CLASSES, move || {
-            sign(alg, None)
+        out.push(Target::new(name, COMPOSITE_CLASSES, move |c| {
+            sign(alg, None, c)
         }));
     }
     for (prefix, cipher) in [
@@ -371,20 +394,20 @@ pub fn all() -> Vec<Target> {
             Target::new(
                 format!("{prefix}-open-valid-invalid"),
                 "0: valid record; 1: one random tag bit flipped (32-byte plaintext)",
-                move || open(cipher, OpenSplit::ValidInvalid, 32, b"aad".to_vec()),
+                move |c| open(cipher, OpenSplit::ValidInvalid, 32, b"aad".to_vec(), c),
             )
             .outcome_is_public(),
         );
         out.push(Target::new(
             format!("{prefix}-open-tag-position"),
             "both invalid: 0: first tag byte wrong; 1: last tag byte wrong",
-            move || open(cipher, OpenSplit::TagPosition, 32, b"aad".to_vec()),
+            move |c| open(cipher, OpenSplit::TagPosition, 32, b"aad".to_vec(), c),
         ));
     }
     out.push(Target::new(
         "hsm-seed-unseal",
         "AES-256-GCM open of a sealed 32-byte seed: 0: all-zero seed; 1: random seed",
-        || open(Cipher::Aes256Gcm, OpenSplit::Plaintext, 32, hsm_aad()),
+        |c| open(Cipher::Aes256Gcm, OpenSplit::Plaintext, 32, hsm_aad(), c),
     ));
     out
 }
