@@ -7,7 +7,7 @@ ifneq ($(wildcard ../shared/peers/liboqs-0.16.0/lib/liboqs.so),)
 export OQS_INSTALL_PATH ?= $(abspath ../shared/peers/liboqs-0.16.0)
 endif
 
-.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check docs pytest bench fuzz fuzz-rust fuzz-python stress
+.PHONY: help system-demo system-test install install-dev demo test lint rust-check python-check docs pytest bench fuzz fuzz-rust fuzz-python stress ct
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -80,3 +80,19 @@ fuzz-rust: ## fuzz every Rust target for FUZZ_SECONDS each (cargo-fuzz; installs
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) PYTHON=$(PYTHON) bash rust/fuzz/run.sh
 
 fuzz: fuzz-rust fuzz-python ## every fuzz target, Rust and Python, FUZZ_SECONDS seconds each
+
+# Constant time, measured (rust/ct): dudect's Welch t-test between two input classes drawn at
+# random, per target; PASS when max |t| < 4.5. The evidence is a run of at least 10^6
+# measurements per target (the default, about an hour on a quiet 2-core machine); CT_CHECK=
+# (empty) only prints, for the short smoke run in .ci/run, which is no timing assertion.
+CT_MEASUREMENTS ?= 1000000
+CT_CHECK ?= --check
+CT := target/release/pqpay-ct
+
+ct: ## constant-time measurements of every target (CT_MEASUREMENTS each), max |t| per target
+	cargo build --release -p pqpay-ct --locked
+	$(CT) --measurements $(CT_MEASUREMENTS) $(CT_CHECK)
+	for case in any-hex-match compare-digest; do \
+		$(PYTHON) benches/ct_webhook.py $$case --measurements $(CT_MEASUREMENTS) > target/ct-webhook.txt && \
+		$(CT) --samples webhook-$$case $(CT_CHECK) < target/ct-webhook.txt || exit 1; \
+	done
