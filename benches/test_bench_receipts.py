@@ -121,7 +121,7 @@ def receipt(log: ledger.Ledger) -> payments.Receipt:
 
 def test_verify_receipt(benchmark: Any, receipt: payments.Receipt) -> None:
     data, public = receipt.to_json(), KEY.public_key()
-    fn = lambda: payments.verify_receipt(data, public, VKEYS)  # noqa: E731
+    fn = lambda: payments.verify_receipt(data, public, VKEYS, origin=ORIGIN)  # noqa: E731
     _run(benchmark, "receipts verify (1 receipt)", "verify_receipt (JSON)", fn, 1, 200)
 
 

@@ -79,8 +79,8 @@ def test_round_trip_many(log: Ledger) -> None:
             assert verified.index == receipt.index
             assert verified.checkpoint.size == 301
     # One vkey string or NoteVerifier also works (every given key must verify).
-    payments.verify_receipt(receipts[0], PUBLIC, VKEYS[0])
-    payments.verify_receipt(receipts[0], PUBLIC, [NOTE_SIGNERS[1].verifier()])
+    payments.verify_receipt(receipts[0], PUBLIC, VKEYS[0], origin=ORIGIN)
+    payments.verify_receipt(receipts[0], PUBLIC, [NOTE_SIGNERS[1].verifier()], origin=ORIGIN)
 
 
 def test_json_form(issued: list[Receipt]) -> None:
@@ -104,7 +104,7 @@ def test_json_form(issued: list[Receipt]) -> None:
 def test_issue_one_and_at_checkpoint(log: Ledger) -> None:
     one = payments.issue_receipt(log, KEY, message(1))
     assert (one.index, one.tree_size) == (0, 1) and one.proof == ()
-    payments.verify_receipt(one, PUBLIC, VKEYS)
+    payments.verify_receipt(one, PUBLIC, VKEYS, origin=ORIGIN)
     envelopes = payments.sign_payments_cose(KEY, [message(i) for i in range(4)])
     indices = log.append_many(envelopes)
     log.append(b"someone else's entry")
@@ -112,7 +112,7 @@ def test_issue_one_and_at_checkpoint(log: Ledger) -> None:
     receipts = payments.receipts_at_checkpoint(log, envelopes, indices, note)
     assert {r.tree_size for r in receipts} == {6}
     for r in receipts:
-        payments.verify_receipt(r, PUBLIC, VKEYS)
+        payments.verify_receipt(r, PUBLIC, VKEYS, origin=ORIGIN)
     with pytest.raises(ValueError, match="4 envelopes but 3 indices"):
         payments.receipts_at_checkpoint(log, envelopes, indices[:3], note)
     with pytest.raises(ValueError, match=r"index must be in \[0, 6\)"):
@@ -137,7 +137,7 @@ def test_detached_envelope_is_not_a_receipt(log: Ledger) -> None:
     detached = payments.sign_cose(KEY, body, detached=True)
     (receipt,) = payments.receipts_for_envelopes(log, [detached])
     with pytest.raises(ValueError, match="detached"):
-        payments.verify_receipt(receipt, PUBLIC, VKEYS)
+        payments.verify_receipt(receipt, PUBLIC, VKEYS, origin=ORIGIN)
 
 
 # --- tampering --------------------------------------------------------------------------------
@@ -158,36 +158,40 @@ def test_tampered_envelope_bytes(issued: list[Receipt]) -> None:
     for at in (body_start, body_start + len(body) - 2, sig_start, len(envelope) - 1):
         bad = dataclasses.replace(receipt, envelope=_flip(envelope, at))
         with pytest.raises(InvalidSignature):
-            payments.verify_receipt(bad, PUBLIC, VKEYS)
+            payments.verify_receipt(bad, PUBLIC, VKEYS, origin=ORIGIN)
     # Every other byte: some error, never acceptance (structure bytes give EncodingError).
     for at in range(0, len(envelope), 41):
         bad = dataclasses.replace(receipt, envelope=_flip(envelope, at))
         with pytest.raises((InvalidSignature, EncodingError)):
-            payments.verify_receipt(bad, PUBLIC, VKEYS)
+            payments.verify_receipt(bad, PUBLIC, VKEYS, origin=ORIGIN)
     # Another message's valid envelope: signed, but not the entry at this index.
     swapped = dataclasses.replace(receipt, envelope=issued[4].envelope)
     with pytest.raises(InvalidProof):
-        payments.verify_receipt(swapped, PUBLIC, VKEYS)
+        payments.verify_receipt(swapped, PUBLIC, VKEYS, origin=ORIGIN)
 
 
 @pytest.mark.parametrize("delta", [-5, -1, 1, 7])
 def test_tampered_index(issued: list[Receipt], delta: int) -> None:
     bad = dataclasses.replace(issued[6], index=issued[6].index + delta)
     with pytest.raises(InvalidProof):
-        payments.verify_receipt(bad, PUBLIC, VKEYS)
+        payments.verify_receipt(bad, PUBLIC, VKEYS, origin=ORIGIN)
 
 
 def test_index_beyond_tree(issued: list[Receipt]) -> None:
     for index in (issued[0].tree_size, issued[0].tree_size + 1, 2**53 - 1):
         with pytest.raises(InvalidProof):
-            payments.verify_receipt(dataclasses.replace(issued[0], index=index), PUBLIC, VKEYS)
+            payments.verify_receipt(
+                dataclasses.replace(issued[0], index=index), PUBLIC, VKEYS, origin=ORIGIN
+            )
 
 
 @pytest.mark.parametrize("size", [0, 1, 16, 18, 100])
 def test_tampered_tree_size(issued: list[Receipt], size: int) -> None:
     assert issued[2].tree_size == 17
     with pytest.raises(InvalidProof):
-        payments.verify_receipt(dataclasses.replace(issued[2], tree_size=size), PUBLIC, VKEYS)
+        payments.verify_receipt(
+            dataclasses.replace(issued[2], tree_size=size), PUBLIC, VKEYS, origin=ORIGIN
+        )
 
 
 def test_tampered_proof_hashes(issued: list[Receipt]) -> None:
@@ -199,13 +203,17 @@ def test_tampered_proof_hashes(issued: list[Receipt]) -> None:
             proof[i] = _flip(proof[i], at)
             bad = dataclasses.replace(receipt, proof=tuple(proof))
             with pytest.raises(InvalidProof):
-                payments.verify_receipt(bad, PUBLIC, VKEYS)
+                payments.verify_receipt(bad, PUBLIC, VKEYS, origin=ORIGIN)
     for proof in (receipt.proof[:-1], receipt.proof[1:], (*receipt.proof, bytes(32)), ()):
         with pytest.raises(InvalidProof):
-            payments.verify_receipt(dataclasses.replace(receipt, proof=proof), PUBLIC, VKEYS)
+            payments.verify_receipt(
+                dataclasses.replace(receipt, proof=proof), PUBLIC, VKEYS, origin=ORIGIN
+            )
     reordered = (receipt.proof[1], receipt.proof[0], *receipt.proof[2:])
     with pytest.raises(InvalidProof):
-        payments.verify_receipt(dataclasses.replace(receipt, proof=reordered), PUBLIC, VKEYS)
+        payments.verify_receipt(
+            dataclasses.replace(receipt, proof=reordered), PUBLIC, VKEYS, origin=ORIGIN
+        )
 
 
 def test_tampered_note(issued: list[Receipt]) -> None:
@@ -216,7 +224,7 @@ def test_tampered_note(issued: list[Receipt]) -> None:
         bad_note = _flip(text, at) + b"\n\n" + sigs
         with pytest.raises((InvalidSignature, EncodingError)):
             payments.verify_receipt(
-                dataclasses.replace(receipt, checkpoint=bad_note), PUBLIC, VKEYS
+                dataclasses.replace(receipt, checkpoint=bad_note), PUBLIC, VKEYS, origin=ORIGIN
             )
     lines = sigs.split(b"\n")
     for i in range(2):  # each signature line: corrupted, or removed
@@ -225,13 +233,17 @@ def test_tampered_note(issued: list[Receipt]) -> None:
         bad_note = text + b"\n\n" + b"\n".join(changed)
         with pytest.raises((InvalidSignature, EncodingError)):
             payments.verify_receipt(
-                dataclasses.replace(receipt, checkpoint=bad_note), PUBLIC, VKEYS
+                dataclasses.replace(receipt, checkpoint=bad_note), PUBLIC, VKEYS, origin=ORIGIN
             )
         removed = text + b"\n\n" + b"\n".join(line for j, line in enumerate(lines) if j != i)
         with pytest.raises(InvalidSignature):
-            payments.verify_receipt(dataclasses.replace(receipt, checkpoint=removed), PUBLIC, VKEYS)
+            payments.verify_receipt(
+                dataclasses.replace(receipt, checkpoint=removed), PUBLIC, VKEYS, origin=ORIGIN
+            )
     with pytest.raises(EncodingError):
-        payments.verify_receipt(dataclasses.replace(receipt, checkpoint=b"junk"), PUBLIC, VKEYS)
+        payments.verify_receipt(
+            dataclasses.replace(receipt, checkpoint=b"junk"), PUBLIC, VKEYS, origin=ORIGIN
+        )
 
 
 # --- keys -------------------------------------------------------------------------------------
@@ -241,10 +253,10 @@ def test_wrong_keys(issued: list[Receipt]) -> None:
     receipt = issued[0]
     other = signatures.MLDSA65Ed25519PrivateKey.generate().public_key()
     with pytest.raises(InvalidSignature):
-        payments.verify_receipt(receipt, other, VKEYS)
+        payments.verify_receipt(receipt, other, VKEYS, origin=ORIGIN)
     with pytest.raises(InvalidSignature):  # another algorithm's key
         payments.verify_receipt(
-            receipt, signatures.MLDSA65PrivateKey.generate().public_key(), VKEYS
+            receipt, signatures.MLDSA65PrivateKey.generate().public_key(), VKEYS, origin=ORIGIN
         )
     impostors = [
         checkpoint.Ed25519NoteSigner(ORIGIN, signatures.Ed25519PrivateKey.generate()).vkey,
@@ -252,9 +264,9 @@ def test_wrong_keys(issued: list[Receipt]) -> None:
     ]
     for wrong in impostors:
         with pytest.raises(InvalidSignature):
-            payments.verify_receipt(receipt, PUBLIC, [wrong])
+            payments.verify_receipt(receipt, PUBLIC, [wrong], origin=ORIGIN)
         with pytest.raises(InvalidSignature):
-            payments.verify_receipt(receipt, PUBLIC, [*VKEYS, wrong])
+            payments.verify_receipt(receipt, PUBLIC, [*VKEYS, wrong], origin=ORIGIN)
     with pytest.raises(InvalidProof):
         payments.verify_receipt(receipt, PUBLIC, VKEYS, origin="another.log/x")
 
@@ -266,20 +278,23 @@ def test_old_receipts_need_their_own_checkpoint(log: Ledger) -> None:
     latest = log.checkpoint()
     assert {r.tree_size for r in second} == {29}
     for r in first:
-        payments.verify_receipt(r, PUBLIC, VKEYS)
+        payments.verify_receipt(r, PUBLIC, VKEYS, origin=ORIGIN)
         # The newer note, with or without the matching size, does not fit the old proof.
         for size in (r.tree_size, 29, 79):
             with pytest.raises(InvalidProof):
                 newer = second[0].checkpoint if size != 79 else latest
                 payments.verify_receipt(
-                    dataclasses.replace(r, checkpoint=newer, tree_size=size), PUBLIC, VKEYS
+                    dataclasses.replace(r, checkpoint=newer, tree_size=size),
+                    PUBLIC,
+                    VKEYS,
+                    origin=ORIGIN,
                 )
     for r in second:
-        payments.verify_receipt(r, PUBLIC, VKEYS)
+        payments.verify_receipt(r, PUBLIC, VKEYS, origin=ORIGIN)
     # A fresh proof against the latest checkpoint makes an equally valid, newer receipt.
     fresh = payments.receipts_at_checkpoint(log, [first[3].envelope], [first[3].index], latest)
     assert fresh[0].tree_size == 79
-    payments.verify_receipt(fresh[0], PUBLIC, VKEYS)
+    payments.verify_receipt(fresh[0], PUBLIC, VKEYS, origin=ORIGIN)
 
 
 # --- malformed receipt files -----------------------------------------------------------------
@@ -324,7 +339,7 @@ def test_malformed_fields(issued: list[Receipt], name: str) -> None:
     with pytest.raises(EncodingError):
         Receipt.from_json(data)
     with pytest.raises(EncodingError):
-        payments.verify_receipt(data, PUBLIC, VKEYS)
+        payments.verify_receipt(data, PUBLIC, VKEYS, origin=ORIGIN)
 
 
 @pytest.mark.parametrize(
@@ -388,12 +403,14 @@ def test_receipts_from_hsm_handles(tmp_path: Path, backend: str) -> None:
         receipts = payments.issue_receipts(log, signer, [message(i) for i in range(10)])
     public_key = signer.public_key()
     for i, r in enumerate(receipts):
-        assert payments.verify_receipt(r.to_json(), public_key, vkeys).message == message(i)
+        assert payments.verify_receipt(
+            r.to_json(), public_key, vkeys, origin=ORIGIN
+        ).message == message(i)
     with pytest.raises(InvalidSignature):
-        payments.verify_receipt(receipts[0], PUBLIC, vkeys)
+        payments.verify_receipt(receipts[0], PUBLIC, vkeys, origin=ORIGIN)
     store.rotate(label)
     # Rotation retires the handle for signing; its receipts keep verifying.
-    payments.verify_receipt(receipts[0], public_key, vkeys)
+    payments.verify_receipt(receipts[0], public_key, vkeys, origin=ORIGIN)
 
 
 # --- re-exports -------------------------------------------------------------------------------
@@ -545,9 +562,13 @@ def test_every_given_note_key_must_have_signed(issued: list[Receipt]) -> None:
     text, _, sigs = receipt.checkpoint.partition(b"\n\n")
     ed_only = text + b"\n\n" + sigs.split(b"\n")[0] + b"\n"
     stripped = dataclasses.replace(receipt, checkpoint=ed_only)
-    payments.verify_receipt(stripped, PUBLIC, VKEYS[0])  # Ed25519 alone was asked for
+    payments.verify_receipt(
+        stripped, PUBLIC, VKEYS[0], origin=ORIGIN
+    )  # Ed25519 alone was asked for
     with pytest.raises(InvalidSignature):  # the ML-DSA-44 cosignature was asked for too
-        payments.verify_receipt(stripped, PUBLIC, VKEYS)
-    payments.verify_receipt(stripped, PUBLIC, VKEYS, require="any")  # an explicit weaker policy
+        payments.verify_receipt(stripped, PUBLIC, VKEYS, origin=ORIGIN)
+    payments.verify_receipt(
+        stripped, PUBLIC, VKEYS, require="any", origin=ORIGIN
+    )  # an explicit weaker policy
     with pytest.raises(ValueError, match="at least one note verifier"):
-        payments.verify_receipt(receipt, PUBLIC, [])
+        payments.verify_receipt(receipt, PUBLIC, [], origin=ORIGIN)

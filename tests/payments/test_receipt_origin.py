@@ -1,6 +1,6 @@
 """S-12: ``verify_receipt`` wants the log's ``origin``. A note key that signs two logs makes a
-receipt of log B verify as log A's unless the origin is compared; leaving ``origin`` out is
-deprecated (it warns), ``origin=None`` accepts any log explicitly."""
+receipt of log B verify as log A's unless the origin is compared; ``origin`` is required
+(``origin=None`` accepts any log, explicitly)."""
 
 from __future__ import annotations
 
@@ -37,9 +37,9 @@ def test_receipt_of_another_log_is_refused_with_origin(tmp_path: Path) -> None:
         payments.verify_receipt(theirs, pub, SIGNER.vkey, origin=None)
 
 
-def test_leaving_origin_out_warns(tmp_path: Path) -> None:
+def test_origin_is_required(tmp_path: Path) -> None:
     receipt = _receipt(tmp_path, "shop.example/receipts")
-    with pytest.warns(DeprecationWarning, match="origin"):
-        payments.verify_receipt(receipt.to_json(), KEY.public_key(), SIGNER.vkey)
+    with pytest.raises(TypeError, match="origin"):
+        payments.verify_receipt(receipt.to_json(), KEY.public_key(), SIGNER.vkey)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         payments.verify_receipt(receipt, KEY.public_key(), SIGNER.vkey, origin=b"x")  # type: ignore[arg-type]

@@ -22,4 +22,4 @@ def test_from_json(text: str) -> None:
 def test_verify_receipt(text: str) -> None:
     key = Ed25519PrivateKey.generate().public_key()
     with pytest.raises(EncodingError, match="lone surrogate"):
-        verify_receipt(text, key, "example.com/log+0a1b2c3d+AQ==")
+        verify_receipt(text, key, "example.com/log+0a1b2c3d+AQ==", origin=None)

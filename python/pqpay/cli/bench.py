@@ -634,11 +634,11 @@ def payment_cases(peers: dict[str, Peer], workdir: Path) -> list[Case]:
     envelope = payments.sign_payment_cose(key, PAYMENT)
     receipt_json = payments.issue_receipt(log, key, PAYMENT).to_json()
     public = key.public_key()
-    payments.verify_receipt(receipt_json, public, vkeys)
+    payments.verify_receipt(receipt_json, public, vkeys, origin=origin)
 
     def flow() -> object:
         receipt = payments.issue_receipt(log, key, PAYMENT)
-        return payments.verify_receipt(receipt.to_json(), public, vkeys)
+        return payments.verify_receipt(receipt.to_json(), public, vkeys, origin=origin)
 
     return [
         Case(
@@ -661,7 +661,7 @@ def payment_cases(peers: dict[str, Peer], workdir: Path) -> list[Case]:
         Case(
             "payment",
             "receipt verify (offline, from JSON)",
-            {"pqpay": partial(payments.verify_receipt, receipt_json, public, vkeys)},
+            {"pqpay": partial(payments.verify_receipt, receipt_json, public, vkeys, origin=origin)},
         ),
         Case("payment", "payment flow (issue + offline verify)", {"pqpay": flow}, threads=False),
     ]

@@ -330,7 +330,7 @@ def _payment_flow(
     where = tampered.index(b'"index":') + len(b'"index":')
     tampered[where : where + 1] = b"9" if tampered[where : where + 1] != b"9" else b"8"
     try:
-        payments.verify_receipt(bytes(tampered), public_key, vkeys)
+        payments.verify_receipt(bytes(tampered), public_key, vkeys, origin=origin)
     except (InvalidProof, InvalidSignature) as exc:
         rejected = type(exc).__name__
     else:

@@ -6,11 +6,9 @@ Pure: this module reads and verifies receipts and imports no storage; issuing th
 
 from __future__ import annotations
 
-import enum
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pqpay import _jcs
 from pqpay._b64 import decode_std, encode_std
@@ -184,18 +182,12 @@ def _count(value: Any, what: str) -> int:
     return value
 
 
-class _Unset(enum.Enum):
-    """The default of ``verify_receipt(origin=...)``: not passed (a deprecated form)."""
-
-    UNSET = enum.auto()
-
-
 def verify_receipt(
     receipt: Receipt | bytes | str,
     signer_public_key: SignaturePublicKey | VerificationKeys,
     note_verifiers: Sequence[VerifierKey] | VerifierKey,
     *,
-    origin: str | Literal[_Unset.UNSET] | None = _Unset.UNSET,
+    origin: str | None,
     require: Require = "all",
 ) -> VerifiedReceipt:
     """Verifies a receipt without the ledger: the envelope's signature under
@@ -208,29 +200,21 @@ def verify_receipt(
     :param signer_public_key: the envelope signer's public key, or a key set
         (:class:`pqpay.keyset.KeySet`, public or not): the envelope's ``kid`` picks the key
         (a receipt without one is tried under every key not retired).
-    :param origin: the log's origin: the checkpoint must name it (else ``InvalidProof``). Pass
-        it: the same note key may sign several logs' checkpoints, and a receipt from any of
-        them verifies without it. ``origin=None`` says so explicitly (any log signed by these
-        keys); leaving it out still means that but warns (``DeprecationWarning``), as it will
-        be required.
+    :param origin: the log's origin, required: the checkpoint must name it (else
+        ``InvalidProof``), since the same note key may sign several logs' checkpoints and a
+        receipt from any of them would verify otherwise. ``origin=None`` accepts any log these
+        keys sign, explicitly.
     :param require: which of ``note_verifiers`` must have signed the checkpoint
         (:func:`pqpay.checkpoint.open_note`): ``"all"`` (default), ``"any"`` or an int k.
     :raises InvalidSignature: the envelope or the checkpoint is not validly signed.
     :raises UnknownKeyId: (a key set) the envelope's ``kid`` is not in the set.
     :raises RetiredKeyId: (a key set) the envelope's ``kid`` names a retired key.
     :raises ValueError: no note verifier key is given.
+    :raises TypeError: ``origin`` is neither a str nor None.
     :raises InvalidProof: the inclusion proof, index or tree size does not match the checkpoint.
     :raises EncodingError: malformed receipt JSON, envelope or payment message.
     :raises ValueError: a detached envelope (a receipt's envelope carries its message).
     """
-    if origin is _Unset.UNSET:
-        warnings.warn(
-            "verify_receipt without origin= accepts a receipt from any log these note keys "
-            "sign; pass origin='<your log>' (or origin=None to accept any); it will be required",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        origin = None
     if origin is not None and not isinstance(origin, str):
         raise TypeError(f"origin must be a str, not {type(origin).__name__}")
     if not isinstance(receipt, Receipt):
