@@ -171,100 +171,65 @@ impl HpkeSuite {
     }
 }
 
-#[pymethods]
-impl HpkeSenderContext {
-    fn seal<'py>(
-        &self,
-        py: Python<'py>,
-        aad: &[u8],
-        plaintext: &[u8],
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let ct = detach(py, || {
-                lock(&self.ctx)?
-                    .seal(aad, plaintext)
-                    .map_err(CoreError::from)
-            })?;
-            Ok(PyBytes::new(py, &ct))
-        })
-    }
+/// The methods of a sender or a receiver context, written once: `$op` (`seal` / `open`) with
+/// its payload argument `$payload` (named as Python sees it), `export`, `sequence_number` and
+/// `__repr__`. Every context lock is taken inside `detach`: another thread may hold the
+/// context for a long seal, and waiting for it with the GIL held would stall every Python thread.
+macro_rules! context_methods {
+    ($context:ident, $op:ident, $payload:ident, $repr:literal) => {
+        #[pymethods]
+        impl $context {
+            fn $op<'py>(
+                &self,
+                py: Python<'py>,
+                aad: &[u8],
+                $payload: &[u8],
+            ) -> PyResult<Bound<'py, PyBytes>> {
+                guard(|| {
+                    let out = detach(py, || {
+                        lock(&self.ctx)?.$op(aad, $payload).map_err(CoreError::from)
+                    })?;
+                    Ok(PyBytes::new(py, &out))
+                })
+            }
 
-    fn export<'py>(
-        &self,
-        py: Python<'py>,
-        exporter_context: &[u8],
-        length: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let length = int_arg::<usize>(length, "length")?;
-            let out = detach(py, || {
-                lock(&self.ctx)?
-                    .export(exporter_context, length)
-                    .map_err(CoreError::from)
-            })?;
-            Ok(PyBytes::new(py, &out))
-        })
-    }
+            fn export<'py>(
+                &self,
+                py: Python<'py>,
+                exporter_context: &[u8],
+                length: &Bound<'py, PyAny>,
+            ) -> PyResult<Bound<'py, PyBytes>> {
+                guard(|| {
+                    let length = int_arg::<usize>(length, "length")?;
+                    let out = detach(py, || {
+                        lock(&self.ctx)?
+                            .export(exporter_context, length)
+                            .map_err(CoreError::from)
+                    })?;
+                    Ok(PyBytes::new(py, &out))
+                })
+            }
 
-    #[getter]
-    fn sequence_number(&self, py: Python<'_>) -> PyResult<u64> {
-        guard(|| {
-            Ok(detach(py, || {
-                Ok::<_, CoreError>(lock(&self.ctx)?.sequence_number())
-            })?)
-        })
-    }
+            #[getter]
+            fn sequence_number(&self, py: Python<'_>) -> PyResult<u64> {
+                guard(|| {
+                    Ok(detach(py, || {
+                        Ok::<_, CoreError>(lock(&self.ctx)?.sequence_number())
+                    })?)
+                })
+            }
 
-    fn __repr__(&self) -> PyResult<&'static str> {
-        guard(|| Ok("<HPKE sender context>"))
-    }
+            fn __repr__(&self) -> PyResult<&'static str> {
+                guard(|| Ok($repr))
+            }
+        }
+    };
 }
 
-#[pymethods]
-impl HpkeReceiverContext {
-    fn open<'py>(
-        &self,
-        py: Python<'py>,
-        aad: &[u8],
-        ciphertext: &[u8],
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let pt = detach(py, || {
-                lock(&self.ctx)?
-                    .open(aad, ciphertext)
-                    .map_err(CoreError::from)
-            })?;
-            Ok(PyBytes::new(py, &pt))
-        })
-    }
-
-    fn export<'py>(
-        &self,
-        py: Python<'py>,
-        exporter_context: &[u8],
-        length: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| {
-            let length = int_arg::<usize>(length, "length")?;
-            let out = detach(py, || {
-                lock(&self.ctx)?
-                    .export(exporter_context, length)
-                    .map_err(CoreError::from)
-            })?;
-            Ok(PyBytes::new(py, &out))
-        })
-    }
-
-    #[getter]
-    fn sequence_number(&self, py: Python<'_>) -> PyResult<u64> {
-        guard(|| {
-            Ok(detach(py, || {
-                Ok::<_, CoreError>(lock(&self.ctx)?.sequence_number())
-            })?)
-        })
-    }
-
-    fn __repr__(&self) -> PyResult<&'static str> {
-        guard(|| Ok("<HPKE receiver context>"))
-    }
-}
+context_methods!(HpkeSenderContext, seal, plaintext, "<HPKE sender context>");
+context_methods!(
+    HpkeReceiverContext,
+    open,
+    ciphertext,
+    "<HPKE receiver context>"
+);
