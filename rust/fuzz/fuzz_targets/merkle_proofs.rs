@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
     // Honest trees from the fuzzer's entries.
     let count = 1 + usize::from(input.byte() % 40);
     let entries: Vec<&[u8]> = (0..count).map(|_| input.short(16)).collect();
-    let leaves = leaf_hashes(&entries);
+    let leaves = leaf_hashes(&entries).expect("leaf hashes");
     let size = count as u64;
     let tree_root = root(&leaves).expect("root");
     let mut compact = CompactTree::new();
