@@ -107,13 +107,16 @@ def run(
     kill_after: int,
     seed: int,
 ) -> LedgerFigures:
-    """``writers`` processes of ``batches`` calls each; writer 0 is killed after it has
-    acknowledged ``kill_after`` appends."""
+    """``writers`` processes of ``batches`` calls each (writer 0: 100 times as many, as it never
+    finishes); writer 0 is killed after it has acknowledged ``kill_after`` appends."""
     rng = random.Random(seed)
     _open(location, schema).close()  # the schema exists before the writers race to make it
     children = []
     for w in range(writers):
-        args = [location, schema or "-", str(w), str(rng.randrange(1 << 30)), str(batches)]
+        # Writer 0 is given far more calls than it can make before the kill, so the kill always
+        # lands while it runs: on a fast machine it could otherwise finish its share first.
+        calls = batches * 100 if w == 0 else batches
+        args = [location, schema or "-", str(w), str(rng.randrange(1 << 30)), str(calls)]
         children.append(
             subprocess.Popen(
                 [sys.executable, str(WRITER), *args, ED_SEED, ML_SEED],
