@@ -100,8 +100,22 @@ fn build(variant: &str, src: &Path, native_x86_64: bool) {
     cc.compile(&format!("pqpay_mldsa_{variant}"));
 }
 
+/// pqpay's Keccak-f[1600] permutations (csrc/pqpay_keccak.c), shared by the C engines.
+fn build_keccak() {
+    let csrc = Path::new(env!("CARGO_MANIFEST_DIR")).join("csrc");
+    cc::Build::new()
+        .file(csrc.join("pqpay_keccak.c"))
+        .include(&csrc)
+        .opt_level(3)
+        .flag_if_supported("-std=c99")
+        .compile("pqpay_keccak");
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=csrc/pqpay_mldsa.c");
+    println!("cargo:rerun-if-changed=csrc/pqpay_keccak.c");
+    println!("cargo:rerun-if-changed=csrc/pqpay_keccak.h");
+    build_keccak();
     let src = mldsa_native_dir();
     build("ref", &src, false);
     if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64") {
