@@ -52,6 +52,31 @@ entries = [b"e"] * (8 << 20)
 cap(64 << 20)
 merkle.leaf_hashes(entries)
 """,
+    # The batch calls below aborted the interpreter before they worked in chunks
+    # (rust/python/src/error.rs `batched`) and borrowed their inputs instead of copying them.
+    "decapsulate_many": """
+from pqpay import kem
+private = kem.MLKEM768PrivateKey.generate()
+_, ct = private.public_key().encapsulate()
+cts = [ct] * (1 << 20)
+cap(16 << 20)
+private.decapsulate_many(cts)
+""",
+    "sign_many": """
+from pqpay import signatures
+key = signatures.Ed25519PrivateKey.generate()
+messages = [b"m"] * (1 << 20)
+cap(16 << 20)
+key.sign_many(messages)
+""",
+    # The PEM decoder's buffer follows the document's size (it aborted on 64 MiB).
+    "load_pem_public_key": """
+from pqpay import serialization
+nl = bytes([10])
+pem = b"-----BEGIN PUBLIC KEY-----" + nl + b"A" * (64 << 20) + nl + b"-----END PUBLIC KEY-----"
+cap(16 << 20)
+serialization.load_pem_public_key(pem)
+""",
 }
 
 

@@ -6,7 +6,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, guard, operational, BindResult, CoreError};
+use crate::error::{bytes_out, detach, guard, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
@@ -77,7 +77,7 @@ pub fn private_key_to_pkcs8<'py>(
             encoding::private_key_to_der(&key.inner, form)
         }
         .map_err(CoreError)?;
-        Ok(PyBytes::new(py, &out))
+        bytes_out(py, &out)
     })
 }
 
@@ -95,7 +95,7 @@ pub fn public_key_to_spki<'py>(
             encoding::public_key_to_der(&key.inner)
         }
         .map_err(CoreError)?;
-        Ok(PyBytes::new(py, &out))
+        bytes_out(py, &out)
     })
 }
 
@@ -116,7 +116,7 @@ pub fn sig_private_key_to_pkcs8<'py>(
             sig_encoding::private_key_to_der(&key.inner, form)
         }
         .map_err(CoreError)?;
-        Ok(PyBytes::new(py, &out))
+        bytes_out(py, &out)
     })
 }
 
@@ -134,6 +134,6 @@ pub fn sig_public_key_to_spki<'py>(
             sig_encoding::public_key_to_der(&key.inner)
         }
         .map_err(CoreError)?;
-        Ok(PyBytes::new(py, &out))
+        bytes_out(py, &out)
     })
 }

@@ -9,7 +9,7 @@ use pyo3::types::PyBytes;
 use zeroize::Zeroizing;
 
 use crate::encoding::form_of;
-use crate::error::{detach, guard, operational, CoreError};
+use crate::error::{bytes_out, detach, guard, operational, CoreError};
 use crate::kem::KemPrivateKey;
 use crate::sig::SigPrivateKey;
 
@@ -89,7 +89,7 @@ fn encrypt<'py>(
             encrypted::encrypt_der(&plain, password, &params)
         }
     })?;
-    Ok(PyBytes::new(py, &out))
+    bytes_out(py, &out)
 }
 
 /// How an encrypted private key is protected ("PBES2, PBKDF2-HMAC-SHA256 with 1200000

@@ -2,7 +2,9 @@
 
 use pqpay_core::Error;
 use pyo3::exceptions::{PyMemoryError, PyValueError};
-use pyo3::{PyErr, PyResult, Python};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+use pyo3::PyErr;
 
 pyo3::import_exception!(pqpay.exceptions, InvalidKey);
 pyo3::import_exception!(pqpay.exceptions, InvalidCiphertext);
@@ -90,4 +92,73 @@ pub type BindResult<T> = Result<T, CoreError>;
 /// Refuses to operate after a failed power-on self-test.
 pub fn operational() -> BindResult<()> {
     pqpay_core::selftest::check().map_err(CoreError)
+}
+
+/// `bytes` holding a copy of `data`, or Python's `MemoryError` when it cannot be allocated
+/// (`PyBytes::new` panics then, which [`guard`] would report as an `InternalError`).
+pub fn bytes_out<'py>(py: Python<'py>, data: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    PyBytes::new_with(py, data.len(), |b| {
+        b.copy_from_slice(data);
+        Ok(())
+    })
+}
+
+/// Batch calls work through their items this many at a time: the native side holds one
+/// chunk's results at once, and what grows with the batch is Python objects, whose allocation
+/// failure is a `MemoryError` (a failed Rust allocation would abort the process).
+pub const BATCH_CHUNK: usize = 1024;
+
+/// Address space a chunk's native work may need (its results and the engines' buffers).
+const CHUNK_HEADROOM: usize = 8 << 20;
+
+/// `MemoryError` unless [`CHUNK_HEADROOM`] bytes can be allocated now: checked (and freed)
+/// before each chunk's native work, because the Python objects of the chunks before may have
+/// filled the memory, and a native allocation failing in the work would abort the process.
+fn ensure_headroom() -> PyResult<()> {
+    let mut room: Vec<u8> = Vec::new();
+    room.try_reserve_exact(CHUNK_HEADROOM)
+        .map_err(|_| PyMemoryError::new_err("out of memory: no room for the next batch chunk"))?;
+    // Kept observable so the allocation is not optimised away.
+    std::hint::black_box(&room);
+    Ok(())
+}
+
+/// Takes `items` (any Python iterable) [`BATCH_CHUNK`] at a time: `extract` turns each item
+/// into `T` with the GIL held, `work` runs on the chunk with it released, and `convert` turns
+/// each result into a Python object, appended in order to the list returned.
+pub fn batched<'py, T, R, E, F, C, O>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+    extract: E,
+    work: F,
+    convert: C,
+) -> PyResult<Bound<'py, PyList>>
+where
+    T: Send + Sync,
+    R: Send,
+    E: Fn(Bound<'py, PyAny>) -> PyResult<T>,
+    F: Fn(&[T]) -> pqpay_core::Result<Vec<R>> + Sync,
+    C: Fn(Python<'py>, &R) -> PyResult<O>,
+    O: IntoPyObject<'py>,
+{
+    let list = PyList::empty(py);
+    let mut iter = items.try_iter()?;
+    let mut chunk: Vec<T> = Vec::with_capacity(BATCH_CHUNK);
+    loop {
+        chunk.clear();
+        for item in iter.by_ref().take(BATCH_CHUNK) {
+            chunk.push(extract(item?)?);
+        }
+        if chunk.is_empty() {
+            return Ok(list);
+        }
+        ensure_headroom()?;
+        let results = detach(py, || work(&chunk))?;
+        for r in &results {
+            list.append(convert(py, r)?)?;
+        }
+        if chunk.len() < BATCH_CHUNK {
+            return Ok(list);
+        }
+    }
 }

@@ -5,7 +5,7 @@ use pqpay_core::groth16::{BatchItem, Curve, Proof, VerifyingKey};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, guard, operational, BindResult};
+use crate::error::{bytes_out, detach, guard, operational, BindResult};
 use crate::value::{eq_other, hash_of};
 
 fn curve(name: &str) -> BindResult<Curve> {
@@ -62,7 +62,7 @@ impl Groth16VerifyingKey {
         py: Python<'py>,
         compressed: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| Ok(PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))))
+        guard(|| bytes_out(py, &self.inner.to_arkworks_bytes(compressed)))
     }
 
     #[getter]
@@ -145,7 +145,7 @@ impl Groth16Proof {
         py: Python<'py>,
         compressed: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| Ok(PyBytes::new(py, &self.inner.to_arkworks_bytes(compressed))))
+        guard(|| bytes_out(py, &self.inner.to_arkworks_bytes(compressed)))
     }
 
     #[getter]

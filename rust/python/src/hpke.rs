@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
 use crate::args::int_arg;
-use crate::error::{detach, guard, operational, BindResult, CoreError};
+use crate::error::{bytes_out, detach, guard, operational, BindResult, CoreError};
 use crate::kem::{KemPrivateKey, KemPublicKey};
 
 /// An HPKE ciphersuite (KEM, KDF and AEAD identifiers).
@@ -87,7 +87,7 @@ impl HpkeSuite {
             let (enc, ct) = detach(py, || {
                 self.suite.seal(&public_key.inner, info, aad, plaintext)
             })?;
-            PyTuple::new(py, [PyBytes::new(py, &enc), PyBytes::new(py, &ct)])
+            PyTuple::new(py, [bytes_out(py, &enc)?, bytes_out(py, &ct)?])
         })
     }
 
@@ -106,7 +106,7 @@ impl HpkeSuite {
                 self.suite
                     .open(enc, &private_key.inner, info, aad, ciphertext)
             })?;
-            Ok(PyBytes::new(py, &pt))
+            bytes_out(py, &pt)
         })
     }
 
@@ -125,7 +125,7 @@ impl HpkeSuite {
                 None => self.suite.setup_sender(&public_key.inner, info),
             })?;
             Ok((
-                PyBytes::new(py, &enc),
+                bytes_out(py, &enc)?,
                 HpkeSenderContext {
                     ctx: Mutex::new(ctx),
                 },
@@ -189,7 +189,7 @@ macro_rules! context_methods {
                     let out = detach(py, || {
                         lock(&self.ctx)?.$op(aad, $payload).map_err(CoreError::from)
                     })?;
-                    Ok(PyBytes::new(py, &out))
+                    bytes_out(py, &out)
                 })
             }
 
@@ -206,7 +206,7 @@ macro_rules! context_methods {
                             .export(exporter_context, length)
                             .map_err(CoreError::from)
                     })?;
-                    Ok(PyBytes::new(py, &out))
+                    bytes_out(py, &out)
                 })
             }
 

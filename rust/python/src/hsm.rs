@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes};
 use zeroize::Zeroize;
 
-use crate::error::{detach, guard, operational, BindResult, CoreError};
+use crate::error::{bytes_out, detach, guard, operational, BindResult, CoreError};
 
 /// `M' = Prefix || Label || len(ctx) || ctx || PH(M)` of a composite algorithm.
 #[pyfunction]
@@ -24,7 +24,7 @@ pub fn composite_message_representative<'py>(
         operational()?;
         let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
         let m_prime = detach(py, || composite::message_representative(alg, data, context))?;
-        Ok(PyBytes::new(py, &m_prime))
+        bytes_out(py, &m_prime)
     })
 }
 
@@ -37,7 +37,7 @@ pub fn composite_label<'py>(
     guard(|| {
         let alg = SigAlgorithm::from_name(algorithm_name).map_err(CoreError)?;
         let label = composite::label(alg).map_err(CoreError)?;
-        Ok(PyBytes::new(py, label))
+        bytes_out(py, label)
     })
 }
 
@@ -72,7 +72,7 @@ pub fn aes256gcm_seal<'py>(
         operational()?;
         check_key_nonce(key, nonce)?;
         let ct = detach(py, || Cipher::Aes256Gcm.seal(key, nonce, aad, plaintext))?;
-        Ok(PyBytes::new(py, &ct))
+        bytes_out(py, &ct)
     })
 }
 

@@ -4,7 +4,9 @@ use pqpay_core::kem::{self, DecapsulationKey, EncapsulationKey, KemAlgorithm};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use crate::error::{detach, guard, operational, BindResult, CoreError};
+use pyo3::pybacked::PyBackedBytes;
+
+use crate::error::{batched, bytes_out, detach, guard, operational, BindResult, CoreError};
 use crate::value::{eq_other, hash_of};
 
 fn algorithm(name: &str) -> BindResult<KemAlgorithm> {
@@ -61,11 +63,15 @@ impl KemPrivateKey {
     }
 
     fn seed<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        guard(|| Ok(self.inner.seed().map(|s| PyBytes::new(py, s))))
+        guard(|| self.inner.seed().map(|s| bytes_out(py, s)).transpose())
     }
 
     fn mlkem_expanded<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        guard(|| Ok(kem::mlkem::expanded_bytes(&self.inner).map(|s| PyBytes::new(py, s))))
+        guard(|| {
+            kem::mlkem::expanded_bytes(&self.inner)
+                .map(|s| bytes_out(py, s))
+                .transpose()
+        })
     }
 
     fn public_key(&self) -> PyResult<KemPublicKey> {
@@ -84,7 +90,7 @@ impl KemPrivateKey {
         guard(|| {
             operational()?;
             let ss = detach(py, || self.inner.decapsulate(ciphertext))?;
-            Ok(PyBytes::new(py, ss.as_bytes()))
+            bytes_out(py, ss.as_bytes())
         })
     }
 
@@ -92,14 +98,17 @@ impl KemPrivateKey {
     fn decapsulate_many<'py>(
         &self,
         py: Python<'py>,
-        ciphertexts: Vec<Vec<u8>>,
+        ciphertexts: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             operational()?;
-            let out = detach(py, || {
-                pqpay_core::par::map_parallel(&ciphertexts, |ct| self.inner.decapsulate(ct))
-            })?;
-            PyList::new(py, out.iter().map(|ss| PyBytes::new(py, ss.as_bytes())))
+            batched(
+                py,
+                ciphertexts,
+                |item| item.extract::<PyBackedBytes>().map_err(PyErr::from),
+                |chunk| pqpay_core::par::map_parallel(chunk, |ct| self.inner.decapsulate(ct)),
+                |py, ss| bytes_out(py, ss.as_bytes()),
+            )
         })
     }
 
@@ -109,7 +118,7 @@ impl KemPrivateKey {
 }
 
 fn pair<'py>(py: Python<'py>, ss: &[u8], ct: &[u8]) -> PyResult<Bound<'py, PyTuple>> {
-    PyTuple::new(py, [PyBytes::new(py, ss), PyBytes::new(py, ct)])
+    PyTuple::new(py, [bytes_out(py, ss)?, bytes_out(py, ct)?])
 }
 
 #[pymethods]
@@ -130,7 +139,7 @@ impl KemPublicKey {
     }
 
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| Ok(PyBytes::new(py, self.inner.as_bytes())))
+        guard(|| bytes_out(py, self.inner.as_bytes()))
     }
 
     fn encapsulate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
@@ -175,19 +184,17 @@ impl KemPublicKey {
 #[pyfunction]
 pub fn encapsulate_many<'py>(
     py: Python<'py>,
-    public_keys: Vec<PyRef<'py, KemPublicKey>>,
+    public_keys: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
     guard(|| {
         operational()?;
-        let keys: Vec<&EncapsulationKey> = public_keys.iter().map(|k| &k.inner).collect();
-        let out = detach(py, || {
-            pqpay_core::par::map_parallel(&keys, |k| k.encapsulate())
-        })?;
-        let items: PyResult<Vec<_>> = out
-            .iter()
-            .map(|(ss, ct)| pair(py, ss.as_bytes(), ct))
-            .collect();
-        PyList::new(py, items?)
+        batched(
+            py,
+            public_keys,
+            |item| Ok(item.cast_into::<KemPublicKey>()?.unbind()),
+            |chunk| pqpay_core::par::map_parallel(chunk, |k| k.get().inner.encapsulate()),
+            |py, (ss, ct)| pair(py, ss.as_bytes(), ct),
+        )
     })
 }
 
@@ -211,6 +218,6 @@ pub fn x25519_exchange<'py>(
             }
         };
         let shared = detach(py, || sk.exchange(peer_public_key))?;
-        Ok(PyBytes::new(py, shared.as_slice()))
+        bytes_out(py, shared.as_slice())
     })
 }

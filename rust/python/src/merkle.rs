@@ -10,7 +10,7 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
 use crate::args::int_arg;
-use crate::error::{detach, guard, CoreError};
+use crate::error::{bytes_out, detach, guard, CoreError};
 
 /// Leaf hashes as one contiguous `n * 32`-byte buffer: borrowed from a `bytes` object, or
 /// copied (buffers such as NumPy arrays may change while the GIL is released; lists are joined).
@@ -145,16 +145,16 @@ fn hash_arg(what: &'static str, data: &[u8]) -> PyResult<Hash> {
 }
 
 fn py_hashes<'py>(py: Python<'py>, hashes: &[Hash]) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(py, hashes.iter().map(|h| PyBytes::new(py, h)))
+    let items: PyResult<Vec<_>> = hashes.iter().map(|h| bytes_out(py, h)).collect();
+    PyList::new(py, items?)
 }
 
 fn py_nodes<'py>(py: Python<'py>, nodes: &[CompletedNode]) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(
-        py,
-        nodes
-            .iter()
-            .map(|(level, index, h)| (*level, *index, PyBytes::new(py, h))),
-    )
+    let items: PyResult<Vec<_>> = nodes
+        .iter()
+        .map(|(level, index, h)| Ok((*level, *index, bytes_out(py, h)?)))
+        .collect();
+    PyList::new(py, items?)
 }
 
 /// SHA-256(0x00 || entry).
@@ -162,7 +162,7 @@ fn py_nodes<'py>(py: Python<'py>, nodes: &[CompletedNode]) -> PyResult<Bound<'py
 pub fn merkle_leaf_hash<'py>(py: Python<'py>, entry: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
         let h = detach(py, || Ok::<_, Error>(merkle::leaf_hash(entry)))?;
-        Ok(PyBytes::new(py, &h))
+        bytes_out(py, &h)
     })
 }
 
@@ -176,7 +176,7 @@ pub fn merkle_node_hash<'py>(
     guard(|| {
         let (l, r) = (hash_arg("left hash", left)?, hash_arg("right hash", right)?);
         let h = detach(py, || Ok::<_, Error>(merkle::node_hash(&l, &r)))?;
-        Ok(PyBytes::new(py, &h))
+        bytes_out(py, &h)
     })
 }
 
@@ -225,7 +225,7 @@ pub fn merkle_root<'py>(
     guard(|| {
         let buf = leaf_buffer(leaf_hashes)?;
         let h = detach(py, || merkle::root(buf.as_slice()))?;
-        Ok(PyBytes::new(py, &h))
+        bytes_out(py, &h)
     })
 }
 
@@ -419,7 +419,7 @@ impl MerkleCompactTree {
         guard(|| {
             let inner = &self.inner;
             let h = detach(py, || Ok::<_, Error>(inner.root()))?;
-            Ok(PyBytes::new(py, &h))
+            bytes_out(py, &h)
         })
     }
 

@@ -2,9 +2,10 @@
 
 use pqpay_core::sig::{batch, SigAlgorithm, SigningKey, SigningMode, VerifyingKey};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::error::{detach, guard, operational, BindResult, CoreError};
+use crate::error::{batched, bytes_out, detach, guard, operational, BindResult, CoreError};
 use crate::value::{eq_other, hash_of};
 
 fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
@@ -61,7 +62,7 @@ impl SigPrivateKey {
     fn private_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         guard(|| {
             let raw = self.inner.private_bytes().map_err(CoreError)?;
-            Ok(PyBytes::new(py, &raw))
+            bytes_out(py, &raw)
         })
     }
 
@@ -84,7 +85,7 @@ impl SigPrivateKey {
         guard(|| {
             operational()?;
             let sig = detach(py, || self.inner.sign(data, context, mode(deterministic)))?;
-            Ok(PyBytes::new(py, &sig))
+            bytes_out(py, &sig)
         })
     }
 
@@ -93,16 +94,22 @@ impl SigPrivateKey {
     fn sign_many<'py>(
         &self,
         py: Python<'py>,
-        messages: Vec<Vec<u8>>,
+        messages: &Bound<'py, PyAny>,
         context: &[u8],
         deterministic: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             operational()?;
-            let sigs = detach(py, || {
-                batch::sign_many(&self.inner, &messages, context, mode(deterministic))
-            })?;
-            PyList::new(py, sigs.iter().map(|s| PyBytes::new(py, s)))
+            // The context is checked before any item, so an empty batch refuses a bad one too.
+            batch::sign_many::<&[u8]>(&self.inner, &[], context, mode(deterministic))
+                .map_err(CoreError)?;
+            batched(
+                py,
+                messages,
+                |item| item.extract::<PyBackedBytes>().map_err(PyErr::from),
+                |chunk| batch::sign_many(&self.inner, chunk, context, mode(deterministic)),
+                |py, s| bytes_out(py, s),
+            )
         })
     }
 
@@ -129,7 +136,7 @@ impl SigPublicKey {
     }
 
     fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| Ok(PyBytes::new(py, &self.inner.to_bytes())))
+        guard(|| bytes_out(py, &self.inner.to_bytes()))
     }
 
     /// `strict` also refuses a malleable encoding (a high-S ECDSA half of a composite).

@@ -7,7 +7,7 @@ use pqpay_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, guard, operational, CoreError};
+use crate::error::{bytes_out, detach, guard, operational, CoreError};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
 fn mode(deterministic: bool) -> SigningMode {
@@ -25,7 +25,7 @@ fn signed<'py, T: AsRef<[u8]> + Send>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     operational()?;
     let sig = detach(py, sign)?;
-    Ok(PyBytes::new(py, sig.as_ref()))
+    bytes_out(py, sig.as_ref())
 }
 
 fn not_mldsa(alg: SigAlgorithm) -> CoreError {
@@ -55,7 +55,7 @@ pub fn mldsa_expanded<'py>(py: Python<'py>, key: &SigPrivateKey) -> PyResult<Bou
     guard(|| {
         let raw = mldsa::expanded_private_key(&key.inner)
             .ok_or_else(|| not_mldsa(key.inner.algorithm()))?;
-        Ok(PyBytes::new(py, &raw))
+        bytes_out(py, &raw)
     })
 }
 
@@ -69,7 +69,7 @@ pub fn mldsa_compute_mu<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     guard(|| {
         let mu = detach(py, || mldsa::compute_mu(&key.inner, data, context))?;
-        Ok(PyBytes::new(py, &mu))
+        bytes_out(py, &mu)
     })
 }
 

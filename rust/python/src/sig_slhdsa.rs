@@ -6,7 +6,7 @@ use pqpay_core::sig::SigAlgorithm;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::error::{detach, guard, operational, CoreError};
+use crate::error::{bytes_out, detach, guard, operational, CoreError};
 use crate::sig::{SigPrivateKey, SigPublicKey};
 
 fn pre_hash(name: &str) -> PyResult<PreHash> {
@@ -45,7 +45,7 @@ pub fn slhdsa_sign_internal<'py>(
         operational()?;
         let k = &key.inner;
         let sig = detach(py, || slhdsa::hazmat_sign_internal(k, message, randomness))?;
-        Ok(PyBytes::new(py, &sig))
+        bytes_out(py, &sig)
     })
 }
 
@@ -65,7 +65,7 @@ pub fn slhdsa_sign_pure<'py>(
         let sig = detach(py, || {
             slhdsa::hazmat_sign_pure(k, message, context, randomness)
         })?;
-        Ok(PyBytes::new(py, &sig))
+        bytes_out(py, &sig)
     })
 }
 
@@ -87,7 +87,7 @@ pub fn slhdsa_sign_prehash<'py>(
         let sig = detach(py, || {
             slhdsa::hazmat_sign_prehash(k, message, context, ph, randomness)
         })?;
-        Ok(PyBytes::new(py, &sig))
+        bytes_out(py, &sig)
     })
 }
 

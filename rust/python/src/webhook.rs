@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::args::int_arg;
-use crate::error::{detach, guard, operational};
+use crate::error::{bytes_out, detach, guard, operational};
 
 /// An X.509 certificate's RSA public key and validity window (no chain validation).
 #[pyclass(frozen, module = "pqpay._native")]
@@ -42,7 +42,7 @@ impl X509RsaCertificate {
     }
 
     fn public_key_der<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| Ok(PyBytes::new(py, self.inner.public_key_der())))
+        guard(|| bytes_out(py, self.inner.public_key_der()))
     }
 
     fn is_valid_at(&self, unix_time: &Bound<'_, PyAny>) -> PyResult<bool> {

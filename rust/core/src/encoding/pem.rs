@@ -60,7 +60,12 @@ pub(crate) fn decode(data: &[u8], expected: &str) -> Result<Zeroizing<Vec<u8>>> 
         )));
     }
     let mut decoder = pem_rfc7468::Decoder::new_detect_wrap(data).map_err(err)?;
-    let mut buf = Zeroizing::new(vec![0u8; decoder.remaining_len()]);
+    // Sized by the (outside) input: fallible, so a huge document is a MemoryError, not an abort.
+    let mut buf = Zeroizing::new(crate::error::try_vec(
+        "a PEM document",
+        decoder.remaining_len(),
+    )?);
+    buf.resize(decoder.remaining_len(), 0);
     let len = decoder.decode(&mut buf).map_err(err)?.len();
     if !decoder.is_finished() {
         return Err(Error::Encoding(format!(
