@@ -58,8 +58,9 @@ pub const DEFAULT_PBKDF2_ITERATIONS: u32 = 1_200_000;
 /// Largest PBKDF2 iteration count a file may ask for (about 4x the default; with the
 /// slowest PRF, HMAC-SHA512, this is the worst case a hostile file can cost).
 pub const MAX_PBKDF2_ITERATIONS: u64 = 5_000_000;
-/// Largest scrypt memory (128·r·(N + p) bytes) a file may ask for: 256 MiB.
-pub const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
+/// Largest scrypt memory (128·r·(N + p) bytes) a file may ask for: 257 MiB, so that the
+/// common 256 MiB setting (N = 2^18, r = 8: a 256 MiB table) loads with up to 1 MiB of p blocks.
+pub const MAX_SCRYPT_MEMORY: u64 = 257 * 1024 * 1024;
 /// Largest scrypt work N·r·p a file may ask for: 2^22 (N = 2^17, r = 8, p = 4).
 pub const MAX_SCRYPT_WORK: u64 = 1 << 22;
 
@@ -768,8 +769,21 @@ fn read_envelope(data: &[u8]) -> Result<Envelope<'_>> {
 
 #[cfg(test)]
 mod tests {
+
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn scrypt_bound_admits_the_256_mib_setting_and_refuses_above() {
+        let limits = DecryptionLimits::default();
+        let scrypt = |log_n, r, p| super::check_cost(&Kdf::Scrypt { log_n, r, p }, &limits);
+        // N = 2^18, r = 8 is a 256 MiB table; its 128·r·p blocks pushed it over a 256 MiB bound.
+        assert!(scrypt(18, 8, 1).is_ok());
+        assert!(scrypt(18, 8, 1024).is_err()); // work 2^31
+        assert!(scrypt(19, 8, 1).is_err()); // a 512 MiB table
+        assert!(scrypt(17, 8, 4).is_ok());
+        assert!(scrypt(17, 8, 5).is_err()); // work above 2^22
+    }
 
     const PLAIN: &[u8] = b"0123456789abcdef0123456789";
 
