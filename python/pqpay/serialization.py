@@ -14,11 +14,11 @@ X25519MLKEM768, MLKEM768-P256 and MLKEM1024-P384 have no assigned OID: store the
 Encrypted PKCS#8 (RFC 5958 ``EncryptedPrivateKeyInfo``, PBES2 per RFC 8018): the loaders take
 ``password=`` (bytes; None for an unencrypted key) and read PBKDF2-HMAC-SHA1/SHA-224/SHA-256/
 SHA-384/SHA-512 or scrypt with AES-128/192/256-CBC, as OpenSSL and pyca write them; a file asking
-for a KDF cost above the bound (5,000,000 PBKDF2 iterations; scrypt memory 257 MiB, so N=2^18 r=8 loads, or N*r*p 2^22)
-is refused before any work. ``private_bytes(..., BestAvailableEncryption(password))`` writes
-PBKDF2-HMAC-SHA256 with 1,200,000 iterations and AES-256-CBC. pyca's ``Encoding``,
-``PrivateFormat``, ``PublicFormat``, ``NoEncryption`` and ``BestAvailableEncryption`` are accepted
-wherever pqpay's are.
+for a KDF cost above the bound (5,000,000 PBKDF2 iterations; scrypt memory 257 MiB, so N=2^18 r=8
+loads, or N*r*p 2^22) is refused before any work. ``private_bytes(...,
+BestAvailableEncryption(password))`` writes PBKDF2-HMAC-SHA256 with 1,200,000 iterations and
+AES-256-CBC. pyca's ``Encoding``, ``PrivateFormat``, ``PublicFormat``, ``NoEncryption`` and
+``BestAvailableEncryption`` are accepted wherever pqpay's are.
 """
 
 from __future__ import annotations
