@@ -33,41 +33,56 @@ pub struct Groth16Proof {
     inner: Proof,
 }
 
-#[pymethods]
-impl Groth16VerifyingKey {
+/// The `#[pymethods]` block of a key or proof class: the arkworks reader, the two writers and
+/// `curve`, which both have, then the class's own methods (`$($own)*`).
+macro_rules! groth16_methods {
+    ($class:ident, $core:ident; $($own:tt)*) => {
+        #[pymethods]
+        impl $class {
+            #[staticmethod]
+            fn from_arkworks_bytes(
+                py: Python<'_>,
+                curve_name: &str,
+                data: &[u8],
+            ) -> PyResult<Self> {
+                guard(|| {
+                    let inner = parsed(py, || {
+                        $core::from_arkworks_bytes(Curve::from_name(curve_name)?, data)
+                    })?;
+                    Ok($class { inner })
+                })
+            }
+
+            fn to_snarkjs_json(&self) -> PyResult<String> {
+                guard(|| Ok(self.inner.to_snarkjs_json()))
+            }
+
+            fn to_arkworks_bytes<'py>(
+                &self,
+                py: Python<'py>,
+                compressed: bool,
+            ) -> PyResult<Bound<'py, PyBytes>> {
+                guard(|| bytes_out(py, &self.inner.to_arkworks_bytes(compressed)))
+            }
+
+            #[getter]
+            fn curve(&self) -> PyResult<&'static str> {
+                guard(|| Ok(self.inner.curve().name()))
+            }
+
+            $($own)*
+        }
+    };
+}
+
+groth16_methods! {
+    Groth16VerifyingKey, VerifyingKey;
     #[staticmethod]
     fn from_snarkjs_json(py: Python<'_>, json: &str) -> PyResult<Self> {
         guard(|| {
             let inner = parsed(py, || VerifyingKey::from_snarkjs_json(json))?;
             Ok(Groth16VerifyingKey { inner })
         })
-    }
-
-    #[staticmethod]
-    fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
-        guard(|| {
-            let inner = parsed(py, || {
-                VerifyingKey::from_arkworks_bytes(Curve::from_name(curve_name)?, data)
-            })?;
-            Ok(Groth16VerifyingKey { inner })
-        })
-    }
-
-    fn to_snarkjs_json(&self) -> PyResult<String> {
-        guard(|| Ok(self.inner.to_snarkjs_json()))
-    }
-
-    fn to_arkworks_bytes<'py>(
-        &self,
-        py: Python<'py>,
-        compressed: bool,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| bytes_out(py, &self.inner.to_arkworks_bytes(compressed)))
-    }
-
-    #[getter]
-    fn curve(&self) -> PyResult<&'static str> {
-        guard(|| Ok(self.inner.curve().name()))
     }
 
     #[getter]
@@ -113,8 +128,8 @@ impl Groth16VerifyingKey {
     }
 }
 
-#[pymethods]
-impl Groth16Proof {
+groth16_methods! {
+    Groth16Proof, Proof;
     #[staticmethod]
     #[pyo3(signature = (json, curve_name=None))]
     fn from_snarkjs_json(py: Python<'_>, json: &str, curve_name: Option<&str>) -> PyResult<Self> {
@@ -124,33 +139,6 @@ impl Groth16Proof {
             })?;
             Ok(Groth16Proof { inner })
         })
-    }
-
-    #[staticmethod]
-    fn from_arkworks_bytes(py: Python<'_>, curve_name: &str, data: &[u8]) -> PyResult<Self> {
-        guard(|| {
-            let inner = parsed(py, || {
-                Proof::from_arkworks_bytes(Curve::from_name(curve_name)?, data)
-            })?;
-            Ok(Groth16Proof { inner })
-        })
-    }
-
-    fn to_snarkjs_json(&self) -> PyResult<String> {
-        guard(|| Ok(self.inner.to_snarkjs_json()))
-    }
-
-    fn to_arkworks_bytes<'py>(
-        &self,
-        py: Python<'py>,
-        compressed: bool,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        guard(|| bytes_out(py, &self.inner.to_arkworks_bytes(compressed)))
-    }
-
-    #[getter]
-    fn curve(&self) -> PyResult<&'static str> {
-        guard(|| Ok(self.inner.curve().name()))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
