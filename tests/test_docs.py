@@ -4,16 +4,14 @@ fails the Sphinx build) reports exactly the public names the reference lacks."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests._support.examples import code_blocks, run_example
 from tests.test_public_api import PUBLIC_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,11 +20,7 @@ CODE_BLOCK = re.compile(r"^\.\. code-block:: python\n\n((?:(?:   .*)?\n)+)", re.
 
 
 def getting_started_examples() -> list[tuple[int, str]]:
-    text = (DOCS / "getting-started.rst").read_text(encoding="utf-8")
-    return [
-        (text.count("\n", 0, m.start()) + 1, textwrap.dedent(m.group(1)))
-        for m in CODE_BLOCK.finditer(text)
-    ]
+    return code_blocks(DOCS / "getting-started.rst", CODE_BLOCK)
 
 
 def test_getting_started_has_an_example() -> None:
@@ -38,17 +32,7 @@ def test_getting_started_has_an_example() -> None:
     [pytest.param(line, source, id=f"line{line}") for line, source in getting_started_examples()],
 )
 def test_getting_started_example_runs(line: int, source: str, tmp_path: Path) -> None:
-    script = tmp_path / f"getting_started_line{line}.py"
-    script.write_text(source, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_example(source, tmp_path / f"getting_started_line{line}.py", cwd=tmp_path)
     assert done.returncode == 0, f"getting-started.rst line {line}:\n{done.stderr[-3000:]}"
 
 

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests._support.examples import code_blocks, run_example
+
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
 
 def readme_examples() -> list[tuple[int, str]]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in BLOCK.finditer(text)]
+    return code_blocks(ROOT / "README.md", BLOCK)
 
 
 def test_the_readme_has_examples() -> None:
@@ -29,17 +30,7 @@ def test_the_readme_has_examples() -> None:
     [pytest.param(line, source, id=f"line{line}") for line, source in readme_examples()],
 )
 def test_readme_example_runs(line: int, source: str, tmp_path: Path) -> None:
-    script = tmp_path / f"readme_line{line}.py"
-    script.write_text(source, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    done = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_example(source, tmp_path / f"readme_line{line}.py", cwd=ROOT)
     assert done.returncode == 0, f"README.md line {line}:\n{done.stderr[-3000:]}"
 
 
