@@ -243,24 +243,18 @@ def kem_vectors(c: Corpus) -> None:
         rnd = bytes(ENCAPS_RANDOMNESS[index])
         c.add("kem_keys", bytes([index, 1]) + rnd + bytes(range(seed_len)))
         c.add("kem_decapsulate", bytes([index]) + rnd + bytes(ct_len))
-        c.add(
-            "hpke_open",
-            bytes([0, index, 0, 0])
-            + short(b"info", 64)
-            + short(b"aad", 64)
-            + rnd
-            + long(bytes(ct_len))
-            + bytes(32),
-        )
-        c.add(
-            "hpke_open",
-            bytes([7, index, 3, 2])
-            + short(b"", 64)
-            + short(b"", 64)
-            + rnd
-            + long(bytes(ct_len))
-            + bytes(48),
-        )
+        # (suite choices, info, aad, sealed length): one default suite, one with other choices.
+        choices = (((0, 0, 0), b"info", b"aad", 32), ((7, 3, 2), b"", b"", 48))
+        for head, info, aad, sealed in choices:
+            c.add(
+                "hpke_open",
+                bytes([head[0], index, head[1], head[2]])
+                + short(info, 64)
+                + short(aad, 64)
+                + rnd
+                + long(bytes(ct_len))
+                + bytes(sealed),
+            )
     c.add("hpke_open", bytes([0xFF]) + struct.pack("<HHH", 0x0020, 0x0001, 0x0001))
     c.add("hpke_open", bytes([0xFF]) + struct.pack("<HHH", 0x647A, 0x0011, 0xFFFF))
 
