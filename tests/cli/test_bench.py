@@ -82,6 +82,11 @@ def test_every_family_table_and_json(
     assert any(op.startswith("Merkle root") for op in ops)
     assert len(ops) == len(set(ops))
     _check_ratios(report)
+    # Every batch entry point has a row, timed per item against its items one call at a time.
+    batch = {r["op"]: r for r in report["results"] if r["family"] == "batch"}
+    for name in ("sign_many", "verify_many", "encapsulate_many", "decapsulate_many"):
+        assert any(name in op for op in batch), name
+    assert all(r["threads"]["one_thread_per_s"] > 0 for r in batch.values())
 
     # The table has one row per operation, with the same ratio (2 decimals) as the JSON.
     rows = _table_rows(out)
@@ -103,7 +108,7 @@ def test_every_family_table_and_json(
     assert "liboqs: absent" in out
     # stderr is not a terminal here: plain counts, one line per family.
     total = len(ops)
-    assert err.splitlines()[-1] == f"pqpay bench: payment done, {total}/{total}"
+    assert err.splitlines()[-1] == f"pqpay bench: {_cli_bench.FAMILIES[-1]} done, {total}/{total}"
 
 
 def test_absent_python_peer(

@@ -3,7 +3,9 @@
 Families: KEMs (hybrids included), HPKE seal/open, signatures (ML-DSA, Ed25519, Ed448, the
 composites, two SLH-DSA sets), Merkle root and proof verification, Groth16 verification of the
 CLI's bundled demo proof, and the payment flow (sign, SQLite ledger append, receipt issue,
-offline receipt verification). Peers: pyca/cryptography, liboqs-python (only when
+offline receipt verification), and the batch calls (``sign_many``, ``verify_many``,
+``encapsulate_many``, ``decapsulate_many``, Groth16 ``verify_many``) against the same items one
+call at a time. Peers: pyca/cryptography, liboqs-python (only when
 ``OQS_INSTALL_PATH`` names a built liboqs: without one, importing it tries to download and build
 liboqs), pqcrypto, and a plain hashlib loop for Merkle trees. Each is optional; an absent one is
 reported as absent with the reason.
@@ -13,7 +15,9 @@ different implementation), so machine noise hits all alike; every sample is a lo
 sized to a fixed time; the table gives the median and the best per call and ``ratio = pqpay
 median / fastest peer median`` (below 1: pqpay is faster). Then pqpay alone is called from 1
 thread and from one thread per available core, interleaved the same way: calls per second and
-the scaling ratio (pqpay releases the GIL around its native work).
+the scaling ratio (pqpay releases the GIL around its native work). A batch row gives the batch
+call's time per item, then items per second one call at a time on one thread and in the batch
+call (on the native pool, one thread per core), and their ratio as its scaling.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ from pqpay import checkpoint, groth16, hpke, kem, ledger, merkle, payments, sign
 from pqpay.cli._common import CliError
 from pqpay.cli.demo import groth16_demo_data
 
-FAMILIES = ("kem", "hpke", "sig", "merkle", "groth16", "payment")
+FAMILIES = ("kem", "hpke", "sig", "merkle", "groth16", "payment", "batch")
 JSON_SCHEMA = "pqpay-bench/1"
 PEER_NAMES = ("pyca", "liboqs", "pqcrypto", "hashlib")
 OQS_ENV = "OQS_INSTALL_PATH"
@@ -104,6 +108,10 @@ class Case:
     impls: dict[str, Op]
     notes: dict[str, str] = field(default_factory=dict)
     threads: bool = True
+    # Batch cases: items per call (the timings are per item) and the same items one call at a
+    # time, the single-thread reference of the batch call's scaling.
+    items: int = 1
+    serial: Op | None = None
 
 
 @dataclass
@@ -667,6 +675,88 @@ def payment_cases(peers: dict[str, Peer], workdir: Path) -> list[Case]:
     ]
 
 
+BATCH_NOTE = (
+    "batch call, us per item; then items/s one call at a time on 1 thread and in the batch "
+    "call on the native pool (all cores)"
+)
+
+
+def batch_cases(peers: dict[str, Peer], items: int = 256) -> list[Case]:
+    """The batch entry points on ``items`` items each, against the same items one at a time."""
+    mldsa = signatures.MLDSA65PrivateKey.generate()
+    ed = signatures.Ed25519PrivateKey.generate()
+    messages = [MESSAGE + i.to_bytes(4, "big") for i in range(items)]
+    mldsa_items = [(mldsa.public_key(), mldsa.sign(m), m) for m in messages]
+    ed_items = [(ed.public_key(), ed.sign(m), m) for m in messages]
+    mlkem = kem.MLKEM768PrivateKey.generate()
+    publics = [mlkem.public_key()] * items
+    ciphertexts = [ct for _, ct in kem.encapsulate_many(publics)]
+    vk_bytes, proof_bytes, public = groth16_demo_data()
+    vk = groth16.VerifyingKey.from_bytes(vk_bytes, groth16.Curve.BN254)
+    proof = groth16.Proof.from_bytes(proof_bytes, groth16.Curve.BN254)
+    proofs = [(proof, public)] * (items // 16)
+
+    def serial(fn: Callable[..., object], args: list[Any]) -> Op:
+        def run() -> None:
+            for a in args:
+                fn(*a)
+
+        return run
+
+    def case(op: str, n: int, batch: Op, one_by_one: Op) -> Case:
+        return Case(
+            "batch",
+            f"{op} ({n} items)",
+            {"pqpay": batch},
+            notes={"pqpay": BATCH_NOTE},
+            threads=False,
+            items=n,
+            serial=one_by_one,
+        )
+
+    def verify_one(key: Any, sig: bytes, data: bytes) -> None:
+        key.verify(sig, data)
+
+    return [
+        case(
+            "ML-DSA-65 sign_many",
+            items,
+            partial(mldsa.sign_many, messages),
+            serial(mldsa.sign, [(m,) for m in messages]),
+        ),
+        case(
+            "ML-DSA-65 verify_many",
+            items,
+            partial(signatures.verify_many, mldsa_items),
+            serial(verify_one, mldsa_items),
+        ),
+        case(
+            "Ed25519 verify_many",
+            items,
+            partial(signatures.verify_many, ed_items),
+            serial(verify_one, ed_items),
+        ),
+        case(
+            "ML-KEM-768 encapsulate_many",
+            items,
+            partial(kem.encapsulate_many, publics),
+            serial(kem.MLKEM768PublicKey.encapsulate, [(k,) for k in publics]),
+        ),
+        case(
+            "ML-KEM-768 decapsulate_many",
+            items,
+            partial(mlkem.decapsulate_many, ciphertexts),
+            serial(mlkem.decapsulate, [(c,) for c in ciphertexts]),
+        ),
+        case(
+            "Groth16 verify_many (BN254)",
+            len(proofs),
+            partial(vk.verify_many, proofs),
+            serial(partial(groth16.verify, vk), proofs),
+        ),
+    ]
+
+
 # --- timing --------------------------------------------------------------------------------------
 
 
@@ -705,8 +795,9 @@ def time_case(case: Case, settings: Settings) -> dict[str, Stats]:
     for order in _rotations(names, settings.rounds):
         for n in order:
             samples[n].append(_loop(case.impls[n], calls[n]) / calls[n])
+    per_item = 1e6 / case.items
     return {
-        n: Stats(statistics.median(s) * 1e6, min(s) * 1e6, len(s), calls[n])
+        n: Stats(statistics.median(s) * per_item, min(s) * per_item, len(s), calls[n])
         for n, s in samples.items()
     }
 
@@ -739,6 +830,25 @@ def time_threads(fn: Op, calls: int, threads: int, settings: Settings) -> dict[s
     one, many = statistics.median(rates[1]), statistics.median(rates[threads])
     return {
         "threads": threads,
+        "one_thread_per_s": one,
+        "all_threads_per_s": many,
+        "scaling": many / one,
+    }
+
+
+def time_batch(case: Case, settings: Settings) -> dict[str, float]:
+    """Items per second one call at a time (``case.serial``, one thread) and in the batch call
+    (the native pool), interleaved, and their ratio."""
+    assert case.serial is not None
+    impls = {"serial": case.serial, "batch": case.impls["pqpay"]}
+    calls = {n: max(1, _calls_per_sample(fn, settings) // 2) for n, fn in impls.items()}
+    rates: dict[str, list[float]] = {n: [] for n in impls}
+    for order in _rotations(list(impls), settings.thread_rounds):
+        for n in order:
+            rates[n].append(case.items * calls[n] / max(_loop(impls[n], calls[n]), 1e-9))
+    one, many = statistics.median(rates["serial"]), statistics.median(rates["batch"])
+    return {
+        "threads": available_cores(),
         "one_thread_per_s": one,
         "all_threads_per_s": many,
         "scaling": many / one,
@@ -961,6 +1071,7 @@ def _build_cases(
         "merkle": partial(merkle_cases, peers),
         "groth16": partial(groth16_cases, peers),
         "payment": partial(payment_cases, peers, workdir),
+        "batch": partial(batch_cases, peers),
     }
     return {family: builders[family]() for family in families}
 
@@ -980,7 +1091,9 @@ def bench(
                     progress.start(case.op)
                     stats = time_case(case, settings)
                     result = Result(case, stats)
-                    if case.threads:
+                    if case.serial is not None:
+                        result.threads = time_batch(case, settings)
+                    elif case.threads:
                         calls = stats["pqpay"].calls_per_sample
                         result.threads = time_threads(case.impls["pqpay"], calls, threads, settings)
                     results.append(result)
