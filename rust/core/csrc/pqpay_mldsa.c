@@ -84,7 +84,8 @@ void PQPAY_FN(pk_expand)(pqpay_pk_expanded *out,
 int PQPAY_FN(sign_expanded)(uint8_t sig[MLDSA_CRYPTO_BYTES], const uint8_t *m,
                    size_t mlen, const uint8_t *pre, size_t prelen,
                    const uint8_t rnd[MLDSA_RNDBYTES],
-                   const pqpay_sk_expanded *esk, int externalmu);
+                   const pqpay_sk_expanded *esk, int externalmu,
+                   uint16_t *attempts);
 int PQPAY_FN(verify_expanded)(const uint8_t *sig, size_t siglen, const uint8_t *m,
                      size_t mlen, const uint8_t *pre, size_t prelen,
                      const pqpay_pk_expanded *epk, int externalmu);
@@ -131,11 +132,13 @@ void PQPAY_FN(pk_expand)(pqpay_pk_expanded *out,
 
 /* ML-DSA.Sign_internal from line 6 on (mu from tr || pre || m, or m = mu when externalmu);
  * mld_sign_signature_internal without its lines 1-5. Returns 0 or an MLD_ERR_* code; on
- * failure sig is zeroed. */
+ * failure sig is zeroed. *attempts is set to the rejection loop's iterations (public by
+ * FIPS 204's design; the constant-time harness compares timings within one count). */
 int PQPAY_FN(sign_expanded)(uint8_t sig[MLDSA_CRYPTO_BYTES], const uint8_t *m,
                    size_t mlen, const uint8_t *pre, size_t prelen,
                    const uint8_t rnd[MLDSA_RNDBYTES],
-                   const pqpay_sk_expanded *esk, int externalmu)
+                   const pqpay_sk_expanded *esk, int externalmu,
+                   uint16_t *attempts)
 {
   int ret = MLD_ERR_SIGN_ATTEMPTS_EXHAUSTED;
   const uint16_t max_signing_attempts = mld_get_max_signing_attempts();
@@ -169,6 +172,7 @@ int PQPAY_FN(sign_expanded)(uint8_t sig[MLDSA_CRYPTO_BYTES], const uint8_t *m,
     }
     ret = MLD_ERR_SIGN_ATTEMPTS_EXHAUSTED;
   }
+  *attempts = attempt < max_signing_attempts ? (uint16_t)(attempt + 1) : attempt;
 
   if (ret != 0)
   {

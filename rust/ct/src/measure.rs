@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use crate::stats::Analysis;
+use crate::strata::Stratified;
 
 /// Measurements per batch: classes and inputs for a batch are drawn before any is timed, the
 /// timings are analysed after, so nothing but the operation runs between two clock readings.
@@ -28,6 +29,12 @@ pub trait Op {
     /// Runs the operation once on the staged input and returns something derived from its
     /// output, so it is not optimised away.
     fn run(&mut self) -> usize;
+    /// The last run's stratum (read after the clock stops), for an operation with a public
+    /// source of variation its timings are compared within (see [`crate::strata`]); `None`
+    /// for the others.
+    fn stratum(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Non-cryptographic xorshift64* for drawing classes and input indices, seeded from the OS:
@@ -49,7 +56,14 @@ impl Draw {
     }
 }
 
-fn timed_batch(op: &mut dyn Op, draw: &mut Draw, len: usize) -> (Vec<u64>, Vec<usize>) {
+/// One batch: each measurement's time, class and stratum.
+struct Batch {
+    times: Vec<u64>,
+    classes: Vec<usize>,
+    strata: Vec<Option<usize>>,
+}
+
+fn timed_batch(op: &mut dyn Op, draw: &mut Draw, len: usize) -> Batch {
     let plan: Vec<(usize, usize)> = (0..len)
         .map(|_| {
             let r = draw.next_u64();
@@ -57,34 +71,56 @@ fn timed_batch(op: &mut dyn Op, draw: &mut Draw, len: usize) -> (Vec<u64>, Vec<u
         })
         .collect();
     let mut times = vec![0u64; len];
+    let mut strata = vec![None; len];
     let mut sink = 0usize;
-    for (time, &(class, input)) in times.iter_mut().zip(&plan) {
+    for ((time, stratum), &(class, input)) in times.iter_mut().zip(&mut strata).zip(&plan) {
         op.stage(class, input);
         let start = Instant::now();
         sink ^= op.run();
         *time = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        *stratum = op.stratum();
     }
     black_box(sink);
-    (times, plan.into_iter().map(|(c, _)| c).collect())
+    Batch {
+        times,
+        classes: plan.into_iter().map(|(c, _)| c).collect(),
+        strata,
+    }
+}
+
+/// A target's timings, analysed as one set or per stratum.
+pub enum Outcome {
+    /// dudect's tests over every measurement.
+    Pooled(Box<Analysis>),
+    /// The same tests within each stratum.
+    Stratified(Stratified),
 }
 
 /// Times `measurements` runs of `op` (after a warm-up batch that sets the crops) and returns
 /// the analysis and the wall time taken.
-pub fn run(op: &mut dyn Op, measurements: u64) -> pqpay_core::Result<(Analysis, Duration)> {
+pub fn run(op: &mut dyn Op, measurements: u64) -> pqpay_core::Result<(Outcome, Duration)> {
     let started = Instant::now();
     let mut draw = Draw::from_os()?;
-    let (first, _) = timed_batch(op, &mut draw, warmup_len(measurements));
-    let mut analysis = Analysis::new(&first);
+    let first = timed_batch(op, &mut draw, warmup_len(measurements));
+    let mut outcome = if first.strata.iter().all(Option::is_some) {
+        // Each stratum sets its own crops from its first timings (see strata.rs).
+        Outcome::Stratified(Stratified::default())
+    } else {
+        Outcome::Pooled(Box::new(Analysis::new(&first.times)))
+    };
     let mut left = measurements;
     while left > 0 {
         let len = left.min(BATCH as u64) as usize;
-        let (times, classes) = timed_batch(op, &mut draw, len);
-        for (t, c) in times.into_iter().zip(classes) {
-            analysis.push(t, c);
+        let batch = timed_batch(op, &mut draw, len);
+        for ((t, c), s) in batch.times.into_iter().zip(batch.classes).zip(batch.strata) {
+            match &mut outcome {
+                Outcome::Pooled(a) => a.push(t, c),
+                Outcome::Stratified(s_) => s_.push(t, c, s.unwrap_or(0)),
+            }
         }
         left -= len as u64;
     }
-    Ok((analysis, started.elapsed()))
+    Ok((outcome, started.elapsed()))
 }
 
 /// Analyses timings taken elsewhere (the Python targets): a first line `warmup W`, then

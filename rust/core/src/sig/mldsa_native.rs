@@ -35,6 +35,7 @@ type SignFn = unsafe extern "C" fn(
     *const u8,
     *const u8,
     i32,
+    *mut u16,
 ) -> i32;
 type VerifyFn = unsafe extern "C" fn(
     *const u8,
@@ -46,6 +47,20 @@ type VerifyFn = unsafe extern "C" fn(
     *const u8,
     i32,
 ) -> i32;
+
+thread_local! {
+    /// The rejection loop's iterations in this thread's last signature (see
+    /// [`last_sign_attempts`]).
+    static LAST_SIGN_ATTEMPTS: core::cell::Cell<u16> = const { core::cell::Cell::new(0) };
+}
+
+/// How many iterations of ML-DSA's rejection loop this thread's last signature took (0 before
+/// any). The count depends on the key, the message and the randomness and is not secret by
+/// FIPS 204's design; `rust/ct` compares signing times within one count, so the loop's
+/// variable length does not hide (or fake) a key-dependent cost in the rest of signing.
+pub fn last_sign_attempts() -> u16 {
+    LAST_SIGN_ATTEMPTS.with(core::cell::Cell::get)
+}
 
 /// One C build of one parameter set.
 struct Engine {
@@ -85,6 +100,7 @@ macro_rules! engine {
                     rnd: *const u8,
                     esk: *const u8,
                     externalmu: i32,
+                    attempts: *mut u16,
                 ) -> i32;
                 #[link_name = concat!($prefix, "_verify_expanded")]
                 fn verify(
@@ -264,8 +280,9 @@ impl ExpandedSigningKey {
         let e = self.0.engine;
         let (msg, pre, external) = m.parts()?;
         let mut sig = vec![0u8; e.sig];
+        let mut attempts = 0u16;
         // SAFETY: sig has the signature size, rnd 32 bytes, msg/pre their own lengths (mu exactly
-        // 64 when external), and the expanded key was made by this build.
+        // 64 when external), attempts one u16, and the expanded key was made by this build.
         let rc = unsafe {
             (e.sign)(
                 sig.as_mut_ptr(),
@@ -276,8 +293,10 @@ impl ExpandedSigningKey {
                 rnd.as_ptr(),
                 self.0.ptr.as_ptr(),
                 external,
+                &mut attempts,
             )
         };
+        LAST_SIGN_ATTEMPTS.with(|last| last.set(attempts));
         if rc != 0 {
             return Err(Error::Internal(
                 "ML-DSA rejection sampling did not terminate".into(),
