@@ -2,10 +2,14 @@
 //! csrc/pqpay_mldsa.c, from the sources the crates.io package `mldsa-native-rs` ships (a
 //! build-dependency of this crate only so that cargo fetches them: its own bindings are not used).
 //!
-//! Two builds per parameter set: `pqpay_mldsa_ref` (portable C, no extra flags) and, on x86_64,
-//! `pqpay_mldsa_avx2` (mldsa-native's native arithmetic and FIPS 202 backends, compiled with
-//! -mavx2 -mbmi2 -mpopcnt). src/sig/mldsa_native.rs picks one at run time from the CPU's
+//! Two builds per parameter set: `pqpay_mldsa_ref` (portable C, no extra flags, mldsa-native's
+//! own Keccak) and, on x86_64, `pqpay_mldsa_avx2` (mldsa-native's native arithmetic backend,
+//! compiled with -mavx2 -mbmi2 -mpopcnt, and pqpay's Keccak-f[1600] as its FIPS 202 backend:
+//! csrc/pqpay_mldsa_fips202.h). src/sig/mldsa_native.rs picks one at run time from the CPU's
 //! features, so a wheel built here runs on CPUs without AVX2 too.
+//!
+//! pqpay's Keccak (`build_keccak`, csrc/pqpay_keccak*.c) picks its own code at run time: x4 with
+//! AVX-512F+VL (vpternlogq, vprolq) or AVX2, x1 scalar with BMI1/BMI2, portable otherwise.
 #![allow(missing_docs)]
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 

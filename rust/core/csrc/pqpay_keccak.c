@@ -1,6 +1,12 @@
 /*
  * Keccak-f[1600] (FIPS 202, section 3): the portable code, and the run-time choice of the
  * fastest variant the CPU has (pqpay_keccak_impl.h), made once on the first call.
+ *
+ * Measured on an AMD EPYC (Zen 5: AVX-512, 2 cores), TSC ticks per call, best of 30 x 1000:
+ * x4: AVX-512VL 650, AVX2 intrinsics 1030, mldsa-native's AVX2 assembly 1050; x1: BMI 595,
+ * portable 695, mldsa-native's C 680, and a one-state AVX-512 version (one plane of five lanes
+ * per zmm register, vpermq / vpermt2q for theta, pi and chi) 863: its 31 shuffles per round
+ * lose to the scalar code, so it is not kept.
  */
 #include "pqpay_keccak.h"
 
