@@ -68,4 +68,12 @@ print(macro("PQPAY_KECCAK_TWO_ROUNDS_XOR3", True))
 print()
 print(macro("PQPAY_KECCAK_TWO_ROUNDS_XOR2", False))
 print()
+print("""/* All 24 rounds on the lanes a00..a24, in place (pqpay_keccak_impl.h has the constants). */
+#define PQPAY_KECCAK_24_ROUNDS(TWO_ROUNDS) \\
+    do { \\
+        for (unsigned r = 0; r < 24; r += 2) { \\
+            TWO_ROUNDS(pqpay_keccak_round_constants[r], pqpay_keccak_round_constants[r + 1]); \\
+        } \\
+    } while (0)
+""")
 print("#endif /* PQPAY_KECCAK_ROUNDS_H */")

@@ -10,8 +10,7 @@
  */
 #include "pqpay_keccak.h"
 
-#include "pqpay_keccak_impl.h"
-#include "pqpay_keccak_rounds.h"
+#include "pqpay_keccak_scalar.h"
 
 const uint64_t pqpay_keccak_round_constants[24] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL,
@@ -24,22 +23,9 @@ const uint64_t pqpay_keccak_round_constants[24] = {
     0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-#define KXOR(a, b) ((a) ^ (b))
-#define KROL(a, n) (((a) << (n)) | ((a) >> (64 - (n))))
-#define KCHI(a, b, c) ((a) ^ (~(b) & (c)))
-#define KXORRC(a, rc) ((a) ^ (rc))
-
-void pqpay_keccakf1600_x1_portable(uint64_t s[25])
+void pqpay_keccakf1600_x1_portable(uint64_t state[25])
 {
-    PQPAY_KECCAK_DECLARE(uint64_t);
-#define GET(i) s[i]
-#define PUT(i, v) s[i] = (v)
-    PQPAY_KECCAK_LOAD(GET);
-    for (unsigned r = 0; r < 24; r += 2) {
-        PQPAY_KECCAK_TWO_ROUNDS_XOR2(pqpay_keccak_round_constants[r],
-                                     pqpay_keccak_round_constants[r + 1]);
-    }
-    PQPAY_KECCAK_STORE(PUT);
+    pqpay_keccak_x1_scalar(state);
 }
 
 static void x4_portable(uint64_t states[100])

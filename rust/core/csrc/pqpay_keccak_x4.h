@@ -9,6 +9,8 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "pqpay_keccak_rounds.h"
+
 static inline void pqpay_keccak_transpose4(__m256i *o0, __m256i *o1, __m256i *o2, __m256i *o3,
                                            __m256i r0, __m256i r1, __m256i r2, __m256i r3)
 {
@@ -53,5 +55,19 @@ static inline void pqpay_keccak_x4_store(uint64_t s[100], const __m256i lanes[25
     s[74] = (uint64_t)_mm_cvtsi128_si64(hi);
     s[99] = (uint64_t)_mm_extract_epi64(hi, 1);
 }
+
+/* The body of an x4 permutation, once the including unit has defined the lane operations. */
+#define PQPAY_KECCAK_X4_PERMUTE(states, TWO_ROUNDS) \
+    do { \
+        PQPAY_KECCAK_DECLARE(__m256i); \
+        __m256i lanes_[25]; \
+        pqpay_keccak_x4_load(lanes_, (states)); \
+        PQPAY_KECCAK_LOAD(PQPAY_KECCAK_X4_GET_); \
+        PQPAY_KECCAK_24_ROUNDS(TWO_ROUNDS); \
+        PQPAY_KECCAK_STORE(PQPAY_KECCAK_X4_PUT_); \
+        pqpay_keccak_x4_store((states), lanes_); \
+    } while (0)
+#define PQPAY_KECCAK_X4_GET_(i) lanes_[i]
+#define PQPAY_KECCAK_X4_PUT_(i, v) lanes_[i] = (v)
 
 #endif /* PQPAY_KECCAK_X4_H */

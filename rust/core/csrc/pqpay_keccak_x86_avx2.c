@@ -2,7 +2,6 @@
 #include <immintrin.h>
 
 #include "pqpay_keccak_impl.h"
-#include "pqpay_keccak_rounds.h"
 #include "pqpay_keccak_x4.h"
 
 static inline __m256i rol64x4(__m256i a, int n)
@@ -28,16 +27,5 @@ static inline __m256i rol64x4(__m256i a, int n)
 
 void pqpay_keccakf1600_x4_avx2(uint64_t states[100])
 {
-    PQPAY_KECCAK_DECLARE(__m256i);
-    __m256i lanes[25];
-    pqpay_keccak_x4_load(lanes, states);
-#define GET(i) lanes[i]
-#define PUT(i, v) lanes[i] = (v)
-    PQPAY_KECCAK_LOAD(GET);
-    for (unsigned r = 0; r < 24; r += 2) {
-        PQPAY_KECCAK_TWO_ROUNDS_XOR2(pqpay_keccak_round_constants[r],
-                                     pqpay_keccak_round_constants[r + 1]);
-    }
-    PQPAY_KECCAK_STORE(PUT);
-    pqpay_keccak_x4_store(states, lanes);
+    PQPAY_KECCAK_X4_PERMUTE(states, PQPAY_KECCAK_TWO_ROUNDS_XOR2);
 }

@@ -6,7 +6,6 @@
 #include <immintrin.h>
 
 #include "pqpay_keccak_impl.h"
-#include "pqpay_keccak_rounds.h"
 #include "pqpay_keccak_x4.h"
 
 /* Truth tables for VPTERNLOGQ(a, b, c): a ^ b ^ c, and chi's a ^ (~b & c). */
@@ -21,16 +20,5 @@
 
 void pqpay_keccakf1600_x4_avx512(uint64_t states[100])
 {
-    PQPAY_KECCAK_DECLARE(__m256i);
-    __m256i lanes[25];
-    pqpay_keccak_x4_load(lanes, states);
-#define GET(i) lanes[i]
-#define PUT(i, v) lanes[i] = (v)
-    PQPAY_KECCAK_LOAD(GET);
-    for (unsigned r = 0; r < 24; r += 2) {
-        PQPAY_KECCAK_TWO_ROUNDS_XOR3(pqpay_keccak_round_constants[r],
-                                     pqpay_keccak_round_constants[r + 1]);
-    }
-    PQPAY_KECCAK_STORE(PUT);
-    pqpay_keccak_x4_store(states, lanes);
+    PQPAY_KECCAK_X4_PERMUTE(states, PQPAY_KECCAK_TWO_ROUNDS_XOR3);
 }
