@@ -2,10 +2,14 @@
 //! csrc/pqpay_mldsa.c, from the sources the crates.io package `mldsa-native-rs` ships (a
 //! build-dependency of this crate only so that cargo fetches them: its own bindings are not used).
 //!
-//! Two builds per parameter set: `pqpay_mldsa_ref` (portable C, no extra flags) and, on x86_64,
-//! `pqpay_mldsa_avx2` (mldsa-native's native arithmetic and FIPS 202 backends, compiled with
-//! -mavx2 -mbmi2 -mpopcnt). src/sig/mldsa_native.rs picks one at run time from the CPU's
+//! Two builds per parameter set: `pqpay_mldsa_ref` (portable C, no extra flags, mldsa-native's
+//! own Keccak) and, on x86_64, `pqpay_mldsa_avx2` (mldsa-native's native arithmetic backend,
+//! compiled with -mavx2 -mbmi2 -mpopcnt, and pqpay's Keccak-f[1600] as its FIPS 202 backend:
+//! csrc/pqpay_mldsa_fips202.h). src/sig/mldsa_native.rs picks one at run time from the CPU's
 //! features, so a wheel built here runs on CPUs without AVX2 too.
+//!
+//! pqpay's Keccak (`build_keccak`, csrc/pqpay_keccak*.c) picks its own code at run time: x4 with
+//! AVX-512F+VL (vpternlogq, vprolq) or AVX2, x1 scalar with BMI1/BMI2, portable otherwise.
 #![allow(missing_docs)]
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
@@ -76,8 +80,16 @@ fn build(variant: &str, src: &Path, native_x86_64: bool) {
         .define("MLD_CONFIG_NO_RANDOMIZED_API", None)
         .out_dir(&out);
     if native_x86_64 {
-        cc.define("MLD_CONFIG_USE_NATIVE_BACKEND_ARITH", None)
+        // FIPS 202 through csrc/pqpay_mldsa_fips202.h: pqpay's Keccak (AVX-512 / AVX2 / BMI,
+        // chosen at run time) in place of mldsa-native's AVX2 x4 and C x1 permutations.
+        println!("cargo:rerun-if-changed=csrc/pqpay_mldsa_fips202.h");
+        cc.include(Path::new(env!("CARGO_MANIFEST_DIR")).join("csrc"))
+            .define("MLD_CONFIG_USE_NATIVE_BACKEND_ARITH", None)
             .define("MLD_CONFIG_USE_NATIVE_BACKEND_FIPS202", None)
+            .define(
+                "MLD_CONFIG_FIPS202_BACKEND_FILE",
+                Some("\"pqpay_mldsa_fips202.h\""),
+            )
             .flag("-mavx2")
             .flag("-mbmi2")
             .flag("-mpopcnt");
@@ -100,15 +112,46 @@ fn build(variant: &str, src: &Path, native_x86_64: bool) {
     cc.compile(&format!("pqpay_mldsa_{variant}"));
 }
 
-/// pqpay's Keccak-f[1600] permutations (csrc/pqpay_keccak.c), shared by the C engines.
+/// pqpay's Keccak-f[1600] permutations (csrc/pqpay_keccak*.c), shared by the C engines: the
+/// portable code and the run-time choice with no extra flags; on x86_64 also each faster
+/// variant in its own unit with the -m flags it needs (pqpay_keccak.c calls one only when the
+/// CPU has them), all in one library.
 fn build_keccak() {
     let csrc = Path::new(env!("CARGO_MANIFEST_DIR")).join("csrc");
-    cc::Build::new()
-        .file(csrc.join("pqpay_keccak.c"))
-        .include(&csrc)
-        .opt_level(3)
-        .flag_if_supported("-std=c99")
-        .compile("pqpay_keccak");
+    let base = || {
+        let mut cc = cc::Build::new();
+        cc.include(&csrc)
+            .opt_level(3)
+            .flag_if_supported("-std=c99")
+            .flag_if_supported("-fomit-frame-pointer");
+        cc
+    };
+    for header in [
+        "pqpay_keccak_impl.h",
+        "pqpay_keccak_rounds.h",
+        "pqpay_keccak_x4.h",
+    ] {
+        println!("cargo:rerun-if-changed=csrc/{header}");
+    }
+    let mut lib = base();
+    lib.file(csrc.join("pqpay_keccak.c"));
+    if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64") {
+        let variants: [(&str, &[&str]); 3] = [
+            ("pqpay_keccak_x86_bmi.c", &["-mbmi", "-mbmi2"]),
+            ("pqpay_keccak_x86_avx2.c", &["-mavx2"]),
+            ("pqpay_keccak_x86_avx512.c", &["-mavx512f", "-mavx512vl"]),
+        ];
+        for (file, flags) in variants {
+            println!("cargo:rerun-if-changed=csrc/{file}");
+            let mut unit = base();
+            unit.file(csrc.join(file));
+            for flag in flags {
+                unit.flag(flag);
+            }
+            lib.objects(unit.compile_intermediates());
+        }
+    }
+    lib.compile("pqpay_keccak");
 }
 
 fn main() {

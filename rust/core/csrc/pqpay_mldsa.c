@@ -5,7 +5,8 @@
  *
  * build.rs compiles this file six times: for ML-DSA-44/65/87 (MLD_CONFIG_PARAMETER_SET), once
  * portable (namespace pqpay_mldsa_ref_<level>) and, on x86_64, once with mldsa-native's AVX2
- * backend and -mavx2 -mbmi2 -mpopcnt (namespace pqpay_mldsa_avx2_<level>). The Rust side (src/sig/mldsa_native.rs)
+ * arithmetic backend, pqpay's Keccak as FIPS 202 backend (csrc/pqpay_mldsa_fips202.h) and
+ * -mavx2 -mbmi2 -mpopcnt (namespace pqpay_mldsa_avx2_<level>). The Rust side (src/sig/mldsa_native.rs)
  * calls the AVX2 build only when the CPU has AVX2, BMI2 and POPCNT, so the wheel still runs
  * anywhere. Everything of mldsa-native is `static` here (MLD_CONFIG_*_API_QUALIFIER); only the
  * pqpay_* functions below are exported.
@@ -41,9 +42,8 @@
 #include "src/native/x86_64/src/rej_uniform_eta4_avx2.c"
 #include "src/native/x86_64/src/rej_uniform_table.c"
 #endif
-#if defined(MLD_CONFIG_USE_NATIVE_BACKEND_FIPS202)
-#include "src/fips202/native/x86_64/src/keccakf1600_constants.c"
-#endif
+/* The AVX2 build's FIPS 202 backend is csrc/pqpay_mldsa_fips202.h (pqpay's Keccak, its own
+ * library): nothing of mldsa-native's x86_64 FIPS 202 backend is compiled. */
 
 #if defined(MLD_CONFIG_REDUCE_RAM) || defined(MLD_CONFIG_CONTEXT_PARAMETER) || \
     defined(MLD_MULTILEVEL_BUILD)
