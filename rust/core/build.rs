@@ -6,6 +6,12 @@
 //! `pqpay_mldsa_avx2` (mldsa-native's native arithmetic and FIPS 202 backends, compiled with
 //! -mavx2 -mbmi2 -mpopcnt). src/sig/mldsa_native.rs picks one at run time from the CPU's
 //! features, so a wheel built here runs on CPUs without AVX2 too.
+//!
+//! Also pqpay's ML-KEM engine ([`build_mlkem`]): mlkem-native's C and x86_64 AVX2 assembly from
+//! the copy inside the aws-lc-sys package (already a dependency through aws-lc-rs; the version
+//! cargo resolved comes from aws-lc-sys's build metadata), with csrc/pqpay_mlkem.c and FIPS 202
+//! on pqpay's Keccak (csrc/pqpay_mlkem_fips202.h), again a portable and an AVX2 build that
+//! src/kem/mlkem_native.rs chooses between at run time.
 #![allow(missing_docs)]
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 

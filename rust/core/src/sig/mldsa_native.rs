@@ -1,6 +1,7 @@
 //! The ML-DSA engine: mldsa-native (the code liboqs 0.15+ and AWS-LC use) compiled by build.rs
 //! with csrc/pqpay_mldsa.c, which signs and verifies with keys expanded once (Â, ŝ1, ŝ2, t̂0,
-//! NTT(t1·2^d), tr). This is the only module of pqpay-core with `unsafe`: the FFI calls.
+//! NTT(t1·2^d), tr). With src/kem/mlkem_native.rs, the only modules of pqpay-core with `unsafe`:
+//! the FFI calls.
 //!
 //! What every call relies on, checked here before it:
 //! - the C side reads and writes exactly the FIPS 204 sizes of the parameter set (pk, sk, sig,
