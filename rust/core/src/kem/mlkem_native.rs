@@ -2,8 +2,8 @@
 //! aws-lc-sys ships) compiled by build.rs with csrc/pqpay_mlkem.c, which encapsulates and
 //! decapsulates with keys expanded once (Â^T, t̂, H(ek); for a private key also ŝ and z), and
 //! FIPS 202 on pqpay's Keccak permutations (csrc/pqpay_mlkem_fips202.h, the matrix expansion and
-//! noise sampling four at a time). With src/sig/mldsa_native.rs, the only modules of pqpay-core
-//! with `unsafe`: the FFI calls.
+//! noise sampling four at a time). With src/sig/mldsa_native.rs and the memory they share
+//! (src/c_struct.rs), the only modules of pqpay-core with `unsafe`: the FFI calls.
 //!
 //! What every call relies on, checked here before it:
 //! - the C side reads and writes exactly the FIPS 203 sizes of the parameter set (ek, dk, ct,
@@ -21,12 +21,10 @@
 //! `mlkem.rs`): the expanded calls assume keys that passed them.
 #![allow(unsafe_code)]
 
-use std::alloc::{alloc_zeroed, dealloc, Layout};
-use std::ptr::NonNull;
-
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::KemAlgorithm;
+use crate::c_struct::CStruct;
 use crate::{Error, Result};
 
 type SizeFn = unsafe extern "C" fn() -> usize;
@@ -226,48 +224,19 @@ impl Engine {
     }
 }
 
-/// A C struct made by `engine` (see the module docs), wiped on drop.
+/// A C struct made by `engine` (see the module docs) in memory that [`CStruct`] owns and wipes.
 struct Expanded {
-    ptr: NonNull<u8>,
-    layout: Layout,
+    mem: CStruct,
     engine: &'static Engine,
 }
 
-// SAFETY: the memory is owned, written once by the C side before `Expanded` is handed out and
-// only read (through `*const`) afterwards.
-unsafe impl Send for Expanded {}
-// SAFETY: as above: shared access is read-only.
-unsafe impl Sync for Expanded {}
-
 impl Expanded {
     fn new(engine: &'static Engine, size: usize, fill: ExpandFn, from: &[u8]) -> Result<Self> {
-        if size == 0 {
-            return Err(Error::Internal("ML-KEM expanded key size is zero".into()));
-        }
-        let layout = Layout::from_size_align(size, 64)
-            .map_err(|_| Error::Internal("ML-KEM expanded key layout".into()))?;
-        // SAFETY: the layout has a non-zero size.
-        let raw = unsafe { alloc_zeroed(layout) };
-        let ptr = NonNull::new(raw).ok_or_else(|| Error::Internal("out of memory".into()))?;
-        let out = Expanded {
-            ptr,
-            layout,
-            engine,
-        };
-        // SAFETY: `out` holds `size` writable bytes, aligned, for the struct of this very build;
-        // `from` was checked by the caller to be the encoding `fill` reads.
-        unsafe { fill(out.ptr.as_ptr(), from.as_ptr()) };
-        Ok(out)
-    }
-}
-
-impl Drop for Expanded {
-    fn drop(&mut self) {
-        // SAFETY: ptr/layout come from alloc_zeroed above and are freed exactly once, here.
-        unsafe {
-            core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.layout.size()).zeroize();
-            dealloc(self.ptr.as_ptr(), self.layout);
-        }
+        // SAFETY: `p` holds `size` zeroed, writable, 64-byte aligned bytes, `size` being what
+        // this very build reports for the struct `fill` writes; `from` was checked by the
+        // caller to be the encoding `fill` reads.
+        let mem = CStruct::filled(size, |p| unsafe { fill(p, from.as_ptr()) })?;
+        Ok(Expanded { mem, engine })
     }
 }
 
@@ -299,7 +268,7 @@ impl ExpandedPublicKey {
             (e.enc)(
                 ct.as_mut_ptr(),
                 ss.as_mut_ptr(),
-                self.0.ptr.as_ptr(),
+                self.0.mem.as_ptr(),
                 m.as_ptr(),
             )
         };
@@ -327,7 +296,7 @@ impl ExpandedPrivateKey {
         let mut ss = Zeroizing::new([0u8; 32]);
         // SAFETY: ct has this parameter set's ciphertext size, ss is 32 bytes, and the expanded
         // key was made by this same build.
-        unsafe { (e.dec)(ss.as_mut_ptr(), ct.as_ptr(), self.0.ptr.as_ptr()) };
+        unsafe { (e.dec)(ss.as_mut_ptr(), ct.as_ptr(), self.0.mem.as_ptr()) };
         Ok(ss)
     }
 }
