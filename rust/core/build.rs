@@ -291,7 +291,12 @@ fn main() {
     println!("cargo:rerun-if-changed=csrc/pqpay_mlkem_fips202.h");
     let aws_lc = aws_lc_dir();
     build_mlkem("ref", &aws_lc, false);
-    if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64") {
+    // The assembly's symbol renaming above relies on ELF symbol spelling (on macOS
+    // S2N_BN_SYMBOL pastes a `_` before the name is renamed) and on the SysV ABI: Linux only;
+    // elsewhere the portable build serves every CPU.
+    if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64")
+        && env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+    {
         build_mlkem("avx2", &aws_lc, true);
         println!("cargo:rustc-cfg=pqpay_mlkem_avx2");
     }
