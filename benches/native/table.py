@@ -21,7 +21,7 @@ for f in sys.argv[1:]:
         if line.strip():
             k, v = line.split()
             peer.setdefault(k, []).append(float(v))
-engines = ["pqpay", "libcrux-portable", "libcrux-avx2", "aws-lc-rs", "liboqs-0.13", "mlkem-native"]
+engines = ["pqpay", "libcrux-portable", "libcrux-avx2", "aws-lc-rs", "mlkem-native"]
 engines = [e for e in engines if any(e in r for r in rows.values())]
 print("| op | " + " | ".join(engines) + " | liboqs-0.16 C | pqpay/liboqs-0.16 |")
 print("|---" * (len(engines) + 3) + "|")

@@ -6,7 +6,6 @@
 //! - `libcrux-portable` / `libcrux-avx2`: libcrux's two instantiations called directly (packed
 //!   API), to see whether its AVX2 code pays off on this CPU;
 //! - `aws-lc-rs`: AWS-LC's mlkem-native / mldsa-native (keygen includes its pairwise test);
-//! - `liboqs-0.13`: the `oqs` crate (liboqs 0.13 built from crates.io with cmake).
 //!
 //! liboqs 0.16 itself (the reference line) is timed by `benches/native/liboqs_peer.c`, run
 //! alternately with this bench by `benches/native/run_engines.sh`.
@@ -35,7 +34,7 @@ fn group<'a>(
 }
 
 macro_rules! kem_engines {
-    ($fn:ident, $label:literal, $pq:ty, $lib:ident, $aws:ident, $oqs:ident) => {
+    ($fn:ident, $label:literal, $pq:ty, $lib:ident, $aws:ident) => {
         fn $fn(c: &mut Criterion) {
             use libcrux_ml_kem::$lib as lc;
             let seed = [7u8; 64];
@@ -52,11 +51,6 @@ macro_rules! kem_engines {
             let aek = adk.encapsulation_key().unwrap();
             let (act, _) = aek.encapsulate().unwrap();
             let act = act.as_ref().to_vec();
-            // liboqs 0.13
-            let okem = oqs::kem::Kem::new(oqs::kem::Algorithm::$oqs).unwrap();
-            let oseed = okem.keypair_seed_from_bytes(&seed).unwrap();
-            let (opk, osk) = okem.keypair_derand(oseed).unwrap();
-            let (oct, _) = okem.encapsulate(&opk).unwrap();
 
             let mut g = group(c, concat!($label, "/keygen"));
             g.bench_function("pqpay", |b| {
@@ -73,12 +67,6 @@ macro_rules! kem_engines {
                     aws_lc_rs::kem::DecapsulationKey::generate(&aws_lc_rs::kem::$aws).unwrap()
                 })
             });
-            g.bench_function("liboqs-0.13", |b| {
-                b.iter(|| {
-                    okem.keypair_derand(okem.keypair_seed_from_bytes(black_box(&seed)).unwrap())
-                        .unwrap()
-                })
-            });
             g.finish();
 
             let mut g = group(c, concat!($label, "/encaps"));
@@ -92,9 +80,6 @@ macro_rules! kem_engines {
                 b.iter(|| lc::avx2::encapsulate(kp.public_key(), black_box(m)))
             });
             g.bench_function("aws-lc-rs", |b| b.iter(|| aek.encapsulate().unwrap()));
-            g.bench_function("liboqs-0.13", |b| {
-                b.iter(|| okem.encapsulate(black_box(&opk)).unwrap())
-            });
             g.finish();
 
             let mut g = group(c, concat!($label, "/decaps"));
@@ -113,41 +98,17 @@ macro_rules! kem_engines {
                         .unwrap()
                 })
             });
-            g.bench_function("liboqs-0.13", |b| {
-                b.iter(|| okem.decapsulate(&osk, black_box(&oct)).unwrap())
-            });
             g.finish();
         }
     };
 }
 
-kem_engines!(
-    kem512,
-    "ML-KEM-512",
-    MlKem512,
-    mlkem512,
-    ML_KEM_512,
-    MlKem512
-);
-kem_engines!(
-    kem768,
-    "ML-KEM-768",
-    MlKem768,
-    mlkem768,
-    ML_KEM_768,
-    MlKem768
-);
-kem_engines!(
-    kem1024,
-    "ML-KEM-1024",
-    MlKem1024,
-    mlkem1024,
-    ML_KEM_1024,
-    MlKem1024
-);
+kem_engines!(kem512, "ML-KEM-512", MlKem512, mlkem512, ML_KEM_512);
+kem_engines!(kem768, "ML-KEM-768", MlKem768, mlkem768, ML_KEM_768);
+kem_engines!(kem1024, "ML-KEM-1024", MlKem1024, mlkem1024, ML_KEM_1024);
 
 macro_rules! dsa_engines {
-    ($fn:ident, $label:literal, $alg:ident, $lib:ident, $aws:ident, $aws_sign:ident, $oqs:ident) => {
+    ($fn:ident, $label:literal, $alg:ident, $lib:ident, $aws:ident, $aws_sign:ident) => {
         fn $fn(c: &mut Criterion) {
             use libcrux_ml_dsa::$lib as lc;
             let seed = [5u8; 32];
@@ -169,10 +130,6 @@ macro_rules! dsa_engines {
             let mut asig = vec![0u8; aws_lc_rs::signature::$aws_sign.signature_len()];
             akp.sign(&msg, &mut asig).unwrap();
             let apk = akp.public_key().as_ref().to_vec();
-            // liboqs 0.13
-            let osig = oqs::sig::Sig::new(oqs::sig::Algorithm::$oqs).unwrap();
-            let (opk, osk) = osig.keypair().unwrap();
-            let os = osig.sign(&msg, &osk).unwrap();
 
             let mut g = group(c, concat!($label, "/keygen"));
             g.bench_function("pqpay", |b| {
@@ -192,7 +149,6 @@ macro_rules! dsa_engines {
                     .unwrap()
                 })
             });
-            g.bench_function("liboqs-0.13", |b| b.iter(|| osig.keypair().unwrap()));
             g.finish();
 
             let mut g = group(c, concat!($label, "/sign"));
@@ -206,9 +162,6 @@ macro_rules! dsa_engines {
             });
             g.bench_function("aws-lc-rs", |b| {
                 b.iter(|| akp.sign(black_box(&msg), &mut asig).unwrap())
-            });
-            g.bench_function("liboqs-0.13", |b| {
-                b.iter(|| osig.sign(black_box(&msg), &osk).unwrap())
             });
             g.finish();
 
@@ -230,9 +183,6 @@ macro_rules! dsa_engines {
                         .unwrap()
                 })
             });
-            g.bench_function("liboqs-0.13", |b| {
-                b.iter(|| osig.verify(black_box(&msg), &os, &opk).unwrap())
-            });
             g.finish();
         }
     };
@@ -244,8 +194,7 @@ dsa_engines!(
     MlDsa44,
     ml_dsa_44,
     ML_DSA_44,
-    ML_DSA_44_SIGNING,
-    MlDsa44
+    ML_DSA_44_SIGNING
 );
 dsa_engines!(
     dsa65,
@@ -253,8 +202,7 @@ dsa_engines!(
     MlDsa65,
     ml_dsa_65,
     ML_DSA_65,
-    ML_DSA_65_SIGNING,
-    MlDsa65
+    ML_DSA_65_SIGNING
 );
 dsa_engines!(
     dsa87,
@@ -262,8 +210,7 @@ dsa_engines!(
     MlDsa87,
     ml_dsa_87,
     ML_DSA_87,
-    ML_DSA_87_SIGNING,
-    MlDsa87
+    ML_DSA_87_SIGNING
 );
 
 criterion_group!(benches, kem768, dsa65, kem512, kem1024, dsa44, dsa87);

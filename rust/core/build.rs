@@ -10,6 +10,12 @@
 //!
 //! pqpay's Keccak (`build_keccak`, csrc/pqpay_keccak*.c) picks its own code at run time: x4 with
 //! AVX-512F+VL (vpternlogq, vprolq) or AVX2, x1 scalar with BMI1/BMI2, portable otherwise.
+//!
+//! Also pqpay's ML-KEM engine ([`build_mlkem`]): mlkem-native's C and x86_64 AVX2 assembly from
+//! the copy inside the aws-lc-sys package (already a dependency through aws-lc-rs; the version
+//! cargo resolved comes from aws-lc-sys's build metadata), with csrc/pqpay_mlkem.c and FIPS 202
+//! on pqpay's Keccak (csrc/pqpay_mlkem_fips202.h), again a portable and an AVX2 build that
+//! src/kem/mlkem_native.rs chooses between at run time.
 #![allow(missing_docs)]
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
@@ -154,6 +160,162 @@ fn build_keccak() {
     lib.compile("pqpay_keccak");
 }
 
+/// The aws-lc-sys version cargo resolved, from the `DEP_AWS_LC_<x>_<y>_<z>_INCLUDE` variable its
+/// build script's metadata sets for direct dependents (its `links` key carries the version).
+fn aws_lc_sys_version() -> String {
+    let mut found: Vec<String> = env::vars()
+        .filter_map(|(key, _)| {
+            key.strip_prefix("DEP_AWS_LC_")
+                .and_then(|rest| rest.strip_suffix("_INCLUDE"))
+                .filter(|v| {
+                    v.split('_')
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                })
+                .map(|v| v.replace('_', "."))
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => panic!(
+            "pqpay: expected exactly one DEP_AWS_LC_<version>_INCLUDE from aws-lc-sys, found {found:?}"
+        ),
+    }
+}
+
+/// `.../aws-lc-sys-<v>/aws-lc`: PQPAY_AWS_LC_DIR if set, else the package in cargo's registry
+/// source cache (aws-lc-sys is a dependency, so cargo has unpacked it there).
+fn aws_lc_dir() -> PathBuf {
+    println!("cargo:rerun-if-env-changed=PQPAY_AWS_LC_DIR");
+    if let Some(dir) = env::var_os("PQPAY_AWS_LC_DIR") {
+        return PathBuf::from(dir);
+    }
+    let package = format!("aws-lc-sys-{}", aws_lc_sys_version());
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("neither CARGO_HOME nor HOME is set");
+    let registry = cargo_home.join("registry").join("src");
+    let mut found: Vec<PathBuf> = fs::read_dir(&registry)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|index| index.path().join(&package).join("aws-lc"))
+        .filter(|p| p.join(MLKEM_NATIVE_SUBDIR).join("kem.c").is_file())
+        .collect();
+    found.sort();
+    found.pop().unwrap_or_else(|| {
+        panic!(
+            "pqpay: {package} not found under {} (or set PQPAY_AWS_LC_DIR to its aws-lc directory)",
+            registry.display()
+        )
+    })
+}
+
+/// Where aws-lc keeps its copy of mlkem-native (without mlkem-native's fips202/: pqpay's glue,
+/// csrc/pqpay_mlkem_fips202.h, replaces it as AWS-LC's does).
+const MLKEM_NATIVE_SUBDIR: &str = "crypto/fipsmodule/ml_kem/mlkem";
+
+/// pqpay's ML-KEM engine: csrc/pqpay_mlkem.c over mlkem-native, one independent single-level
+/// instance per parameter set, namespace `pqpay_mlkem_<variant>_<level>`, in one static library
+/// per variant. The AVX2 variant adds mlkem-native's x86_64 assembly, assembled once per level
+/// with its symbols renamed into that level's namespace (where the C code looks for them).
+fn build_mlkem(variant: &str, aws_lc: &Path, avx2: bool) {
+    let src = aws_lc.join(MLKEM_NATIVE_SUBDIR);
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join(format!("mlkem_{variant}"));
+    // The assembly includes s2n-bignum's macro header, which includes AWS-LC's symbol-prefix
+    // header: an empty one here, as the wrappers below do the renaming.
+    let prefix_header = out.join("include").join("openssl");
+    fs::create_dir_all(&prefix_header).unwrap();
+    fs::write(
+        prefix_header.join("boringssl_prefix_symbols_asm.h"),
+        "/* pqpay: symbols are renamed by the including wrapper */\n",
+    )
+    .unwrap();
+    let csrc = Path::new(env!("CARGO_MANIFEST_DIR")).join("csrc");
+    let ours = csrc.join("pqpay_mlkem.c");
+    let mut cc = cc::Build::new();
+    cc.include(&src)
+        .include(&csrc)
+        .include(out.join("include"))
+        .include(aws_lc.join("third_party/s2n-bignum/s2n-bignum-imported/include"))
+        .opt_level(3)
+        .flag_if_supported("-std=c99")
+        .flag_if_supported("-fomit-frame-pointer")
+        .flag_if_supported("-Wno-unused-function")
+        .flag_if_supported("-Wno-unused-parameter")
+        .define("S2N_BN_HIDE_SYMBOLS", None)
+        .out_dir(&out);
+    let mut asm: Vec<String> = Vec::new();
+    let mut asm_symbols: Vec<String> = Vec::new();
+    if avx2 {
+        cc.define("PQPAY_MLKEM_AVX2", None)
+            .flag("-mavx2")
+            .flag("-mbmi2");
+        let dir = src.join("native/x86_64/src");
+        asm = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.starts_with("mlkem_") && n.ends_with(".S"))
+            .collect();
+        asm.sort();
+        assert!(
+            !asm.is_empty(),
+            "pqpay: no mlkem-native assembly in {}",
+            dir.display()
+        );
+        // The functions the assembly defines (`S2N_BN_SYMBOL(mlkem_<name>)`); the C code calls
+        // them `<namespace>_<name>`.
+        for name in &asm {
+            let text = fs::read_to_string(dir.join(name)).unwrap();
+            for part in text.split("S2N_BN_SYMBOL(").skip(1) {
+                let sym: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if sym.starts_with("mlkem_") && !asm_symbols.contains(&sym) {
+                    asm_symbols.push(sym);
+                }
+            }
+        }
+    }
+    for level in ["512", "768", "1024"] {
+        let prefix = format!("pqpay_mlkem_{variant}_{level}");
+        let unit = out.join(format!("{prefix}.c"));
+        fs::write(
+            &unit,
+            format!(
+                "#define MLK_CONFIG_PARAMETER_SET {level}\n\
+                 #define MLK_CONFIG_NAMESPACE_PREFIX {prefix}\n\
+                 #include \"{}\"\n",
+                ours.display()
+            ),
+        )
+        .unwrap();
+        cc.file(unit);
+        let renames: String = asm_symbols
+            .iter()
+            .map(|sym| {
+                let short = sym.trim_start_matches("mlkem_");
+                format!("#define {sym} {prefix}_{short}\n")
+            })
+            .collect();
+        for name in &asm {
+            let wrapper = out.join(format!("{prefix}_{name}"));
+            let from = src.join("native/x86_64/src").join(name);
+            fs::write(
+                &wrapper,
+                format!("{renames}#include \"{}\"\n", from.display()),
+            )
+            .unwrap();
+            cc.file(wrapper);
+        }
+    }
+    cc.compile(&format!("pqpay_mlkem_{variant}"));
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=csrc/pqpay_mldsa.c");
     println!("cargo:rerun-if-changed=csrc/pqpay_keccak.c");
@@ -166,4 +328,20 @@ fn main() {
         println!("cargo:rustc-cfg=pqpay_mldsa_avx2");
     }
     println!("cargo:rustc-check-cfg=cfg(pqpay_mldsa_avx2)");
+
+    println!("cargo:rerun-if-changed=csrc/pqpay_mlkem.c");
+    println!("cargo:rerun-if-changed=csrc/pqpay_mlkem_config.h");
+    println!("cargo:rerun-if-changed=csrc/pqpay_mlkem_fips202.h");
+    let aws_lc = aws_lc_dir();
+    build_mlkem("ref", &aws_lc, false);
+    // The assembly's symbol renaming above relies on ELF symbol spelling (on macOS
+    // S2N_BN_SYMBOL pastes a `_` before the name is renamed) and on the SysV ABI: Linux only;
+    // elsewhere the portable build serves every CPU.
+    if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("x86_64")
+        && env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+    {
+        build_mlkem("avx2", &aws_lc, true);
+        println!("cargo:rustc-cfg=pqpay_mlkem_avx2");
+    }
+    println!("cargo:rustc-check-cfg=cfg(pqpay_mlkem_avx2)");
 }

@@ -14,6 +14,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod aead;
+mod c_struct;
 pub mod encoding;
 pub mod error;
 pub mod groth16;

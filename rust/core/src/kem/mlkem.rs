@@ -1,282 +1,46 @@
-//! ML-KEM (FIPS 203) over libcrux-ml-kem's "unpacked" API.
+//! ML-KEM (FIPS 203) on mlkem-native (see [`native`]: C with its AVX2 assembly, chosen at run
+//! time, FIPS 202 on pqpay's Keccak permutations).
 //!
-//! libcrux's packed API re-expands every key on every call: encapsulation re-samples the matrix
-//! A from ρ and re-hashes ek, decapsulation additionally re-decodes s. Keys here are made once and
-//! used many times, so each key keeps libcrux's unpacked form instead (A, t̂, H(ek), and for a
-//! private key ŝ and z): encapsulation takes about a third of the packed time, decapsulation
-//! about half. A public key parsed from bytes is expanded on its first encapsulation, so a key
-//! used once costs what it did with the packed API.
+//! Keys are made once and used many times, so each key keeps mlkem-native's expanded form
+//! (Â^T, t̂, H(ek), and for a private key ŝ and z) instead of re-sampling the matrix and
+//! re-hashing ek on every call, as the packed API does. A public key parsed from bytes is
+//! expanded on its first encapsulation, a generated private key on its first decapsulation, so
+//! a key used once costs what it did with the packed API and generating a key costs only the
+//! generation.
 //!
-//! libcrux has an AVX2 and a portable instantiation with different types. Its AVX2 entry points
-//! do not check the CPU themselves, so [`use_avx2`] decides once per key, at construction; a key
-//! then always uses the instantiation it was made with.
-//!
-//! Key generation runs on liboqs (see [`liboqs`], measured about twice as fast); the unpacked
-//! key pair is then made from the expanded key on the first decapsulation, and the public key's
-//! on its first encapsulation, so generating a key costs only the generation.
+//! The AVX2 build runs where the CPU has AVX2 and BMI2 (portable C otherwise); an expanded key
+//! always uses the build that made it.
 //!
 //! The canonical private key is the 64-byte seed `d || z`; a key imported in expanded form
 //! (PKCS#8 `expandedKey`, ACVP, Wycheproof) has no seed and passes the FIPS 203 §7.3 hash check.
+//! Every public key passes the §7.2 modulus check before it is used.
 
 use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock};
 
-use sha3::{Digest, Sha3_256};
-use subtle::ConstantTimeEq;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
 use crate::error::expect_len;
 use crate::{Error, Result};
 
-#[path = "mlkem_liboqs.rs"]
-mod liboqs;
+#[path = "mlkem_native.rs"]
+mod native;
+
+use native::{engine_for, ExpandedPrivateKey, ExpandedPublicKey};
 
 /// Length of the seed `d || z`.
 pub const SEED_LEN: usize = 64;
 
-/// Whether libcrux's AVX2 instantiation may run on this CPU. Every constructor below takes the
-/// answer as `avx2: bool` (false selects the portable code on any CPU) so tests can run both.
-fn use_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// Generates, per parameter set, a module holding libcrux's unpacked key types for both
-/// instantiations and the handful of operations this file needs on them.
-macro_rules! unpacked_forms {
-    ($m:ident, $lib:ident, $pub_unpacked:ident, $pair_unpacked:ident, $pk:ident, $sk:ident, $ct:ident) => {
-        mod $m {
-            #[cfg(target_arch = "x86_64")]
-            use libcrux_ml_kem::$lib::avx2 as fast;
-            use libcrux_ml_kem::$lib::portable;
-            use libcrux_ml_kem::$lib::{$ct, $pk, $sk};
-            #[cfg(test)]
-            use zeroize::{Zeroize, Zeroizing};
-
-            /// An unpacked public key: t̂, ρ, the expanded matrix A and H(ek).
-            pub(super) enum Public {
-                #[cfg(target_arch = "x86_64")]
-                Avx2(fast::unpacked::$pub_unpacked),
-                Portable(portable::unpacked::$pub_unpacked),
-            }
-
-            impl Public {
-                /// The FIPS 203 §7.2 modulus check (decode then re-encode must round-trip).
-                #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
-                pub(super) fn modulus_check(pk: &$pk, avx2: bool) -> bool {
-                    #[cfg(target_arch = "x86_64")]
-                    if avx2 {
-                        return fast::validate_public_key(pk);
-                    }
-                    portable::validate_public_key(pk)
-                }
-
-                /// Expands a public key that passed [`Public::modulus_check`].
-                #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
-                pub(super) fn unpack(pk: &$pk, avx2: bool) -> Box<Self> {
-                    #[cfg(target_arch = "x86_64")]
-                    if avx2 {
-                        let mut out = fast::unpacked::init_public_key();
-                        fast::unpacked::unpacked_public_key(pk, &mut out);
-                        return Box::new(Public::Avx2(out));
-                    }
-                    let mut out = portable::unpacked::init_public_key();
-                    portable::unpacked::unpacked_public_key(pk, &mut out);
-                    Box::new(Public::Portable(out))
-                }
-
-                /// Encapsulation with randomness `m`: (ciphertext, shared secret).
-                pub(super) fn encapsulate(&self, m: [u8; 32]) -> ($ct, [u8; 32]) {
-                    match self {
-                        #[cfg(target_arch = "x86_64")]
-                        Public::Avx2(k) => fast::unpacked::encapsulate(k, m),
-                        Public::Portable(k) => portable::unpacked::encapsulate(k, m),
-                    }
-                }
-            }
-
-            /// An unpacked key pair: the public part above plus ŝ and z.
-            pub(super) enum KeyPair {
-                #[cfg(target_arch = "x86_64")]
-                Avx2(fast::unpacked::$pair_unpacked),
-                Portable(portable::unpacked::$pair_unpacked),
-            }
-
-            impl KeyPair {
-                /// ML-KEM.KeyGen_internal(d, z), written straight into a heap slot so the secret
-                /// is not moved around afterwards (tests only: keys are generated by liboqs).
-                #[cfg(test)]
-                #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
-                pub(super) fn generate(seed: [u8; 64], avx2: bool) -> Box<Self> {
-                    #[cfg(target_arch = "x86_64")]
-                    if avx2 {
-                        let mut out = Box::new(KeyPair::Avx2(fast::unpacked::init_key_pair()));
-                        if let KeyPair::Avx2(kp) = &mut *out {
-                            fast::unpacked::generate_key_pair_mut(seed, kp);
-                        }
-                        return out;
-                    }
-                    let mut out = Box::new(KeyPair::Portable(portable::unpacked::init_key_pair()));
-                    if let KeyPair::Portable(kp) = &mut *out {
-                        portable::unpacked::generate_key_pair_mut(seed, kp);
-                    }
-                    out
-                }
-
-                /// Unpacks an expanded key that passed the §7.3 hash check and whose ek passed
-                /// the modulus check.
-                #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
-                pub(super) fn from_expanded(dk: &$sk, avx2: bool) -> Box<Self> {
-                    #[cfg(target_arch = "x86_64")]
-                    if avx2 {
-                        let mut out = Box::new(KeyPair::Avx2(fast::unpacked::init_key_pair()));
-                        if let KeyPair::Avx2(kp) = &mut *out {
-                            fast::unpacked::key_pair_from_private_mut(dk, kp);
-                        }
-                        return out;
-                    }
-                    let mut out = Box::new(KeyPair::Portable(portable::unpacked::init_key_pair()));
-                    if let KeyPair::Portable(kp) = &mut *out {
-                        portable::unpacked::key_pair_from_private_mut(dk, kp);
-                    }
-                    out
-                }
-
-                /// The unpacked public half.
-                pub(super) fn public(&self) -> Box<Public> {
-                    Box::new(match self {
-                        #[cfg(target_arch = "x86_64")]
-                        KeyPair::Avx2(kp) => Public::Avx2(kp.public_key().clone()),
-                        KeyPair::Portable(kp) => Public::Portable(kp.public_key().clone()),
-                    })
-                }
-
-                /// The encoded public key ek.
-                #[cfg(test)]
-                pub(super) fn public_bytes(&self) -> $pk {
-                    match self {
-                        #[cfg(target_arch = "x86_64")]
-                        KeyPair::Avx2(kp) => fast::unpacked::key_pair_serialized_public_key(kp),
-                        KeyPair::Portable(kp) => {
-                            portable::unpacked::key_pair_serialized_public_key(kp)
-                        }
-                    }
-                }
-
-                /// The expanded decapsulation key dk of FIPS 203.
-                #[cfg(test)]
-                pub(super) fn expanded(&self) -> Zeroizing<Vec<u8>> {
-                    let mut dk = match self {
-                        #[cfg(target_arch = "x86_64")]
-                        KeyPair::Avx2(kp) => fast::unpacked::key_pair_serialized_private_key(kp),
-                        KeyPair::Portable(kp) => {
-                            portable::unpacked::key_pair_serialized_private_key(kp)
-                        }
-                    };
-                    let out = Zeroizing::new(dk.as_slice().to_vec());
-                    dk[0..].zeroize();
-                    out
-                }
-
-                /// Decapsulation, with implicit rejection.
-                pub(super) fn decapsulate(&self, ct: &$ct) -> [u8; 32] {
-                    match self {
-                        #[cfg(target_arch = "x86_64")]
-                        KeyPair::Avx2(kp) => fast::unpacked::decapsulate(kp, ct),
-                        KeyPair::Portable(kp) => portable::unpacked::decapsulate(kp, ct),
-                    }
-                }
-            }
-
-            impl KeyPair {
-                /// Overwrites ŝ and z with zeros.
-                ///
-                /// libcrux's unpacked secret has crate-private fields and no zeroize support, and
-                /// this crate has no unsafe code: assign a fresh all-zero value, then hand its
-                /// address to `black_box` so the optimizer cannot drop the stores as dead before
-                /// the box is freed.
-                pub(super) fn wipe(&mut self) {
-                    match self {
-                        #[cfg(target_arch = "x86_64")]
-                        KeyPair::Avx2(kp) => {
-                            kp.private_key = fast::unpacked::init_key_pair().private_key;
-                            core::hint::black_box(&kp.private_key);
-                        }
-                        KeyPair::Portable(kp) => {
-                            kp.private_key = portable::unpacked::init_key_pair().private_key;
-                            core::hint::black_box(&kp.private_key);
-                        }
-                    }
-                }
-            }
-
-            impl Drop for KeyPair {
-                fn drop(&mut self) {
-                    self.wipe();
-                }
-            }
-        }
-    };
-}
-
-unpacked_forms!(
-    p512,
-    mlkem512,
-    MlKem512PublicKeyUnpacked,
-    MlKem512KeyPairUnpacked,
-    MlKem512PublicKey,
-    MlKem512PrivateKey,
-    MlKem512Ciphertext
-);
-unpacked_forms!(
-    p768,
-    mlkem768,
-    MlKem768PublicKeyUnpacked,
-    MlKem768KeyPairUnpacked,
-    MlKem768PublicKey,
-    MlKem768PrivateKey,
-    MlKem768Ciphertext
-);
-unpacked_forms!(
-    p1024,
-    mlkem1024,
-    MlKem1024PublicKeyUnpacked,
-    MlKem1024KeyPairUnpacked,
-    MlKem1024PublicKey,
-    MlKem1024PrivateKey,
-    MlKem1024Ciphertext
-);
-
-/// The unpacked public key of whichever parameter set (the key structs are generic over sizes
-/// only, so the parameter set is a run-time tag that always matches the sizes).
-enum PublicForm {
-    K512(Box<p512::Public>),
-    K768(Box<p768::Public>),
-    K1024(Box<p1024::Public>),
-}
-
-/// The unpacked key pair of whichever parameter set (see [`PublicForm`]).
-enum KeyPairForm {
-    K512(Box<p512::KeyPair>),
-    K768(Box<p768::KeyPair>),
-    K1024(Box<p1024::KeyPair>),
-}
-
-/// An ML-KEM private key: the expanded encoding, the unpacked key pair, the seed when known.
+/// An ML-KEM private key: the expanded encoding, the expanded C form, the seed when known.
 ///
-/// Secret material (seed, ŝ, z, the expanded encoding) is zeroized on drop.
+/// Secret material (seed, ŝ, z, the encoding) is zeroized on drop; nothing of it is printed.
 pub struct MlKemPrivateKey<const SK: usize, const PK: usize> {
+    alg: KemAlgorithm,
     seed: Option<Zeroizing<[u8; SEED_LEN]>>,
-    /// Unpacked from `expanded` on the first decapsulation of a generated key (at import for an
+    /// Made from `expanded` on the first decapsulation of a generated key (at import for an
     /// imported one).
-    pair: OnceLock<KeyPairForm>,
+    pair: OnceLock<ExpandedPrivateKey>,
     /// The FIPS 203 encoding of dk.
     expanded: Zeroizing<Vec<u8>>,
     public: MlKemPublicKey<PK>,
@@ -288,70 +52,85 @@ impl<const SK: usize, const PK: usize> MlKemPrivateKey<SK, PK> {
     pub fn expanded_bytes(&self) -> &[u8] {
         &self.expanded
     }
+
+    /// The expanded C form, made on first use (a racing thread's copy is dropped and wiped).
+    fn pair(&self) -> Result<&ExpandedPrivateKey> {
+        if let Some(pair) = self.pair.get() {
+            return Ok(pair);
+        }
+        let made = ExpandedPrivateKey::new(engine_for(self.alg, false)?, &self.expanded)?;
+        let _ = self.pair.set(made);
+        self.pair
+            .get()
+            .ok_or_else(|| Error::Internal("ML-KEM expanded key vanished".into()))
+    }
 }
 
-/// A validated ML-KEM public key. Clones share one unpacked form.
+/// A validated ML-KEM public key. Clones share one expanded form.
 #[derive(Clone)]
 pub struct MlKemPublicKey<const PK: usize> {
-    inner: Arc<PublicInner<PK>>,
+    inner: Arc<PublicInner>,
 }
 
-struct PublicInner<const PK: usize> {
-    /// The encoded key ek.
-    bytes: libcrux_ml_kem::MlKemPublicKey<PK>,
-    /// Set at construction for a key taken from a key pair; for a key parsed from bytes, made on
-    /// first encapsulation, so parsing a key used once costs no more than before.
-    unpacked: OnceLock<PublicForm>,
+struct PublicInner {
+    alg: KemAlgorithm,
+    /// The encoded key ek (passed the modulus check).
+    bytes: Vec<u8>,
+    /// Made on first encapsulation, so parsing a key used once costs no more than before.
+    expanded: OnceLock<ExpandedPublicKey>,
 }
 
-/// FIPS 203 §7.3 hash check of an expanded key: H(ek) stored in dk must match ek.
-fn dk_hash_check(dk: &[u8], rank: usize) -> bool {
-    let ek_start = 384 * rank;
-    let ek_end = 768 * rank + 32;
-    let h = Sha3_256::digest(&dk[ek_start..ek_end]);
-    h.as_slice().ct_eq(&dk[ek_end..ek_end + 32]).into()
-}
+impl<const PK: usize> MlKemPublicKey<PK> {
+    fn new(alg: KemAlgorithm, bytes: Vec<u8>) -> Self {
+        MlKemPublicKey {
+            inner: Arc::new(PublicInner {
+                alg,
+                bytes,
+                expanded: OnceLock::new(),
+            }),
+        }
+    }
 
-/// Error for a key whose unpacked form belongs to another parameter set. The key types make this
-/// unreachable (each parameter set builds only its own keys); it is an error rather than a panic.
-fn form_mismatch(label: &str) -> Error {
-    Error::InvalidKey(format!(
-        "internal error: {label} key holds another parameter set"
-    ))
+    fn expanded(&self) -> Result<&ExpandedPublicKey> {
+        let inner = &*self.inner;
+        if let Some(e) = inner.expanded.get() {
+            return Ok(e);
+        }
+        let made = ExpandedPublicKey::new(engine_for(inner.alg, false)?, &inner.bytes)?;
+        let _ = inner.expanded.set(made);
+        inner
+            .expanded
+            .get()
+            .ok_or_else(|| Error::Internal("ML-KEM expanded key vanished".into()))
+    }
 }
 
 macro_rules! mlkem_param_set {
-    ($name:ident, $alg:ident, $form:ident, $module:ident, $label:literal, rank = $rank:literal,
+    ($name:ident, $alg:ident, $label:literal, rank = $rank:literal,
      pk = $pk:literal, sk = $sk:literal, ct = $ct:literal) => {
         #[doc = concat!($label, " (FIPS 203).")]
         pub struct $name;
 
         impl $name {
-            /// Imports an expanded decapsulation key after the FIPS 203 §7.3 length and hash checks.
+            /// Imports an expanded decapsulation key after the FIPS 203 §7.3 length and hash
+            /// checks and the §7.2 modulus check of the ek inside it.
             pub fn from_expanded(dk: &[u8]) -> Result<MlKemPrivateKey<$sk, $pk>> {
                 let dk = expect_len::<$sk>(concat!($label, " expanded private key"), stringify!($sk), dk)?;
-                if !dk_hash_check(dk, $rank) {
+                let engine = engine_for(KemAlgorithm::$alg, false)?;
+                if !engine.hash_check(dk) {
                     return Err(Error::InvalidKey(concat!($label, " expanded private key fails the FIPS 203 hash check (H(ek) does not match)").into()));
                 }
-                let ek = expect_len::<$pk>(concat!($label, " public key"), stringify!($pk), &dk[384 * $rank..768 * $rank + 32])?;
-                let ek = libcrux_ml_kem::MlKemPublicKey::from(ek);
-                if !$module::Public::modulus_check(&ek, use_avx2()) {
+                let ek = &dk[384 * $rank..768 * $rank + 32];
+                if !engine.modulus_check(ek) {
                     return Err(Error::InvalidKey(concat!($label, " public key fails the FIPS 203 modulus check (a coefficient is >= q = 3329)").into()));
                 }
-                let mut libcrux_dk = libcrux_ml_kem::MlKemPrivateKey::from(dk);
-                let pair = $module::KeyPair::from_expanded(&libcrux_dk, use_avx2());
-                libcrux_dk[0..].zeroize();
-                let public = MlKemPublicKey {
-                    inner: Arc::new(PublicInner {
-                        bytes: ek,
-                        unpacked: OnceLock::from(PublicForm::$form(pair.public())),
-                    }),
-                };
+                let pair = ExpandedPrivateKey::new(engine, dk)?;
                 Ok(MlKemPrivateKey {
+                    alg: KemAlgorithm::$alg,
                     seed: None,
-                    pair: OnceLock::from(KeyPairForm::$form(pair)),
+                    pair: OnceLock::from(pair),
                     expanded: Zeroizing::new(dk.to_vec()),
-                    public,
+                    public: MlKemPublicKey::new(KemAlgorithm::$alg, ek.to_vec()),
                     _size: PhantomData,
                 })
             }
@@ -372,22 +151,16 @@ macro_rules! mlkem_param_set {
             fn from_seed(seed: &[u8]) -> Result<Self::DecapsulationKey> {
                 let seed = expect_len::<SEED_LEN>(concat!($label, " seed (d || z)"), "64", seed)?;
                 let seed = Zeroizing::new(*seed);
-                let (ek, expanded) = liboqs::generate(KemAlgorithm::$alg, &seed)?;
-                let ek = expect_len::<$pk>(concat!($label, " public key"), stringify!($pk), &ek)?;
-                if expanded.len() != $sk {
+                let (ek, expanded) = engine_for(KemAlgorithm::$alg, false)?.keypair(&seed)?;
+                if ek.len() != $pk || expanded.len() != $sk {
                     return Err(Error::Internal(concat!($label, " generated key has the wrong length").into()));
                 }
-                let public = MlKemPublicKey {
-                    inner: Arc::new(PublicInner {
-                        bytes: libcrux_ml_kem::MlKemPublicKey::from(ek),
-                        unpacked: OnceLock::new(),
-                    }),
-                };
                 Ok(MlKemPrivateKey {
+                    alg: KemAlgorithm::$alg,
                     seed: Some(seed),
                     pair: OnceLock::new(),
                     expanded,
-                    public,
+                    public: MlKemPublicKey::new(KemAlgorithm::$alg, ek),
                     _size: PhantomData,
                 })
             }
@@ -402,57 +175,26 @@ macro_rules! mlkem_param_set {
 
             fn decapsulate(dk: &Self::DecapsulationKey, ciphertext: &[u8]) -> Result<SharedSecret> {
                 let ct = expect_len::<$ct>(concat!($label, " ciphertext"), stringify!($ct), ciphertext)?;
-                let ct = libcrux_ml_kem::MlKemCiphertext::from(ct);
-                let pair = match dk.pair.get() {
-                    Some(pair) => pair,
-                    None => {
-                        // A generated key: unpack its expanded form (liboqs's own output, so no
-                        // checks), once; a racing thread's copy is dropped (and wiped).
-                        let bytes = expect_len::<$sk>(concat!($label, " expanded private key"), stringify!($sk), &dk.expanded)?;
-                        let mut libcrux_dk = libcrux_ml_kem::MlKemPrivateKey::from(bytes);
-                        let unpacked = $module::KeyPair::from_expanded(&libcrux_dk, use_avx2());
-                        libcrux_dk[0..].zeroize();
-                        let _ = dk.pair.set(KeyPairForm::$form(unpacked));
-                        dk.pair.get().ok_or_else(|| form_mismatch($label))?
-                    }
-                };
-                match pair {
-                    KeyPairForm::$form(kp) => Ok(SharedSecret::from(kp.decapsulate(&ct))),
-                    _ => Err(form_mismatch($label)),
-                }
+                let ss = dk.pair()?.decapsulate(ct)?;
+                Ok(SharedSecret::new(ss.to_vec()))
             }
 
             fn public_key_from_bytes(data: &[u8]) -> Result<Self::EncapsulationKey> {
                 let pk = expect_len::<$pk>(concat!($label, " public key"), stringify!($pk), data)?;
-                let bytes = libcrux_ml_kem::MlKemPublicKey::from(pk);
-                if !$module::Public::modulus_check(&bytes, use_avx2()) {
+                if !engine_for(KemAlgorithm::$alg, false)?.modulus_check(pk) {
                     return Err(Error::InvalidKey(concat!($label, " public key fails the FIPS 203 modulus check (a coefficient is >= q = 3329)").into()));
                 }
-                Ok(MlKemPublicKey {
-                    inner: Arc::new(PublicInner {
-                        bytes,
-                        unpacked: OnceLock::new(),
-                    }),
-                })
+                Ok(MlKemPublicKey::new(KemAlgorithm::$alg, pk.to_vec()))
             }
 
             fn public_key_bytes(ek: &Self::EncapsulationKey) -> &[u8] {
-                ek.inner.bytes.as_slice()
+                &ek.inner.bytes
             }
 
             fn encapsulate_derand(ek: &Self::EncapsulationKey, randomness: &[u8]) -> Result<(SharedSecret, Vec<u8>)> {
                 let m = expect_len::<32>(concat!($label, " encapsulation randomness m"), "32", randomness)?;
-                let form = ek
-                    .inner
-                    .unpacked
-                    .get_or_init(|| PublicForm::$form($module::Public::unpack(&ek.inner.bytes, use_avx2())));
-                match form {
-                    PublicForm::$form(p) => {
-                        let (ct, ss) = p.encapsulate(*m);
-                        Ok((SharedSecret::from(ss), ct.as_slice().to_vec()))
-                    }
-                    _ => Err(form_mismatch($label)),
-                }
+                let (ct, ss) = ek.expanded()?.encapsulate(m);
+                Ok((SharedSecret::new(ss.to_vec()), ct))
             }
         }
     };
@@ -461,8 +203,6 @@ macro_rules! mlkem_param_set {
 mlkem_param_set!(
     MlKem512,
     MlKem512,
-    K512,
-    p512,
     "ML-KEM-512",
     rank = 2,
     pk = 800,
@@ -472,8 +212,6 @@ mlkem_param_set!(
 mlkem_param_set!(
     MlKem768,
     MlKem768,
-    K768,
-    p768,
     "ML-KEM-768",
     rank = 3,
     pk = 1184,
@@ -483,8 +221,6 @@ mlkem_param_set!(
 mlkem_param_set!(
     MlKem1024,
     MlKem1024,
-    K1024,
-    p1024,
     "ML-KEM-1024",
     rank = 4,
     pk = 1568,
@@ -522,115 +258,167 @@ pub fn expanded_bytes(dk: &super::DecapsulationKey) -> Option<&[u8]> {
 
 #[cfg(test)]
 mod tests {
-    //! The unpacked forms, in both instantiations, against libcrux's packed API, which the
-    //! previous implementation used and the known-answer tests covered.
+    //! Both C builds (portable and AVX2) against each other, against mlkem-native's own packed
+    //! calls and against libcrux-ml-kem (an independent implementation, pqpay's previous engine),
+    //! on random seeds, messages and ciphertexts; and the FIPS 203 input checks.
     #![allow(clippy::unwrap_used)]
 
+    use super::native::{avx2_available, engine_for};
     use super::*;
 
+    fn random<const N: usize>() -> [u8; N] {
+        let mut out = [0u8; N];
+        getrandom::fill(&mut out).unwrap();
+        out
+    }
+
+    fn builds() -> Vec<bool> {
+        if avx2_available() {
+            vec![true, false]
+        } else {
+            vec![true]
+        }
+    }
+
     macro_rules! cross_check {
-        ($test:ident, $module:ident, $lib:ident, $sk:literal, $ct:literal) => {
+        ($test:ident, $alg:ident, $lib:ident, $pk:literal, $sk:literal, $ct:literal) => {
             #[test]
             fn $test() {
-                let modes: &[bool] = if use_avx2() { &[false, true] } else { &[false] };
-                for &avx2 in modes {
-                    for i in 0u8..8 {
-                        let seed = [i.wrapping_mul(37).wrapping_add(1); 64];
-                        let m = [i ^ 0x5a; 32];
-                        let packed = libcrux_ml_kem::$lib::generate_key_pair(seed);
-                        let pair = $module::KeyPair::generate(seed, avx2);
-                        assert_eq!(pair.public_bytes().as_slice(), packed.pk());
-                        assert_eq!(pair.expanded().as_slice(), packed.sk().as_slice());
+                use libcrux_ml_kem::$lib as lc;
+                for _ in 0..24 {
+                    let seed: [u8; 64] = random();
+                    let m: [u8; 32] = random();
+                    let junk: [u8; $ct] = random();
+                    let lkp = lc::portable::generate_key_pair(seed);
+                    let (lct, lss) = lc::portable::encapsulate(lkp.public_key(), m);
+                    let mut bad = *lct.as_slice();
+                    bad[usize::from(m[0]) % $ct] ^= 1 << (m[1] % 8);
+                    for portable in builds() {
+                        let e = engine_for(KemAlgorithm::$alg, portable).unwrap();
+                        let (ek, dk) = e.keypair(&seed).unwrap();
+                        assert_eq!(ek.as_slice(), lkp.pk());
+                        assert_eq!(dk.as_slice(), lkp.sk().as_slice());
+                        assert!(e.modulus_check(&ek));
+                        assert!(e.hash_check(&dk));
 
-                        // Encapsulation: from the key pair and from parsed bytes.
-                        let (ct_ref, ss_ref) =
-                            libcrux_ml_kem::$lib::encapsulate(packed.public_key(), m);
-                        let (ct1, ss1) = pair.public().encapsulate(m);
-                        assert!($module::Public::modulus_check(packed.public_key(), avx2));
-                        let (ct2, ss2) =
-                            $module::Public::unpack(packed.public_key(), avx2).encapsulate(m);
-                        assert_eq!(ct1.as_slice(), ct_ref.as_slice());
-                        assert_eq!(ct2.as_slice(), ct_ref.as_slice());
-                        assert_eq!((ss1, ss2), (ss_ref, ss_ref));
+                        let epk = ExpandedPublicKey::new(e, &ek).unwrap();
+                        let (ct, ss) = epk.encapsulate(&m);
+                        assert_eq!(ct.as_slice(), lct.as_slice());
+                        assert_eq!(&ss[..], &lss[..]);
+                        assert_eq!(e.packed_encapsulate(&ek, &m).unwrap(), (ct.clone(), *ss));
 
-                        // Decapsulation of the real and a corrupted ciphertext (implicit
-                        // rejection), from a generated and from an imported expanded key.
-                        let imported = $module::KeyPair::from_expanded(packed.private_key(), avx2);
-                        let mut bad = *ct_ref.as_slice();
-                        bad[usize::from(i) * 7 % $ct] ^= 1;
-                        for ct in [*ct_ref.as_slice(), bad] {
-                            let ct = libcrux_ml_kem::MlKemCiphertext::from(ct);
-                            let want = libcrux_ml_kem::$lib::decapsulate(packed.private_key(), &ct);
-                            assert_eq!(pair.decapsulate(&ct), want);
-                            assert_eq!(imported.decapsulate(&ct), want);
+                        let esk = ExpandedPrivateKey::new(e, &dk).unwrap();
+                        for c in [lct.as_slice(), &bad[..], &junk[..]] {
+                            let want = lc::portable::decapsulate(
+                                lkp.private_key(),
+                                &libcrux_ml_kem::MlKemCiphertext::from(
+                                    <[u8; $ct]>::try_from(c).unwrap(),
+                                ),
+                            );
+                            assert_eq!(&esk.decapsulate(c).unwrap()[..], &want[..]);
+                            assert_eq!(e.packed_decapsulate(&dk, c).unwrap(), want);
                         }
-                        assert_eq!(imported.expanded().len(), $sk);
                     }
                 }
             }
         };
     }
 
-    macro_rules! liboqs_keygen {
-        ($test:ident, $name:ident, $lib:ident, $ctl:literal) => {
-            /// liboqs's key generation against libcrux's packed one, and a generated key's lazy
-            /// unpacking against libcrux's packed decapsulation (also of a corrupted ciphertext).
+    cross_check!(
+        engines_match_libcrux_512,
+        MlKem512,
+        mlkem512,
+        800,
+        1632,
+        768
+    );
+    cross_check!(
+        engines_match_libcrux_768,
+        MlKem768,
+        mlkem768,
+        1184,
+        2400,
+        1088
+    );
+    cross_check!(
+        engines_match_libcrux_1024,
+        MlKem1024,
+        mlkem1024,
+        1568,
+        3168,
+        1568
+    );
+
+    macro_rules! api_check {
+        ($test:ident, $name:ident, $lib:ident, $ct:literal) => {
+            /// The public API (lazy expansion of generated and parsed keys, imported expanded
+            /// keys) against libcrux, and its FIPS 203 checks.
             #[test]
             fn $test() {
-                for i in 0u8..8 {
-                    let seed = [i.wrapping_mul(41).wrapping_add(3); 64];
-                    let packed = libcrux_ml_kem::$lib::generate_key_pair(seed);
+                use libcrux_ml_kem::$lib as lc;
+                for _ in 0..8 {
+                    let seed: [u8; 64] = random();
+                    let m: [u8; 32] = random();
+                    let lkp = lc::portable::generate_key_pair(seed);
                     let dk = $name::from_seed(&seed).unwrap();
                     let ek = $name::public_key(&dk);
-                    assert_eq!($name::public_key_bytes(&ek), packed.pk());
-                    assert_eq!(dk.expanded_bytes(), packed.sk().as_slice());
-                    let (ss, ct) = $name::encapsulate_derand(&ek, &[i; 32]).unwrap();
+                    assert_eq!($name::public_key_bytes(&ek), lkp.pk());
+                    assert_eq!(dk.expanded_bytes(), lkp.sk().as_slice());
+                    let parsed = $name::public_key_from_bytes(lkp.pk()).unwrap();
+                    let imported = $name::from_expanded(lkp.sk().as_slice()).unwrap();
+                    let (ss, ct) = $name::encapsulate_derand(&ek, &m).unwrap();
+                    let (ss2, ct2) = $name::encapsulate_derand(&parsed, &m).unwrap();
+                    assert_eq!((ss.as_bytes(), &ct), (ss2.as_bytes(), &ct2));
                     let mut bad = ct.clone();
-                    bad[usize::from(i) * 13] ^= 0x10;
+                    bad[usize::from(m[2]) % $ct] ^= 0x10;
                     for c in [&ct, &bad] {
-                        let want = libcrux_ml_kem::$lib::decapsulate(
-                            packed.private_key(),
+                        let want = lc::portable::decapsulate(
+                            lkp.private_key(),
                             &libcrux_ml_kem::MlKemCiphertext::from(
-                                <[u8; $ctl]>::try_from(c.as_slice()).unwrap(),
+                                <[u8; $ct]>::try_from(c.as_slice()).unwrap(),
                             ),
                         );
                         assert_eq!($name::decapsulate(&dk, c).unwrap().as_bytes(), &want[..]);
+                        assert_eq!(
+                            $name::decapsulate(&imported, c).unwrap().as_bytes(),
+                            &want[..]
+                        );
                     }
                     assert_eq!(
                         $name::decapsulate(&dk, &ct).unwrap().as_bytes(),
                         ss.as_bytes()
                     );
+
+                    // §7.2: a coefficient of t̂ set to q = 3329 (0xD01, 12 bits) fails.
+                    let mut ek_bad = lkp.pk().to_vec();
+                    ek_bad[0] = 0x01;
+                    ek_bad[1] = (ek_bad[1] & 0xF0) | 0x0D;
+                    assert!(matches!(
+                        $name::public_key_from_bytes(&ek_bad),
+                        Err(Error::InvalidKey(_))
+                    ));
+                    // §7.3: a changed H(ek) fails.
+                    let mut dk_bad = lkp.sk().as_slice().to_vec();
+                    let h = dk_bad.len() - 64;
+                    dk_bad[h] ^= 1;
+                    assert!(matches!(
+                        $name::from_expanded(&dk_bad),
+                        Err(Error::InvalidKey(_))
+                    ));
+                    assert!(matches!(
+                        $name::decapsulate(&dk, &ct[1..]),
+                        Err(Error::InvalidLength { .. })
+                    ));
+                    assert!(matches!(
+                        $name::encapsulate_derand(&ek, &m[1..]),
+                        Err(Error::InvalidLength { .. })
+                    ));
                 }
             }
         };
     }
 
-    liboqs_keygen!(liboqs_keygen_matches_libcrux_512, MlKem512, mlkem512, 768);
-    liboqs_keygen!(liboqs_keygen_matches_libcrux_768, MlKem768, mlkem768, 1088);
-    liboqs_keygen!(
-        liboqs_keygen_matches_libcrux_1024,
-        MlKem1024,
-        mlkem1024,
-        1568
-    );
-
-    cross_check!(unpacked_matches_packed_512, p512, mlkem512, 1632, 768);
-    cross_check!(unpacked_matches_packed_768, p768, mlkem768, 2400, 1088);
-    cross_check!(unpacked_matches_packed_1024, p1024, mlkem1024, 3168, 1568);
-
-    #[test]
-    fn wipe_zeroes_s_and_z() {
-        for avx2 in [false, use_avx2()] {
-            let mut pair = p768::KeyPair::generate([3; 64], avx2);
-            let before = pair.expanded();
-            pair.wipe();
-            let after = pair.expanded();
-            // dk = ByteEncode12(ŝ) || ek || H(ek) || z: the secret parts are now zero, the
-            // public parts untouched.
-            assert!(before[..1152].iter().any(|&b| b != 0));
-            assert!(after[..1152].iter().all(|&b| b == 0));
-            assert!(after[2368..].iter().all(|&b| b == 0));
-            assert_eq!(after[1152..2368], before[1152..2368]);
-        }
-    }
+    api_check!(api_matches_libcrux_512, MlKem512, mlkem512, 768);
+    api_check!(api_matches_libcrux_768, MlKem768, mlkem768, 1088);
+    api_check!(api_matches_libcrux_1024, MlKem1024, mlkem1024, 1568);
 }

@@ -1,6 +1,7 @@
 //! The ML-DSA engine: mldsa-native (the code liboqs 0.15+ and AWS-LC use) compiled by build.rs
 //! with csrc/pqpay_mldsa.c, which signs and verifies with keys expanded once (Â, ŝ1, ŝ2, t̂0,
-//! NTT(t1·2^d), tr). This is the only module of pqpay-core with `unsafe`: the FFI calls.
+//! NTT(t1·2^d), tr). With src/kem/mlkem_native.rs and the memory they share
+//! (src/c_struct.rs), the only modules of pqpay-core with `unsafe`: the FFI calls.
 //!
 //! What every call relies on, checked here before it:
 //! - the C side reads and writes exactly the FIPS 204 sizes of the parameter set (pk, sk, sig,
@@ -15,12 +16,10 @@
 //! The C functions keep no state between calls and take no locks: calls are thread-safe.
 #![allow(unsafe_code)]
 
-use std::alloc::{alloc_zeroed, dealloc, Layout};
-use std::ptr::NonNull;
-
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::SigAlgorithm;
+use crate::c_struct::CStruct;
 use crate::{Error, Result};
 
 type SizeFn = unsafe extern "C" fn() -> usize;
@@ -192,48 +191,19 @@ fn keypair_on(e: &Engine, seed: &[u8; 32]) -> Result<(Zeroizing<Vec<u8>>, Vec<u8
     Ok((sk, pk))
 }
 
-/// A C struct of `size` bytes made by `engine` (see the module docs), wiped on drop.
+/// A C struct made by `engine` (see the module docs) in memory that [`CStruct`] owns and wipes.
 struct Expanded {
-    ptr: NonNull<u8>,
-    layout: Layout,
+    mem: CStruct,
     engine: &'static Engine,
 }
 
-// SAFETY: the memory is owned, written once by the C side before `Expanded` is handed out and
-// only read (through `*const`) afterwards.
-unsafe impl Send for Expanded {}
-// SAFETY: as above: shared access is read-only.
-unsafe impl Sync for Expanded {}
-
 impl Expanded {
     fn new(engine: &'static Engine, size: usize, fill: ExpandFn, from: &[u8]) -> Result<Self> {
-        let layout = Layout::from_size_align(size, 64)
-            .map_err(|_| Error::Internal("ML-DSA expanded key layout".into()))?;
-        if size == 0 {
-            return Err(Error::Internal("ML-DSA expanded key size is zero".into()));
-        }
-        // SAFETY: the layout has a non-zero size.
-        let raw = unsafe { alloc_zeroed(layout) };
-        let ptr = NonNull::new(raw).ok_or_else(|| Error::Internal("out of memory".into()))?;
-        let out = Expanded {
-            ptr,
-            layout,
-            engine,
-        };
-        // SAFETY: `out` holds `size` writable bytes, aligned, for the struct of this very build;
-        // `from` was checked by the caller to be the encoding `fill` reads.
-        unsafe { fill(out.ptr.as_ptr(), from.as_ptr()) };
-        Ok(out)
-    }
-}
-
-impl Drop for Expanded {
-    fn drop(&mut self) {
-        // SAFETY: ptr/layout come from alloc_zeroed above and are freed exactly once, here.
-        unsafe {
-            core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.layout.size()).zeroize();
-            dealloc(self.ptr.as_ptr(), self.layout);
-        }
+        // SAFETY: `p` holds `size` zeroed, writable, 64-byte aligned bytes, `size` being what
+        // this very build reports for the struct `fill` writes; `from` was checked by the
+        // caller to be the encoding `fill` reads.
+        let mem = CStruct::filled(size, |p| unsafe { fill(p, from.as_ptr()) })?;
+        Ok(Expanded { mem, engine })
     }
 }
 
@@ -291,7 +261,7 @@ impl ExpandedSigningKey {
                 pre.as_ptr(),
                 pre.len(),
                 rnd.as_ptr(),
-                self.0.ptr.as_ptr(),
+                self.0.mem.as_ptr(),
                 external,
                 &mut attempts,
             )
@@ -342,7 +312,7 @@ impl ExpandedVerifyingKey {
                 msg.len(),
                 pre.as_ptr(),
                 pre.len(),
-                self.0.ptr.as_ptr(),
+                self.0.mem.as_ptr(),
                 external,
             )
         };
