@@ -69,6 +69,21 @@ def test_interop_with_pyca_both_ways(name: str) -> None:
             pk.verify(_flip(ours.sign(msg), 3), msg)
 
 
+@settings(max_examples=60, deadline=None)
+@given(seed=st.binary(min_size=57, max_size=57), msg=st.binary(max_size=2000))
+def test_ed448_random_messages_cross_check_with_pyca(seed: bytes, msg: bytes) -> None:
+    """Random keys and messages: pqpay and pyca (OpenSSL) derive the same public key, give the
+    same signature, and each verifies the other's (contexts: pyca has none, see below)."""
+    ours = signatures.Ed448PrivateKey.from_private_bytes(seed)
+    theirs = pyca_ed448.Ed448PrivateKey.from_private_bytes(seed)
+    their_pk = theirs.public_key().public_bytes_raw()
+    assert ours.public_key().public_bytes_raw() == their_pk
+    sig = ours.sign(msg)
+    assert sig == theirs.sign(msg)
+    theirs.public_key().verify(sig, msg)
+    signatures.Ed448PublicKey.from_public_bytes(their_pk).verify(theirs.sign(msg), msg)
+
+
 def test_ed448_context_interop() -> None:
     """pyca has no Ed448 context API, so the empty context is what interop can check; a context
     changes the signature and is bound to it."""
