@@ -841,9 +841,9 @@ def time_batch(case: Case, settings: Settings) -> dict[str, float]:
     (the native pool), interleaved, and their ratio."""
     assert case.serial is not None
     impls = {"serial": case.serial, "batch": case.impls["pqpay"]}
-    calls = {n: max(1, _calls_per_sample(fn, settings) // 2) for n, fn in impls.items()}
+    calls = {n: _calls_per_sample(fn, settings) for n, fn in impls.items()}
     rates: dict[str, list[float]] = {n: [] for n in impls}
-    for order in _rotations(list(impls), settings.thread_rounds):
+    for order in _rotations(list(impls), settings.rounds):
         for n in order:
             rates[n].append(case.items * calls[n] / max(_loop(impls[n], calls[n]), 1e-9))
     one, many = statistics.median(rates["serial"]), statistics.median(rates["batch"])

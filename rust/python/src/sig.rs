@@ -180,7 +180,12 @@ impl SigPublicKey {
 }
 
 /// One `verify_many` item as Python passes it: (public key, signature, message, context).
-type PyVerifyItem<'py> = (PyRef<'py, SigPublicKey>, Vec<u8>, Vec<u8>, Vec<u8>);
+type PyVerifyItem<'py> = (
+    PyRef<'py, SigPublicKey>,
+    PyBackedBytes,
+    PyBackedBytes,
+    PyBackedBytes,
+);
 
 /// Verifies many (public key, signature, message, context) items, spread over every core with
 /// the GIL released; returns one bool per item.
