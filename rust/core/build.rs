@@ -29,8 +29,20 @@ const MLDSA_NATIVE_RS: &str = "mldsa-native-rs-0.0.1-alpha.6";
 /// `.../mldsa-native-rs-<v>/mldsa-native/mldsa`: PQPAY_MLDSA_NATIVE_DIR if set, else the
 /// package in cargo's registry source cache (where cargo unpacked the build-dependency).
 fn mldsa_native_dir() -> PathBuf {
-    println!("cargo:rerun-if-env-changed=PQPAY_MLDSA_NATIVE_DIR");
-    if let Some(dir) = env::var_os("PQPAY_MLDSA_NATIVE_DIR") {
+    registry_source(
+        "PQPAY_MLDSA_NATIVE_DIR",
+        MLDSA_NATIVE_RS,
+        "mldsa-native/mldsa",
+        "src/sign.c",
+    )
+}
+
+/// `<package>/<within>` in cargo's registry source cache, where cargo unpacks every package it
+/// fetched (newest index first if several hold it), checked by the file `marker` inside it; or
+/// the directory the environment variable `override_var` names (for vendored or patched trees).
+fn registry_source(override_var: &str, package: &str, within: &str, marker: &str) -> PathBuf {
+    println!("cargo:rerun-if-env-changed={override_var}");
+    if let Some(dir) = env::var_os(override_var) {
         return PathBuf::from(dir);
     }
     let cargo_home = env::var_os("CARGO_HOME")
@@ -42,20 +54,14 @@ fn mldsa_native_dir() -> PathBuf {
         .into_iter()
         .flatten()
         .flatten()
-        .map(|index| {
-            index
-                .path()
-                .join(MLDSA_NATIVE_RS)
-                .join("mldsa-native")
-                .join("mldsa")
-        })
-        .filter(|p| p.join("src").join("sign.c").is_file())
+        .map(|index| index.path().join(package).join(within))
+        .filter(|p| p.join(marker).is_file())
         .collect();
     found.sort();
     found.pop().unwrap_or_else(|| {
         panic!(
-            "pqpay: {MLDSA_NATIVE_RS} not found under {} (cargo fetches it as a build-dependency; \
-             or set PQPAY_MLDSA_NATIVE_DIR to its mldsa-native/mldsa directory)",
+            "pqpay: {package} not found under {} (cargo fetches it as a dependency; or set \
+             {override_var} to its {within} directory)",
             registry.display()
         )
     })
@@ -187,30 +193,12 @@ fn aws_lc_sys_version() -> String {
 /// `.../aws-lc-sys-<v>/aws-lc`: PQPAY_AWS_LC_DIR if set, else the package in cargo's registry
 /// source cache (aws-lc-sys is a dependency, so cargo has unpacked it there).
 fn aws_lc_dir() -> PathBuf {
-    println!("cargo:rerun-if-env-changed=PQPAY_AWS_LC_DIR");
-    if let Some(dir) = env::var_os("PQPAY_AWS_LC_DIR") {
-        return PathBuf::from(dir);
-    }
-    let package = format!("aws-lc-sys-{}", aws_lc_sys_version());
-    let cargo_home = env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
-        .expect("neither CARGO_HOME nor HOME is set");
-    let registry = cargo_home.join("registry").join("src");
-    let mut found: Vec<PathBuf> = fs::read_dir(&registry)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|index| index.path().join(&package).join("aws-lc"))
-        .filter(|p| p.join(MLKEM_NATIVE_SUBDIR).join("kem.c").is_file())
-        .collect();
-    found.sort();
-    found.pop().unwrap_or_else(|| {
-        panic!(
-            "pqpay: {package} not found under {} (or set PQPAY_AWS_LC_DIR to its aws-lc directory)",
-            registry.display()
-        )
-    })
+    registry_source(
+        "PQPAY_AWS_LC_DIR",
+        &format!("aws-lc-sys-{}", aws_lc_sys_version()),
+        "aws-lc",
+        &format!("{MLKEM_NATIVE_SUBDIR}/kem.c"),
+    )
 }
 
 /// Where aws-lc keeps its copy of mlkem-native (without mlkem-native's fips202/: pqpay's glue,
