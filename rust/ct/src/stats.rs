@@ -112,6 +112,26 @@ impl Verdict {
     pub fn passes(&self) -> bool {
         self.tests_counted > 0 && self.max_abs_t < THRESHOLD
     }
+
+    /// The verdict with the largest |t| among `verdicts` (each with a key: its test, its
+    /// stratum), its `tests_counted` the sum over all of them; `None` when none counted a test.
+    pub fn max_of<K>(verdicts: impl IntoIterator<Item = (K, Verdict)>) -> Option<(Verdict, K)> {
+        let mut counted = 0;
+        let mut best: Option<(Verdict, K)> = None;
+        for (key, v) in verdicts {
+            if v.tests_counted == 0 {
+                continue;
+            }
+            counted += v.tests_counted;
+            if best.as_ref().is_none_or(|(b, _)| v.max_abs_t > b.max_abs_t) {
+                best = Some((v, key));
+            }
+        }
+        best.map(|(mut v, key)| {
+            v.tests_counted = counted;
+            (v, key)
+        })
+    }
 }
 
 /// Every test of one target.
@@ -173,29 +193,26 @@ impl Analysis {
                     .map(|(i, w)| (Test::Crop(i), w)),
             )
             .chain(core::iter::once((Test::SecondOrder, &self.second)));
-        let mut best = Verdict {
-            max_abs_t: 0.0,
-            test: Test::Raw,
-            mean_difference: self.raw.mean_difference(),
-            tests_counted: 0,
-        };
-        for (test, welch) in tests {
+        let per_test = tests.map(|(test, welch)| {
             let [n0, n1] = welch.counts();
-            if n0 < ENOUGH_PER_CLASS || n1 < ENOUGH_PER_CLASS {
-                continue;
-            }
-            best.tests_counted += 1;
-            let t = welch.t().abs();
-            if t > best.max_abs_t {
-                best = Verdict {
-                    max_abs_t: t,
-                    test,
-                    mean_difference: welch.mean_difference(),
-                    tests_counted: best.tests_counted,
-                };
-            }
-        }
-        best
+            let enough = n0 >= ENOUGH_PER_CLASS && n1 >= ENOUGH_PER_CLASS;
+            let verdict = Verdict {
+                max_abs_t: welch.t().abs(),
+                test,
+                mean_difference: welch.mean_difference(),
+                tests_counted: usize::from(enough),
+            };
+            (test, verdict)
+        });
+        Verdict::max_of(per_test).map_or(
+            Verdict {
+                max_abs_t: 0.0,
+                test: Test::Raw,
+                mean_difference: self.raw.mean_difference(),
+                tests_counted: 0,
+            },
+            |(v, _)| v,
+        )
     }
 }
 

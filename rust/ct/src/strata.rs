@@ -46,20 +46,9 @@ impl Stratified {
 
     /// The largest |t| over every stratum's tests, and the stratum it came from.
     pub fn verdict(&self) -> (Verdict, Option<usize>) {
-        let mut best: Option<(Verdict, usize)> = None;
-        let mut counted = 0;
-        for (&stratum, analysis) in &self.tested {
-            let v = analysis.verdict();
-            counted += v.tests_counted;
-            if v.tests_counted > 0 && best.is_none_or(|(b, _)| v.max_abs_t > b.max_abs_t) {
-                best = Some((v, stratum));
-            }
-        }
-        match best {
-            Some((mut v, stratum)) => {
-                v.tests_counted = counted;
-                (v, Some(stratum))
-            }
+        let per_stratum = self.tested.iter().map(|(&s, a)| (s, a.verdict()));
+        match Verdict::max_of(per_stratum) {
+            Some((v, stratum)) => (v, Some(stratum)),
             None => (Analysis::new(&[]).verdict(), None),
         }
     }
