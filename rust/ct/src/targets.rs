@@ -21,6 +21,8 @@ use pqpay_core::kem::{x25519, DecapsulationKey, KemAlgorithm};
 use pqpay_core::sig::{SigAlgorithm, SigningKey, SigningMode};
 use pqpay_core::{rng, Error, Result};
 
+use zeroize::Zeroizing;
+
 use crate::measure::Op;
 
 /// Inputs prepared per class; each measurement picks one at random.
@@ -143,23 +145,30 @@ fn decaps(alg: KemAlgorithm, flip_within: Option<usize>, control: bool) -> Resul
     }))
 }
 
+/// Separately built objects of each class's key: a measurement signs with one drawn at random,
+/// so where an object happens to sit in memory (cache sets, 4K aliasing) is spread over both
+/// classes rather than tied to one of them.
+const KEY_OBJECTS: usize = 4;
+
 /// Signing random messages with one of two keys.
 struct Sign {
-    keys: [SigningKey; 2],
+    /// `keys[class][object]`: [`KEY_OBJECTS`] objects of one key per class.
+    keys: [Vec<SigningKey>; 2],
     /// Whether signing runs ML-DSA's rejection loop (the ML-DSA and composite targets).
     rejection_loop: bool,
     msgs: Vec<[u8; 32]>,
-    staged: (usize, [u8; 32]),
+    staged: (usize, usize, [u8; 32]),
 }
 
 impl Op for Sign {
     fn stage(&mut self, class: usize, input: usize) {
-        self.staged = (class, self.msgs[input % POOL]);
+        let object = (input / POOL) % KEY_OBJECTS;
+        self.staged = (class, object, self.msgs[input % POOL]);
     }
 
     fn run(&mut self) -> usize {
-        let (key, msg) = &self.staged;
-        match self.keys[*key].sign(msg, b"", SigningMode::Hedged) {
+        let (class, object, msg) = &self.staged;
+        match self.keys[*class][*object].sign(msg, b"", SigningMode::Hedged) {
             Ok(sig) => sig[0] as usize,
             Err(_) => usize::MAX,
         }
@@ -173,27 +182,35 @@ impl Op for Sign {
 }
 
 /// Class 0: the key from the all-zero seed (or the first of two generated keys, for the
-/// composites); class 1: a random key. The same random messages in both classes, hedged
-/// signing as in production.
+/// composites); class 1: a random key (with `control`, class 0's key again). The same random
+/// messages in both classes, hedged signing as in production. Every key object, of either
+/// class, is parsed from its private bytes the same way, in alternating order, so the classes
+/// differ in the key alone (a generated key object and a parsed one may not sign alike).
 fn sign(alg: SigAlgorithm, from_seed: Option<usize>, control: bool) -> Result<Box<dyn Op>> {
-    let first = match from_seed {
-        Some(len) => SigningKey::from_private_bytes(alg, &vec![0u8; len])?,
-        None => SigningKey::generate(alg)?,
-    };
-    let second = match (control, from_seed) {
-        (true, _) => SigningKey::from_private_bytes(alg, &first.private_bytes()?)?,
-        (false, Some(len)) => {
-            let mut seed = vec![0u8; len];
-            rng::fill(&mut seed)?;
-            SigningKey::from_private_bytes(alg, &seed)?
+    let new_key = || -> Result<Zeroizing<Vec<u8>>> {
+        match from_seed {
+            Some(len) => {
+                let mut seed = Zeroizing::new(vec![0u8; len]);
+                rng::fill(&mut seed)?;
+                Ok(seed)
+            }
+            None => SigningKey::generate(alg)?.private_bytes(),
         }
-        (false, None) => SigningKey::generate(alg)?,
     };
-    let keys = [first, second];
+    let first = match from_seed {
+        Some(len) => Zeroizing::new(vec![0u8; len]),
+        None => new_key()?,
+    };
+    let second = if control { first.clone() } else { new_key()? };
+    let mut keys: [Vec<SigningKey>; 2] = [Vec::new(), Vec::new()];
+    for _ in 0..KEY_OBJECTS {
+        keys[0].push(SigningKey::from_private_bytes(alg, &first)?);
+        keys[1].push(SigningKey::from_private_bytes(alg, &second)?);
+    }
     let msgs = (0..POOL)
         .map(|_| random::<32>())
         .collect::<Result<Vec<_>>>()?;
-    for key in &keys {
+    for key in keys.iter().flatten() {
         let sig = key.sign(&msgs[0], b"", SigningMode::Hedged)?;
         key.verifying_key().verify(&msgs[0], b"", &sig)?;
     }
@@ -201,7 +218,7 @@ fn sign(alg: SigAlgorithm, from_seed: Option<usize>, control: bool) -> Result<Bo
         keys,
         rejection_loop: alg != SigAlgorithm::Ed25519,
         msgs,
-        staged: (0, [0; 32]),
+        staged: (0, 0, [0; 32]),
     }))
 }
 
