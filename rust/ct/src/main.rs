@@ -88,26 +88,20 @@ fn report_outcome(name: &str, outcome: &Outcome, time: Option<Duration>, note: &
     };
     let (v, stratum) = s.verdict();
     let test = match stratum {
-        Some(k) => format!("k={k} {}", v.test),
+        Some(k) => format!("{k} {}", v.test),
         None => v.test.to_string(),
     };
     let pass = print_line(name, s.measurements(), &v, &test, time, note);
-    let sizes: Vec<String> = s
-        .sizes()
+    let c = s.coverage();
+    let means: String = s
+        .part_means()
         .iter()
-        .take(6)
-        .map(|(k, n)| format!("k={k}: {n}"))
+        .map(|(part, [m0, m1], t)| format!("; mean {part} {m0:.3} vs {m1:.3} (|t| {:.2})", t.abs()))
         .collect();
-    let means = s.stratum_means().map_or_else(String::new, |([m0, m1], t)| {
-        format!(
-            "; mean k {m0:.3} vs {m1:.3} (|t| {:.2}, public by design)",
-            t.abs()
-        )
-    });
     println!(
-        "{:<36} tested within k = rejection-loop iterations ({}{means})",
-        "",
-        sizes.join(", ")
+        "{:<36} tested within (k, h) = (rejection-loop iterations, hint bits), both public: \
+         {} of {} strata, {} timings{means}",
+        "", c.tested, c.strata, c.measurements_tested
     );
     pass
 }

@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use crate::stats::Analysis;
-use crate::strata::Stratified;
+use crate::strata::{Stratified, Stratum};
 
 /// Measurements per batch: classes and inputs for a batch are drawn before any is timed, the
 /// timings are analysed after, so nothing but the operation runs between two clock readings.
@@ -32,7 +32,7 @@ pub trait Op {
     /// The last run's stratum (read after the clock stops), for an operation with a public
     /// source of variation its timings are compared within (see [`crate::strata`]); `None`
     /// for the others.
-    fn stratum(&self) -> Option<usize> {
+    fn stratum(&self) -> Option<Stratum> {
         None
     }
 }
@@ -60,7 +60,7 @@ impl Draw {
 struct Batch {
     times: Vec<u64>,
     classes: Vec<usize>,
-    strata: Vec<Option<usize>>,
+    strata: Vec<Option<Stratum>>,
 }
 
 fn timed_batch(op: &mut dyn Op, draw: &mut Draw, len: usize) -> Batch {
@@ -115,7 +115,7 @@ pub fn run(op: &mut dyn Op, measurements: u64) -> pqpay_core::Result<(Outcome, D
         for ((t, c), s) in batch.times.into_iter().zip(batch.classes).zip(batch.strata) {
             match &mut outcome {
                 Outcome::Pooled(a) => a.push(t, c),
-                Outcome::Stratified(s_) => s_.push(t, c, s.unwrap_or(0)),
+                Outcome::Stratified(s_) => s_.push(t, c, s.unwrap_or_default()),
             }
         }
         left -= len as u64;

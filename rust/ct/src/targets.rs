@@ -13,8 +13,9 @@
 //! independent of s1 by design; the rarer hint and ct0 rejections could differ slightly by key).
 //! Because that count is public by design and dominates the timing's spread, the ML-DSA and
 //! composite targets compare the classes within one count (`k`, from
-//! `pqpay_core::sig::mldsa::last_sign_attempts`; see strata.rs), and print how the counts fell
-//! for each class beside the verdict.
+//! `pqpay_core::sig::mldsa::last_sign_attempts`) and one hint weight (`h`, the number of hint
+//! bits the signature carries, whose mean does differ by key: see strata.rs), and print how
+//! both fell for each class beside the verdict.
 
 use pqpay_core::aead::{Cipher, NONCE_LEN, TAG_LEN};
 use pqpay_core::kem::{x25519, DecapsulationKey, KemAlgorithm};
@@ -24,6 +25,7 @@ use pqpay_core::{rng, Error, Result};
 use zeroize::Zeroizing;
 
 use crate::measure::Op;
+use crate::strata::Stratum;
 
 /// Inputs prepared per class; each measurement picks one at random.
 const POOL: usize = 256;
@@ -154,10 +156,14 @@ const KEY_OBJECTS: usize = 4;
 struct Sign {
     /// `keys[class][object]`: [`KEY_OBJECTS`] objects of one key per class.
     keys: [Vec<SigningKey>; 2],
-    /// Whether signing runs ML-DSA's rejection loop (the ML-DSA and composite targets).
-    rejection_loop: bool,
+    /// The ML-DSA signature's length, at the start of the signature, for the targets that run
+    /// ML-DSA's rejection loop (ML-DSA alone and the composites); `None` for Ed25519.
+    mldsa_signature_len: Option<usize>,
     msgs: Vec<[u8; 32]>,
     staged: (usize, usize, [u8; 32]),
+    /// The last signature's hint weight (its ML-DSA part's last byte: FIPS 204 HintBitPack
+    /// writes the running hint count there, so it is the total).
+    hints: u8,
 }
 
 impl Op for Sign {
@@ -169,15 +175,22 @@ impl Op for Sign {
     fn run(&mut self) -> usize {
         let (class, object, msg) = &self.staged;
         match self.keys[*class][*object].sign(msg, b"", SigningMode::Hedged) {
-            Ok(sig) => sig[0] as usize,
+            Ok(sig) => {
+                if let Some(len) = self.mldsa_signature_len {
+                    self.hints = sig.get(len - 1).copied().unwrap_or(u8::MAX);
+                }
+                sig[0] as usize
+            }
             Err(_) => usize::MAX,
         }
     }
 
-    /// ML-DSA's rejection-loop count (also for a composite's ML-DSA half): compared within it.
-    fn stratum(&self) -> Option<usize> {
-        self.rejection_loop
-            .then(|| usize::from(pqpay_core::sig::mldsa::last_sign_attempts()))
+    /// ML-DSA's rejection-loop count and hint weight (also for a composite's ML-DSA half).
+    fn stratum(&self) -> Option<Stratum> {
+        self.mldsa_signature_len.map(|_| Stratum {
+            attempts: pqpay_core::sig::mldsa::last_sign_attempts(),
+            hints: u16::from(self.hints),
+        })
     }
 }
 
@@ -216,10 +229,22 @@ fn sign(alg: SigAlgorithm, from_seed: Option<usize>, control: bool) -> Result<Bo
     }
     Ok(Box::new(Sign {
         keys,
-        rejection_loop: alg != SigAlgorithm::Ed25519,
+        mldsa_signature_len: mldsa_signature_len(alg),
         msgs,
         staged: (0, 0, [0; 32]),
+        hints: 0,
     }))
+}
+
+/// The length of the ML-DSA signature (alone, or first in a composite's).
+fn mldsa_signature_len(alg: SigAlgorithm) -> Option<usize> {
+    use SigAlgorithm as A;
+    match alg {
+        A::MlDsa44 | A::MlDsa44Ed25519 => Some(2420),
+        A::MlDsa65 | A::MlDsa65Ed25519 | A::MlDsa65P256 => Some(3309),
+        A::MlDsa87 | A::MlDsa87Ed448 | A::MlDsa87P384 => Some(4627),
+        _ => None,
+    }
 }
 
 /// X25519 of one of two scalars with random peer keys.
