@@ -10,7 +10,8 @@ use super::address::{Adrs, AdrsType};
 use super::hash::{Hasher, Sponge, Width};
 use super::wots::{run_chains, Chain};
 use super::{params, ShakeParams, ShakeSigningKey, ShakeVerifyingKey};
-use crate::sig::slhdsa::SkCore;
+use crate::sig::slhdsa::{self, SkCore};
+use crate::sig::{SigAlgorithm, SigningKey, SigningMode};
 
 /// splitmix64 bytes: reproducible pseudo-random test data.
 fn bytes(seed: u64, len: usize) -> Vec<u8> {
@@ -231,4 +232,58 @@ fn chains_of_mixed_lengths_on_x4_match_one_at_a_time() {
             assert_eq!(a.captured, b.captured, "capture {c}");
         }
     }
+}
+
+/// Through the public API (pure SLH-DSA with a context, key round trips): pqpay's SHAKE keys
+/// against `slh-dsa`'s `try_sign_with_context` / `try_verify_with_context`.
+fn public_api_with_contexts<R: slh_dsa::ParameterSet>(alg: SigAlgorithm, n: usize, messages: u64) {
+    let seeds = bytes(alg as u64, 3 * n);
+    let (sk_seed, rest) = seeds.split_at(n);
+    let (sk_prf, pk_seed) = rest.split_at(n);
+    let Ok(ours) = slhdsa::hazmat_keygen_internal(alg, sk_seed, sk_prf, pk_seed) else {
+        panic!("{alg}: keygen refused");
+    };
+    let theirs = slh_dsa::SigningKey::<R>::slh_keygen_internal(sk_seed, sk_prf, pk_seed);
+    let their_vk: &slh_dsa::VerifyingKey<R> = theirs.as_ref();
+    let Ok(raw) = ours.private_bytes() else {
+        panic!("{alg}: private_bytes");
+    };
+    assert!(SigningKey::from_private_bytes(alg, &raw).is_ok());
+    let vk = ours.verifying_key();
+    assert_eq!(vk.to_bytes()[..], their_vk.to_bytes()[..]);
+    for m in 0..messages {
+        let msg = bytes(50 + m, 20 + 31 * m as usize);
+        let ctx = bytes(90 + m, (m as usize * 101) % 256);
+        let Ok(sig) = ours.sign(&msg, &ctx, SigningMode::Deterministic) else {
+            panic!("{alg}: sign");
+        };
+        let Ok(want) = theirs.try_sign_with_context(&msg, &ctx, None) else {
+            panic!("{alg}: their sign");
+        };
+        assert!(sig[..] == want.to_bytes()[..], "{alg} message {m}");
+        let Ok(hedged) = ours.sign(&msg, &ctx, SigningMode::Hedged) else {
+            panic!("{alg}: hedged sign");
+        };
+        assert!(hedged != sig);
+        let Ok(hedged) = slh_dsa::Signature::<R>::try_from(&hedged[..]) else {
+            panic!("{alg}: hedged signature refused");
+        };
+        assert!(their_vk
+            .try_verify_with_context(&msg, &ctx, &hedged)
+            .is_ok());
+        assert!(vk.verify(&msg, &ctx, &want.to_bytes()).is_ok());
+        assert!(vk
+            .verify(&msg, &[ctx.as_slice(), b"x"].concat(), &sig)
+            .is_err());
+    }
+}
+
+#[test]
+fn public_api_with_contexts_matches_rustcrypto() {
+    public_api_with_contexts::<slh_dsa::Shake128f>(SigAlgorithm::SlhDsaShake128f, 16, 3);
+    public_api_with_contexts::<slh_dsa::Shake192f>(SigAlgorithm::SlhDsaShake192f, 24, 2);
+    public_api_with_contexts::<slh_dsa::Shake256f>(SigAlgorithm::SlhDsaShake256f, 32, 2);
+    public_api_with_contexts::<slh_dsa::Shake128s>(SigAlgorithm::SlhDsaShake128s, 16, 1);
+    public_api_with_contexts::<slh_dsa::Shake192s>(SigAlgorithm::SlhDsaShake192s, 24, 1);
+    public_api_with_contexts::<slh_dsa::Shake256s>(SigAlgorithm::SlhDsaShake256s, 32, 1);
 }
