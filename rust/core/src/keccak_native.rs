@@ -1,7 +1,9 @@
-//! Tests of csrc/pqpay_keccak*.c, the Keccak-f[1600] permutations pqpay's C engines share
-//! (compiled by build.rs; the ML-DSA engine reaches them through csrc/pqpay_mldsa_fips202.h):
-//! every variant this CPU can run against the portable code on many random states, the FIPS 202
-//! answer for the zero state, and SHAKE128 built on each x1 variant against the `shake` crate.
+//! csrc/pqpay_keccak*.c, the Keccak-f[1600] permutations pqpay's C engines share (compiled by
+//! build.rs; the ML-DSA engine reaches them through csrc/pqpay_mldsa_fips202.h), as two safe
+//! functions for the Rust engines ([`keccakf1600_x1`], [`keccakf1600_x4`]: the SLH-DSA SHAKE
+//! engine), and their tests: every variant this CPU can run against the portable code on many
+//! random states, the FIPS 202 answer for the zero state, and SHAKE128 built on each x1 variant
+//! against the `shake` crate.
 //!
 //! `unsafe` here is the FFI calls only: each takes a pointer to exactly 25 (x1) or 100 (x4)
 //! `u64`s, which the wrappers below guarantee by taking arrays, and a variant is only called
@@ -13,6 +15,10 @@ type PermuteFn = unsafe extern "C" fn(*mut u64);
 extern "C" {
     fn pqpay_keccakf1600_x1(state: *mut u64);
     fn pqpay_keccakf1600_x4(states: *mut u64);
+}
+
+#[cfg(test)]
+extern "C" {
     fn pqpay_keccakf1600_x1_portable(state: *mut u64);
     #[cfg(target_arch = "x86_64")]
     fn pqpay_keccakf1600_x1_bmi(state: *mut u64);
@@ -22,12 +28,25 @@ extern "C" {
     fn pqpay_keccakf1600_x4_avx512(states: *mut u64);
 }
 
+/// Keccak-f[1600] on one state (the fastest code this CPU has).
+pub(crate) fn keccakf1600_x1(state: &mut [u64; 25]) {
+    x1(pqpay_keccakf1600_x1, state);
+}
+
+/// Keccak-f[1600] on four independent states (the fastest code this CPU has).
+pub(crate) fn keccakf1600_x4(states: &mut [[u64; 25]; 4]) {
+    // SAFETY: `[[u64; 25]; 4]` is 100 contiguous writable lanes (arrays have no padding),
+    // state j at lanes 25j..25j+25, the layout pqpay_keccakf1600_x4 takes.
+    unsafe { pqpay_keccakf1600_x4(states.as_mut_ptr().cast::<u64>()) }
+}
+
 fn x1(f: PermuteFn, state: &mut [u64; 25]) {
     // SAFETY: `state` is 25 writable lanes; `f` is one of the x1 functions above, only
     // listed by `x1_variants` when the CPU runs it.
     unsafe { f(state.as_mut_ptr()) }
 }
 
+#[cfg(test)]
 fn x4(f: PermuteFn, states: &mut [u64; 100]) {
     // SAFETY: `states` is 4 x 25 writable lanes; `f` is one of the x4 functions above, only
     // listed by `x4_variants` when the CPU runs it.
@@ -35,6 +54,7 @@ fn x4(f: PermuteFn, states: &mut [u64; 100]) {
 }
 
 /// The x1 functions this CPU can run (the dispatching one included), by name.
+#[cfg(test)]
 fn x1_variants() -> Vec<(&'static str, PermuteFn)> {
     let mut v: Vec<(&'static str, PermuteFn)> = vec![
         ("portable", pqpay_keccakf1600_x1_portable),
@@ -48,6 +68,7 @@ fn x1_variants() -> Vec<(&'static str, PermuteFn)> {
 }
 
 /// The x4 functions this CPU can run (the dispatching one included), by name.
+#[cfg(test)]
 fn x4_variants() -> Vec<(&'static str, PermuteFn)> {
     let mut v: Vec<(&'static str, PermuteFn)> = vec![("dispatch", pqpay_keccakf1600_x4)];
     #[cfg(target_arch = "x86_64")]

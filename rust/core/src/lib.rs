@@ -19,7 +19,6 @@ pub mod encoding;
 pub mod error;
 pub mod groth16;
 pub mod hpke;
-#[cfg(test)]
 mod keccak_native;
 pub mod kem;
 pub mod merkle;

@@ -1,4 +1,5 @@
-//! SLH-DSA (FIPS 205), all twelve parameter sets, over RustCrypto's `slh-dsa`.
+//! SLH-DSA (FIPS 205), all twelve parameter sets: the six SHA2 sets over RustCrypto's
+//! `slh-dsa`, the six SHAKE sets on pqpay's own engine ([`shake_engine`]: four-way Keccak).
 //!
 //! Raw forms: the private key is SK.seed‖SK.prf‖PK.seed‖PK.root (4n bytes), the public key
 //! PK.seed‖PK.root (2n bytes). The main API ([`SigningKey`] / [`VerifyingKey`]) is pure SLH-DSA
@@ -10,15 +11,15 @@
 //! interface (`slh_sign_internal` / `slh_verify_internal`, no domain separation) and HashSLH-DSA
 //! (Algorithms 23 and 25). None of them belongs in an application.
 
+mod shake_engine;
+
 use core::any::Any;
 use core::fmt;
+use core::marker::PhantomData;
 
 use sha2::Digest as _;
 use shake::{ExtendableOutput, Update, XofReader};
-use slh_dsa::{
-    ParameterSet, Sha2_128f, Sha2_128s, Sha2_192f, Sha2_192s, Sha2_256f, Sha2_256s, Shake128f,
-    Shake128s, Shake192f, Shake192s, Shake256f, Shake256s,
-};
+use slh_dsa::{ParameterSet, Sha2_128f, Sha2_128s, Sha2_192f, Sha2_192s, Sha2_256f, Sha2_256s};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{
@@ -40,8 +41,8 @@ struct Params {
     pk_text: &'static str,
 }
 
-/// `slh_dsa::SigningKey<P>` behind one object-safe interface, so a single key type serves all
-/// twelve parameter sets.
+/// A signing key of either engine behind one object-safe interface, so a single key type
+/// serves all twelve parameter sets.
 trait SkCore: Send + Sync {
     /// `slh_sign_internal` over the concatenation of `parts`. `opt_rand` must hold n bytes
     /// (the callers check); `None` means opt_rand = PK.seed.
@@ -52,13 +53,38 @@ trait SkCore: Send + Sync {
     fn verifying(&self) -> Box<dyn VkCore>;
 }
 
-/// `slh_dsa::VerifyingKey<P>` behind one object-safe interface.
+/// A verifying key of either engine behind one object-safe interface.
 trait VkCore: Send + Sync {
     /// `slh_verify_internal` over the concatenation of `parts`; false for any failure,
     /// including a signature of the wrong length.
     fn verify_internal(&self, parts: &[&[u8]], signature: &[u8]) -> bool;
     /// PK.seed‖PK.root.
     fn to_bytes(&self) -> Vec<u8>;
+}
+
+/// How one parameter set's keys are made: [`RustCrypto`] or [`shake_engine::Shake`].
+trait Engine {
+    /// slh_keygen_internal; the seeds have n bytes each (checked by the caller).
+    fn keygen(sk_seed: &[u8], sk_prf: &[u8], pk_seed: &[u8]) -> Box<dyn SkCore>;
+    /// Parses PK.seed‖PK.root; `None` unless it has 2n bytes.
+    fn verifying(data: &[u8]) -> Option<Box<dyn VkCore>>;
+}
+
+/// RustCrypto's `slh-dsa` for parameter set `P`.
+struct RustCrypto<P>(PhantomData<fn() -> P>);
+
+impl<P: ParameterSet + 'static> Engine for RustCrypto<P> {
+    fn keygen(sk_seed: &[u8], sk_prf: &[u8], pk_seed: &[u8]) -> Box<dyn SkCore> {
+        Box::new(slh_dsa::SigningKey::<P>::slh_keygen_internal(
+            sk_seed, sk_prf, pk_seed,
+        ))
+    }
+
+    fn verifying(data: &[u8]) -> Option<Box<dyn VkCore>> {
+        slh_dsa::VerifyingKey::<P>::try_from(data)
+            .ok()
+            .map(|vk| Box::new(vk) as Box<dyn VkCore>)
+    }
 }
 
 impl<P: ParameterSet + 'static> SkCore for slh_dsa::SigningKey<P> {
@@ -122,9 +148,7 @@ macro_rules! parameter_sets {
             pk_seed: &[u8],
         ) -> Result<Box<dyn SkCore>> {
             match alg {
-                $(SigAlgorithm::$variant => Ok(Box::new(
-                    slh_dsa::SigningKey::<$ty>::slh_keygen_internal(sk_seed, sk_prf, pk_seed),
-                )),)*
+                $(SigAlgorithm::$variant => Ok(<$ty as Engine>::keygen(sk_seed, sk_prf, pk_seed)),)*
                 other => Err(not_slh_dsa(other)),
             }
         }
@@ -133,9 +157,7 @@ macro_rules! parameter_sets {
         fn verifying_core(alg: SigAlgorithm, data: &[u8]) -> Result<Box<dyn VkCore>> {
             let bad = || Error::Internal("SLH-DSA public key length".into());
             match alg {
-                $(SigAlgorithm::$variant => Ok(Box::new(
-                    slh_dsa::VerifyingKey::<$ty>::try_from(data).map_err(|_| bad())?,
-                )),)*
+                $(SigAlgorithm::$variant => <$ty as Engine>::verifying(data).ok_or_else(bad),)*
                 other => Err(not_slh_dsa(other)),
             }
         }
@@ -143,18 +165,18 @@ macro_rules! parameter_sets {
 }
 
 parameter_sets! {
-    SlhDsaSha2_128s => Sha2_128s, "SLH-DSA-SHA2-128s", n = 16 / "16", pk = "32", sk = "64";
-    SlhDsaSha2_128f => Sha2_128f, "SLH-DSA-SHA2-128f", n = 16 / "16", pk = "32", sk = "64";
-    SlhDsaSha2_192s => Sha2_192s, "SLH-DSA-SHA2-192s", n = 24 / "24", pk = "48", sk = "96";
-    SlhDsaSha2_192f => Sha2_192f, "SLH-DSA-SHA2-192f", n = 24 / "24", pk = "48", sk = "96";
-    SlhDsaSha2_256s => Sha2_256s, "SLH-DSA-SHA2-256s", n = 32 / "32", pk = "64", sk = "128";
-    SlhDsaSha2_256f => Sha2_256f, "SLH-DSA-SHA2-256f", n = 32 / "32", pk = "64", sk = "128";
-    SlhDsaShake128s => Shake128s, "SLH-DSA-SHAKE-128s", n = 16 / "16", pk = "32", sk = "64";
-    SlhDsaShake128f => Shake128f, "SLH-DSA-SHAKE-128f", n = 16 / "16", pk = "32", sk = "64";
-    SlhDsaShake192s => Shake192s, "SLH-DSA-SHAKE-192s", n = 24 / "24", pk = "48", sk = "96";
-    SlhDsaShake192f => Shake192f, "SLH-DSA-SHAKE-192f", n = 24 / "24", pk = "48", sk = "96";
-    SlhDsaShake256s => Shake256s, "SLH-DSA-SHAKE-256s", n = 32 / "32", pk = "64", sk = "128";
-    SlhDsaShake256f => Shake256f, "SLH-DSA-SHAKE-256f", n = 32 / "32", pk = "64", sk = "128";
+    SlhDsaSha2_128s => RustCrypto<Sha2_128s>, "SLH-DSA-SHA2-128s", n = 16 / "16", pk = "32", sk = "64";
+    SlhDsaSha2_128f => RustCrypto<Sha2_128f>, "SLH-DSA-SHA2-128f", n = 16 / "16", pk = "32", sk = "64";
+    SlhDsaSha2_192s => RustCrypto<Sha2_192s>, "SLH-DSA-SHA2-192s", n = 24 / "24", pk = "48", sk = "96";
+    SlhDsaSha2_192f => RustCrypto<Sha2_192f>, "SLH-DSA-SHA2-192f", n = 24 / "24", pk = "48", sk = "96";
+    SlhDsaSha2_256s => RustCrypto<Sha2_256s>, "SLH-DSA-SHA2-256s", n = 32 / "32", pk = "64", sk = "128";
+    SlhDsaSha2_256f => RustCrypto<Sha2_256f>, "SLH-DSA-SHA2-256f", n = 32 / "32", pk = "64", sk = "128";
+    SlhDsaShake128s => shake_engine::Shake<shake_engine::Shake128s>, "SLH-DSA-SHAKE-128s", n = 16 / "16", pk = "32", sk = "64";
+    SlhDsaShake128f => shake_engine::Shake<shake_engine::Shake128f>, "SLH-DSA-SHAKE-128f", n = 16 / "16", pk = "32", sk = "64";
+    SlhDsaShake192s => shake_engine::Shake<shake_engine::Shake192s>, "SLH-DSA-SHAKE-192s", n = 24 / "24", pk = "48", sk = "96";
+    SlhDsaShake192f => shake_engine::Shake<shake_engine::Shake192f>, "SLH-DSA-SHAKE-192f", n = 24 / "24", pk = "48", sk = "96";
+    SlhDsaShake256s => shake_engine::Shake<shake_engine::Shake256s>, "SLH-DSA-SHAKE-256s", n = 32 / "32", pk = "64", sk = "128";
+    SlhDsaShake256f => shake_engine::Shake<shake_engine::Shake256f>, "SLH-DSA-SHAKE-256f", n = 32 / "32", pk = "64", sk = "128";
 }
 
 fn not_slh_dsa(alg: SigAlgorithm) -> Error {
