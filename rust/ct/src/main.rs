@@ -86,11 +86,8 @@ fn report_outcome(name: &str, outcome: &Outcome, time: Option<Duration>, note: &
         Outcome::Pooled(a) => return report(name, a, time, note),
         Outcome::Stratified(s) => s,
     };
-    let (v, stratum) = s.verdict();
-    let test = match stratum {
-        Some(k) => format!("{k} {}", v.test),
-        None => v.test.to_string(),
-    };
+    let v = s.verdict();
+    let test = format!("{} (strata)", v.test);
     let pass = print_line(name, s.measurements(), &v, &test, time, note);
     let c = s.coverage();
     let means: String = s
@@ -99,8 +96,8 @@ fn report_outcome(name: &str, outcome: &Outcome, time: Option<Duration>, note: &
         .map(|(part, [m0, m1], t)| format!("; mean {part} {m0:.3} vs {m1:.3} (|t| {:.2})", t.abs()))
         .collect();
     println!(
-        "{:<36} tested within (k, h) = (rejection-loop iterations, hint bits), both public: \
-         {} of {} strata, {} timings{means}",
+        "{:<36} compared within (k, h) = (rejection-loop iterations, hint bits), both \
+         public: {} of {} strata, {} timings{means}",
         "", c.tested, c.strata, c.measurements_tested
     );
     pass

@@ -51,6 +51,19 @@ impl Welch {
         self.mean[1] - self.mean[0]
     }
 
+    /// Class 0's mean minus class 1's (the sign of [`Welch::t`]) and the variance of that
+    /// difference (var0/n0 + var1/n1); `None` until each class has two samples.
+    pub fn difference_and_variance(&self) -> Option<(f64, f64)> {
+        if self.n[0] < 2 || self.n[1] < 2 {
+            return None;
+        }
+        let var = |c: usize| self.m2[c] / (self.n[c] - 1) as f64;
+        Some((
+            self.mean[0] - self.mean[1],
+            var(0) / self.n[0] as f64 + var(1) / self.n[1] as f64,
+        ))
+    }
+
     /// Welch's t statistic; 0 until each class has two samples (or when both are constant and
     /// equal).
     pub fn t(&self) -> f64 {
@@ -183,17 +196,21 @@ impl Analysis {
         self.raw.n[0] + self.raw.n[1]
     }
 
-    /// The largest |t| over the tests with at least [`ENOUGH_PER_CLASS`] samples in each class.
-    pub fn verdict(&self) -> Verdict {
-        let tests = core::iter::once((Test::Raw, &self.raw))
+    /// Every test: the raw timings, each crop, the second order, in that order.
+    pub fn tests(&self) -> impl Iterator<Item = (Test, &Welch)> {
+        core::iter::once((Test::Raw, &self.raw))
             .chain(
                 self.crops
                     .iter()
                     .enumerate()
                     .map(|(i, w)| (Test::Crop(i), w)),
             )
-            .chain(core::iter::once((Test::SecondOrder, &self.second)));
-        let per_test = tests.map(|(test, welch)| {
+            .chain(core::iter::once((Test::SecondOrder, &self.second)))
+    }
+
+    /// The largest |t| over the tests with at least [`ENOUGH_PER_CLASS`] samples in each class.
+    pub fn verdict(&self) -> Verdict {
+        let per_test = self.tests().map(|(test, welch)| {
             let [n0, n1] = welch.counts();
             let enough = n0 >= ENOUGH_PER_CLASS && n1 >= ENOUGH_PER_CLASS;
             let verdict = Verdict {
