@@ -141,6 +141,30 @@ where
     C: Fn(Python<'py>, &R) -> PyResult<O>,
     O: IntoPyObject<'py>,
 {
+    batched_into(py, items, extract, work, |py, results, list| {
+        for r in results {
+            list.append(convert(py, r)?)?;
+        }
+        Ok(())
+    })
+}
+
+/// [`batched`] for work that returns a chunk's results in one value `B` (outputs the core
+/// allocated up front, for example): `append` adds them to the list, in order.
+pub fn batched_into<'py, T, B, E, F, A>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+    extract: E,
+    work: F,
+    append: A,
+) -> PyResult<Bound<'py, PyList>>
+where
+    T: Send + Sync,
+    B: Send,
+    E: Fn(Bound<'py, PyAny>) -> PyResult<T>,
+    F: Fn(&[T]) -> pqpay_core::Result<B> + Sync,
+    A: Fn(Python<'py>, &B, &Bound<'py, PyList>) -> PyResult<()>,
+{
     let list = PyList::empty(py);
     let mut iter = items.try_iter()?;
     let mut chunk: Vec<T> = Vec::with_capacity(BATCH_CHUNK);
@@ -154,9 +178,7 @@ where
         }
         ensure_headroom()?;
         let results = detach(py, || work(&chunk))?;
-        for r in &results {
-            list.append(convert(py, r)?)?;
-        }
+        append(py, &results, &list)?;
         if chunk.len() < BATCH_CHUNK {
             return Ok(list);
         }

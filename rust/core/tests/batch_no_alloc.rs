@@ -1,0 +1,195 @@
+//! The batch paths allocate nothing on the pool's threads: a counting global allocator sees no
+//! heap allocation inside `encapsulate_into` / `decapsulate_into` of any algorithm that claims
+//! [`KemAlgorithm::allocation_free`] (and some inside the ones that do not, so the claim is
+//! checked both ways), and none on a pool thread while the batch calls fill their outputs.
+//! Only Rust's allocator is counted: the engines here are C (mlkem-native) or aws-lc calls that
+//! take fixed-size buffers and call no `malloc` either.
+
+// Test code: failing loudly is the point; the allocator wrapper needs `unsafe`.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use pqpay_core::kem::batch::{decapsulate_many, encapsulate_many};
+use pqpay_core::kem::{DecapsulationKey, EncapsulationKey, KemAlgorithm};
+use pqpay_core::par::fill_parallel;
+
+/// The system allocator, counting what the current thread allocates while its flag is set and
+/// what any pool (rayon) thread allocates.
+struct Counting;
+
+thread_local! {
+    static COUNT_HERE: Cell<bool> = const { Cell::new(false) };
+    static HERE: Cell<usize> = const { Cell::new(0) };
+}
+static ON_POOL: AtomicUsize = AtomicUsize::new(0);
+
+fn note() {
+    let _ = COUNT_HERE.try_with(|on| {
+        if on.get() {
+            let _ = HERE.try_with(|n| n.set(n.get() + 1));
+        }
+    });
+    if rayon::current_thread_index().is_some() {
+        ON_POOL.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The number of heap allocations `f` makes on this thread.
+fn allocations_in(f: impl FnOnce()) -> usize {
+    HERE.with(|n| n.set(0));
+    COUNT_HERE.with(|on| on.set(true));
+    f();
+    COUNT_HERE.with(|on| on.set(false));
+    HERE.with(|n| n.get())
+}
+
+/// The pool counter is global: the tests that read it take turns.
+static POOL_TESTS: Mutex<()> = Mutex::new(());
+
+#[test]
+fn kem_into_forms_allocate_nothing() {
+    for &alg in KemAlgorithm::ALL {
+        let sizes = alg.sizes();
+        let dk = DecapsulationKey::generate(alg).unwrap();
+        let generated = dk.public_key();
+        let parsed = EncapsulationKey::from_bytes(alg, generated.as_bytes()).unwrap();
+        let mut ss = vec![0u8; sizes.shared_secret];
+        let mut ss2 = vec![0u8; sizes.shared_secret];
+        let mut ct = vec![0u8; sizes.ciphertext];
+        // First use makes each key's expanded form (an allocation, fallible): do it before.
+        for ek in [&generated, &parsed] {
+            ek.encapsulate_into(&mut ss, &mut ct).unwrap();
+        }
+        dk.decapsulate_into(&ct, &mut ss2).unwrap();
+
+        for ek in [&generated, &parsed] {
+            let mut bad = vec![0u8; sizes.ciphertext];
+            let n = allocations_in(|| {
+                ek.encapsulate_into(&mut ss, &mut ct).unwrap();
+                dk.decapsulate_into(&ct, &mut ss2).unwrap();
+                bad.copy_from_slice(&ct);
+                bad[0] ^= 1; // ML-KEM half (or X25519's share): implicit rejection or a new share
+                let _ = dk.decapsulate_into(&bad, &mut ss2);
+                dk.decapsulate_into(&ct, &mut ss2).unwrap();
+            });
+            assert_eq!(ss, ss2, "{}: decapsulation disagrees", alg.name());
+            assert_eq!(
+                dk.decapsulate(&ct).unwrap().as_bytes(),
+                &ss[..],
+                "{}: the allocating form disagrees",
+                alg.name()
+            );
+            if alg.allocation_free() {
+                assert_eq!(n, 0, "{} allocated {n} times", alg.name());
+            } else {
+                assert!(n > 0, "{} claims to allocate but did not", alg.name());
+            }
+        }
+    }
+}
+
+#[test]
+fn wrong_output_lengths_are_refused() {
+    for &alg in KemAlgorithm::ALL {
+        let sizes = alg.sizes();
+        let dk = DecapsulationKey::generate(alg).unwrap();
+        let ek = dk.public_key();
+        let mut ss = vec![0u8; sizes.shared_secret];
+        let mut ct = vec![0u8; sizes.ciphertext];
+        let mut short_ss = vec![0u8; sizes.shared_secret - 1];
+        let mut long_ct = vec![0u8; sizes.ciphertext + 1];
+        assert!(ek.encapsulate_into(&mut short_ss, &mut ct).is_err());
+        assert!(ek.encapsulate_into(&mut ss, &mut long_ct).is_err());
+        ek.encapsulate_into(&mut ss, &mut ct).unwrap();
+        assert!(dk.decapsulate_into(&ct, &mut short_ss).is_err());
+    }
+}
+
+#[test]
+fn batch_workers_allocate_nothing() {
+    let _turn = POOL_TESTS.lock().unwrap_or_else(|p| p.into_inner());
+    for &alg in KemAlgorithm::ALL.iter().filter(|a| a.allocation_free()) {
+        let dks: Vec<DecapsulationKey> = (0..4)
+            .map(|_| DecapsulationKey::generate(alg).unwrap())
+            .collect();
+        let eks: Vec<EncapsulationKey> = (0..256).map(|i| dks[i % 4].public_key()).collect();
+        // Starts the pool and expands the keys (their first use allocates).
+        let warm = encapsulate_many(&eks, |k| k).unwrap();
+        let cts: Vec<Vec<u8>> = warm.iter().map(|(_, ct)| ct.to_vec()).collect();
+        let _ = decapsulate_many(&dks[0], &cts).unwrap();
+
+        let before = ON_POOL.load(Ordering::Relaxed);
+        let out = encapsulate_many(&eks, |k| k).unwrap();
+        let secrets = decapsulate_many(&dks[0], &cts[..]).unwrap();
+        let after = ON_POOL.load(Ordering::Relaxed);
+        assert_eq!(after, before, "{}: the pool threads allocated", alg.name());
+
+        assert_eq!(out.len(), eks.len());
+        for (i, ((ss, ct), ek)) in out.iter().zip(&eks).enumerate() {
+            assert_eq!(ct.len(), alg.sizes().ciphertext);
+            assert_eq!(
+                dks[i % 4].decapsulate(ct).unwrap().as_bytes(),
+                ss,
+                "{} item {i}",
+                alg.name()
+            );
+            assert_eq!(ek.algorithm(), alg);
+        }
+        for ((warm_ss, _), (i, ss)) in warm.iter().zip(secrets.iter().enumerate()) {
+            if i % 4 == 0 {
+                assert_eq!(warm_ss, ss, "{} item {i}", alg.name());
+            }
+        }
+    }
+
+    // The counter does see pool allocations: an allocating worker is counted.
+    let items: Vec<u32> = (0..256).collect();
+    let mut out = vec![0usize; items.len()];
+    let ran_on_pool = AtomicBool::new(false);
+    let before = ON_POOL.load(Ordering::Relaxed);
+    fill_parallel(&items, &mut out, |&x, o| {
+        if rayon::current_thread_index().is_some() {
+            ran_on_pool.store(true, Ordering::Relaxed);
+        }
+        *o = std::hint::black_box(vec![x; 3]).len();
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(out, vec![3; items.len()]);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores > 1 && std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        assert!(
+            ran_on_pool.load(Ordering::Relaxed),
+            "the batch did not reach the pool"
+        );
+    }
+    if ran_on_pool.load(Ordering::Relaxed) {
+        assert!(ON_POOL.load(Ordering::Relaxed) > before);
+    }
+}
