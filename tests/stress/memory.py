@@ -147,21 +147,36 @@ def _probes() -> dict[str, tuple[str, Callable[[int], Callable[[], object]]]]:
     }
 
 
+# The probe child's answers, encoded before the cap: reporting a caught MemoryError must not need
+# memory (a print() can fail then, and the outcome would be lost as "exit 1").
+_OK_LINE = b"ok\n"
+_MEMORY_ERROR_LINE = b"MemoryError\n"
+_UNFORMATTABLE_LINE = b"an exception whose message could not be formatted (out of memory)\n"
+
+
 def probe_child(name: str, size_mib: int, headroom_mib: int) -> int:
-    """Runs in the child: prints one outcome line; a signal shows in the exit status."""
+    """Runs in the child: writes one outcome line; a signal shows in the exit status.
+
+    The line is written with ``os.write`` and the child then leaves with ``os._exit``: after a
+    caught ``MemoryError`` the interpreter's own teardown may fail for want of memory, which is
+    not the outcome of the entry point probed. An abort inside the call still kills the child
+    by its signal before any of this runs."""
     make = _probes()[name][1]
     call = make(size_mib)
     cap(headroom_mib)
     try:
         call()
     except MemoryError:
-        print("MemoryError", flush=True)
-        return 0
+        line = _MEMORY_ERROR_LINE
     except BaseException as exc:
-        print(f"{type(exc).__module__}.{type(exc).__name__}: {str(exc)[:120]}", flush=True)
-        return 0
-    print("ok", flush=True)
-    return 0
+        try:
+            line = f"{type(exc).__module__}.{type(exc).__name__}: {str(exc)[:120]}\n".encode()
+        except MemoryError:
+            line = _UNFORMATTABLE_LINE
+    else:
+        line = _OK_LINE
+    os.write(1, line)
+    os._exit(0)
 
 
 def mixed_child(headroom_mib: int, threads: int, ops: int) -> int:

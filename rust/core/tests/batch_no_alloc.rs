@@ -2,8 +2,9 @@
 //! heap allocation inside `encapsulate_into` / `decapsulate_into` of any algorithm that claims
 //! [`KemAlgorithm::allocation_free`] (and some inside the ones that do not, so the claim is
 //! checked both ways), and none on a pool thread while the batch calls fill their outputs.
-//! Only Rust's allocator is counted: the engines here are C (mlkem-native) or aws-lc calls that
-//! take fixed-size buffers and call no `malloc` either.
+//! The same for ML-DSA and Ed25519 verification, and for `verify_many`'s workers over them.
+//! Only Rust's allocator is counted: the engines here are C (mlkem-native, mldsa-native) or
+//! aws-lc calls that take fixed-size buffers and call no `malloc` either.
 
 // Test code: failing loudly is the point; the allocator wrapper needs `unsafe`.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, unsafe_code)]
@@ -16,6 +17,8 @@ use std::sync::Mutex;
 use pqpay_core::kem::batch::{decapsulate_many, encapsulate_many};
 use pqpay_core::kem::{DecapsulationKey, EncapsulationKey, KemAlgorithm};
 use pqpay_core::par::fill_parallel;
+use pqpay_core::sig::batch::{verify_many, VerifyItem};
+use pqpay_core::sig::{SigAlgorithm, SigningKey, SigningMode};
 
 /// The system allocator, counting what the current thread allocates while its flag is set and
 /// what any pool (rayon) thread allocates.
@@ -192,4 +195,67 @@ fn batch_workers_allocate_nothing() {
     if ran_on_pool.load(Ordering::Relaxed) {
         assert!(ON_POOL.load(Ordering::Relaxed) > before);
     }
+}
+
+/// The signature algorithms whose verification allocates nothing.
+const ALLOCATION_FREE_VERIFIERS: [SigAlgorithm; 4] = [
+    SigAlgorithm::MlDsa44,
+    SigAlgorithm::MlDsa65,
+    SigAlgorithm::MlDsa87,
+    SigAlgorithm::Ed25519,
+];
+
+#[test]
+fn verification_allocates_nothing() {
+    for alg in ALLOCATION_FREE_VERIFIERS {
+        let sk = SigningKey::generate(alg).unwrap();
+        let vk = sk.verifying_key();
+        let ctx: &[u8] = if alg == SigAlgorithm::Ed25519 {
+            b""
+        } else {
+            b"ctx"
+        };
+        let sig = sk.sign(b"message", ctx, SigningMode::Hedged).unwrap();
+        let mut bad = sig.clone();
+        bad[3] ^= 1;
+        vk.verify(b"message", ctx, &sig).unwrap(); // makes the expanded key
+        let n = allocations_in(|| {
+            assert!(vk.verify(b"message", ctx, &sig).is_ok());
+            assert!(vk.verify(b"message", ctx, &bad).is_err());
+            assert!(vk.verify(b"other", ctx, &sig).is_err());
+        });
+        assert_eq!(n, 0, "{alg} verification allocated {n} times");
+    }
+}
+
+#[test]
+fn verify_many_workers_allocate_nothing() {
+    let _turn = POOL_TESTS.lock().unwrap_or_else(|p| p.into_inner());
+    let keys: Vec<SigningKey> = ALLOCATION_FREE_VERIFIERS
+        .iter()
+        .map(|&alg| SigningKey::generate(alg).unwrap())
+        .collect();
+    let vks: Vec<_> = keys.iter().map(|k| k.verifying_key()).collect();
+    let sigs: Vec<Vec<u8>> = keys
+        .iter()
+        .map(|k| k.sign(b"m", b"", SigningMode::Hedged).unwrap())
+        .collect();
+    let items: Vec<VerifyItem<'_>> = (0..256)
+        .map(|i| VerifyItem {
+            key: &vks[i % 4],
+            message: if i % 3 == 0 { b"x" } else { b"m" },
+            signature: &sigs[i % 4],
+            context: b"",
+        })
+        .collect();
+    let warm = verify_many(&items).unwrap();
+    let before = ON_POOL.load(Ordering::Relaxed);
+    let got = verify_many(&items).unwrap();
+    assert_eq!(
+        ON_POOL.load(Ordering::Relaxed),
+        before,
+        "the pool threads allocated"
+    );
+    assert_eq!(got, warm);
+    assert_eq!(got, (0..256).map(|i| i % 3 != 0).collect::<Vec<_>>());
 }

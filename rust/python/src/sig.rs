@@ -5,7 +5,9 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::error::{batched, bytes_out, detach, guard, operational, BindResult, CoreError};
+use crate::error::{
+    batched, batched_into, bytes_out, detach, guard, operational, BindResult, CoreError,
+};
 use crate::value::{eq_other, hash_of};
 
 fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
@@ -180,28 +182,37 @@ impl SigPublicKey {
 }
 
 /// One `verify_many` item as Python passes it: (public key, signature, message, context).
-type PyVerifyItem<'py> = (
-    PyRef<'py, SigPublicKey>,
+type PyVerifyItem = (
+    Py<SigPublicKey>,
     PyBackedBytes,
     PyBackedBytes,
     PyBackedBytes,
 );
 
 /// Verifies many (public key, signature, message, context) items, spread over every core with
-/// the GIL released; returns one bool per item.
+/// the GIL released, a chunk at a time; returns one bool per item.
 #[pyfunction]
-pub fn verify_many(py: Python<'_>, items: Vec<PyVerifyItem<'_>>) -> PyResult<Vec<bool>> {
+pub fn verify_many<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
     guard(|| {
         operational()?;
-        let batch_items: Vec<batch::VerifyItem<'_>> = items
-            .iter()
-            .map(|(key, signature, message, context)| batch::VerifyItem {
-                key: &key.inner,
-                message,
-                signature,
-                context,
-            })
-            .collect();
-        Ok(detach(py, || batch::verify_many(&batch_items))?)
+        batched_into(
+            py,
+            items,
+            |item| item.extract::<PyVerifyItem>(),
+            |chunk| {
+                batch::verify_many_by(chunk, |(key, signature, message, context)| {
+                    batch::VerifyItem {
+                        key: &key.get().inner,
+                        message,
+                        signature,
+                        context,
+                    }
+                })
+            },
+            |_, results, list| results.iter().try_for_each(|&ok| list.append(ok)),
+        )
     })
 }
