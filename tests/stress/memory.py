@@ -100,6 +100,11 @@ def _probes() -> dict[str, tuple[str, Callable[[int], Callable[[], object]]]]:
         cts = [ct] * (n * MiB // 1088)
         return lambda: private.decapsulate_many(cts)
 
+    def sign_many(n: int) -> Callable[[], object]:
+        key = signatures.MLDSA65PrivateKey.generate()
+        messages = [b"m"] * (n * MiB // 3309)  # output about n MiB of signatures
+        return lambda: key.sign_many(messages)
+
     def snarkjs(n: int) -> Callable[[], object]:
         from pqpay import groth16
 
@@ -141,6 +146,7 @@ def _probes() -> dict[str, tuple[str, Callable[[int], Callable[[], object]]]]:
         "pem_public": ("serialization.load_pem_public_key(n MiB)", pem_public),
         "encapsulate_many": ("kem.encapsulate_many(-> n MiB)", encapsulate_many),
         "decapsulate_many": ("decapsulate_many(n MiB of ciphertexts)", decapsulate_many),
+        "sign_many": ("MLDSA65PrivateKey.sign_many(-> n MiB)", sign_many),
         "snarkjs": ("groth16.public_inputs_from_snarkjs_text(n MiB)", snarkjs),
         "stripe": ("webhooks.verify_stripe(n MiB body)", stripe),
         "cose_sign": ("payments.sign_payment_cose(n MiB message)", cose),

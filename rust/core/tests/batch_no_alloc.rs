@@ -2,7 +2,8 @@
 //! heap allocation inside `encapsulate_into` / `decapsulate_into` of any algorithm that claims
 //! [`KemAlgorithm::allocation_free`] (and some inside the ones that do not, so the claim is
 //! checked both ways), and none on a pool thread while the batch calls fill their outputs.
-//! The same for ML-DSA and Ed25519 verification, and for `verify_many`'s workers over them.
+//! The same for ML-DSA and Ed25519 verification, and for `verify_many`'s workers over them, and
+//! for ML-DSA signing into a caller buffer and `sign_many`'s workers over it.
 //! Only Rust's allocator is counted: the engines here are C (mlkem-native, mldsa-native) or
 //! aws-lc calls that take fixed-size buffers and call no `malloc` either.
 
@@ -17,7 +18,7 @@ use std::sync::Mutex;
 use pqpay_core::kem::batch::{decapsulate_many, encapsulate_many};
 use pqpay_core::kem::{DecapsulationKey, EncapsulationKey, KemAlgorithm};
 use pqpay_core::par::fill_parallel;
-use pqpay_core::sig::batch::{verify_many, VerifyItem};
+use pqpay_core::sig::batch::{sign_many, verify_many, Signatures, VerifyItem};
 use pqpay_core::sig::{SigAlgorithm, SigningKey, SigningMode};
 
 /// The system allocator, counting what the current thread allocates while its flag is set and
@@ -258,4 +259,47 @@ fn verify_many_workers_allocate_nothing() {
     );
     assert_eq!(got, warm);
     assert_eq!(got, (0..256).map(|i| i % 3 != 0).collect::<Vec<_>>());
+}
+
+#[test]
+fn mldsa_sign_many_workers_allocate_nothing() {
+    let _turn = POOL_TESTS.lock().unwrap_or_else(|p| p.into_inner());
+    for alg in [
+        SigAlgorithm::MlDsa44,
+        SigAlgorithm::MlDsa65,
+        SigAlgorithm::MlDsa87,
+    ] {
+        let sk = SigningKey::generate(alg).unwrap();
+        let vk = sk.verifying_key();
+        let len = sk.inner().fixed_signature_len().unwrap();
+        let mut out = vec![0u8; len];
+        sk.inner()
+            .sign_into(b"m", b"ctx", SigningMode::Hedged, &mut out)
+            .unwrap(); // makes the expanded key
+        let n = allocations_in(|| {
+            sk.inner()
+                .sign_into(b"m", b"ctx", SigningMode::Hedged, &mut out)
+                .unwrap();
+        });
+        assert_eq!(n, 0, "{alg} sign_into allocated {n} times");
+        vk.verify(b"m", b"ctx", &out).unwrap();
+
+        let messages: Vec<Vec<u8>> = (0..64u8).map(|i| vec![i; usize::from(i)]).collect();
+        let before = ON_POOL.load(Ordering::Relaxed);
+        let sigs = sign_many(&sk, &messages, b"ctx", SigningMode::Hedged).unwrap();
+        assert_eq!(
+            ON_POOL.load(Ordering::Relaxed),
+            before,
+            "{alg}: the pool threads allocated"
+        );
+        assert!(matches!(sigs, Signatures::Fixed { .. }));
+        assert_eq!(sigs.len(), messages.len());
+        for (m, sig) in messages.iter().zip(sigs.iter()) {
+            vk.verify(m, b"ctx", sig).unwrap();
+        }
+    }
+    // The families that allocate keep one buffer per signature.
+    let ed = SigningKey::generate(SigAlgorithm::Ed25519).unwrap();
+    let sigs = sign_many(&ed, &[b"a", b"b"], b"", SigningMode::Hedged).unwrap();
+    assert!(matches!(sigs, Signatures::Each(_)));
 }

@@ -124,33 +124,9 @@ fn ensure_headroom() -> PyResult<()> {
 }
 
 /// Takes `items` (any Python iterable) [`BATCH_CHUNK`] at a time: `extract` turns each item
-/// into `T` with the GIL held, `work` runs on the chunk with it released, and `convert` turns
-/// each result into a Python object, appended in order to the list returned.
-pub fn batched<'py, T, R, E, F, C, O>(
-    py: Python<'py>,
-    items: &Bound<'py, PyAny>,
-    extract: E,
-    work: F,
-    convert: C,
-) -> PyResult<Bound<'py, PyList>>
-where
-    T: Send + Sync,
-    R: Send,
-    E: Fn(Bound<'py, PyAny>) -> PyResult<T>,
-    F: Fn(&[T]) -> pqpay_core::Result<Vec<R>> + Sync,
-    C: Fn(Python<'py>, &R) -> PyResult<O>,
-    O: IntoPyObject<'py>,
-{
-    batched_into(py, items, extract, work, |py, results, list| {
-        for r in results {
-            list.append(convert(py, r)?)?;
-        }
-        Ok(())
-    })
-}
-
-/// [`batched`] for work that returns a chunk's results in one value `B` (outputs the core
-/// allocated up front, for example): `append` adds them to the list, in order.
+/// into `T` with the GIL held, `work` runs on the chunk with it released and returns the
+/// chunk's results in one value `B` (outputs the core allocated up front), and `append` adds
+/// them as Python objects, in order, to the list returned.
 pub fn batched_into<'py, T, B, E, F, A>(
     py: Python<'py>,
     items: &Bound<'py, PyAny>,

@@ -5,9 +5,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::error::{
-    batched, batched_into, bytes_out, detach, guard, operational, BindResult, CoreError,
-};
+use crate::error::{batched_into, bytes_out, detach, guard, operational, BindResult, CoreError};
 use crate::value::{eq_other, hash_of};
 
 fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
@@ -105,12 +103,12 @@ impl SigPrivateKey {
             // The context is checked before any item, so an empty batch refuses a bad one too.
             batch::sign_many::<&[u8]>(&self.inner, &[], context, mode(deterministic))
                 .map_err(CoreError)?;
-            batched(
+            batched_into(
                 py,
                 messages,
                 |item| item.extract::<PyBackedBytes>().map_err(PyErr::from),
                 |chunk| batch::sign_many(&self.inner, chunk, context, mode(deterministic)),
-                |py, s| bytes_out(py, s),
+                |py, sigs, list| sigs.iter().try_for_each(|s| list.append(bytes_out(py, s)?)),
             )
         })
     }

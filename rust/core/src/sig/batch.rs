@@ -101,13 +101,71 @@ pub fn verify_ed25519(items: &[Ed25519Item<'_>]) -> Result<Vec<bool>> {
     Ok(out)
 }
 
-/// Signs every message under one key and context.
+/// The signatures of [`sign_many`], in order.
+pub enum Signatures {
+    /// Fixed-size signatures, back to back, `len` bytes each (written on the pool into one
+    /// buffer allocated up front).
+    Fixed {
+        /// Every signature.
+        bytes: Vec<u8>,
+        /// The length of each.
+        len: usize,
+    },
+    /// One buffer per signature (families that do not write into caller buffers).
+    Each(Vec<Vec<u8>>),
+}
+
+impl Signatures {
+    /// Every signature, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let (fixed, each) = match self {
+            Signatures::Fixed { bytes, len } => (Some(bytes.chunks_exact(*len)), None),
+            Signatures::Each(sigs) => (None, Some(sigs.iter().map(Vec::as_slice))),
+        };
+        fixed
+            .into_iter()
+            .flatten()
+            .chain(each.into_iter().flatten())
+    }
+
+    /// The number of signatures.
+    pub fn len(&self) -> usize {
+        match self {
+            Signatures::Fixed { bytes, len } => bytes.len() / len,
+            Signatures::Each(sigs) => sigs.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Signs every message under one key and context. A family with fixed-size signatures written
+/// into caller buffers (ML-DSA) gets one buffer for the batch, allocated fallibly here on the
+/// calling thread, and the pool's threads allocate nothing; the others sign into a buffer each.
 pub fn sign_many<M: AsRef<[u8]> + Sync>(
     key: &SigningKey,
     messages: &[M],
     ctx: &[u8],
     mode: SigningMode,
-) -> Result<Vec<Vec<u8>>> {
+) -> Result<Signatures> {
     super::check_context(ctx)?;
-    map_parallel(messages, |m| key.sign(m.as_ref(), ctx, mode))
+    let Some(len) = key.inner().fixed_signature_len() else {
+        return map_parallel(messages, |m| key.sign(m.as_ref(), ctx, mode)).map(Signatures::Each);
+    };
+    let total = len
+        .checked_mul(messages.len())
+        .ok_or_else(|| Error::InvalidArgument("too many messages".into()))?;
+    let mut bytes = try_vec("the batch's signatures", total)?;
+    bytes.resize(total, 0);
+    {
+        let mut slots: Vec<&mut [u8]> = try_vec("the batch's output slots", messages.len())?;
+        slots.extend(bytes.chunks_exact_mut(len));
+        fill_parallel(messages, &mut slots, |m, out| {
+            key.inner().sign_into(m.as_ref(), ctx, mode, out)
+        })?;
+    }
+    Ok(Signatures::Fixed { bytes, len })
 }

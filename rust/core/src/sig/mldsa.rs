@@ -352,6 +352,16 @@ impl SigningKeyImpl for MlDsaSigningKey {
         let pre = pure_prefix(ctx)?;
         self.sign_prefixed(&pre, msg, &*rnd_for(mode)?)
     }
+
+    fn fixed_signature_len(&self) -> Option<usize> {
+        signature_len(self.alg).ok()
+    }
+
+    fn sign_into(&self, msg: &[u8], ctx: &[u8], mode: SigningMode, out: &mut [u8]) -> Result<()> {
+        let pre = pure_prefix(ctx)?;
+        let m = Message::Prefixed { pre: &pre, msg };
+        self.expanded()?.sign_into(m, &*rnd_for(mode)?, out)
+    }
 }
 
 /// The signature length of `alg` (2420, 3309 or 4627 bytes).
