@@ -100,6 +100,11 @@ def _probes() -> dict[str, tuple[str, Callable[[int], Callable[[], object]]]]:
         cts = [ct] * (n * MiB // 1088)
         return lambda: private.decapsulate_many(cts)
 
+    def sign_many(n: int) -> Callable[[], object]:
+        key = signatures.MLDSA65PrivateKey.generate()
+        messages = [b"m"] * (n * MiB // 3309)  # output about n MiB of signatures
+        return lambda: key.sign_many(messages)
+
     def snarkjs(n: int) -> Callable[[], object]:
         from pqpay import groth16
 
@@ -141,27 +146,43 @@ def _probes() -> dict[str, tuple[str, Callable[[int], Callable[[], object]]]]:
         "pem_public": ("serialization.load_pem_public_key(n MiB)", pem_public),
         "encapsulate_many": ("kem.encapsulate_many(-> n MiB)", encapsulate_many),
         "decapsulate_many": ("decapsulate_many(n MiB of ciphertexts)", decapsulate_many),
+        "sign_many": ("MLDSA65PrivateKey.sign_many(-> n MiB)", sign_many),
         "snarkjs": ("groth16.public_inputs_from_snarkjs_text(n MiB)", snarkjs),
         "stripe": ("webhooks.verify_stripe(n MiB body)", stripe),
         "cose_sign": ("payments.sign_payment_cose(n MiB message)", cose),
     }
 
 
+# The probe child's answers, encoded before the cap: reporting a caught MemoryError must not need
+# memory (a print() can fail then, and the outcome would be lost as "exit 1").
+_OK_LINE = b"ok\n"
+_MEMORY_ERROR_LINE = b"MemoryError\n"
+_UNFORMATTABLE_LINE = b"an exception whose message could not be formatted (out of memory)\n"
+
+
 def probe_child(name: str, size_mib: int, headroom_mib: int) -> int:
-    """Runs in the child: prints one outcome line; a signal shows in the exit status."""
+    """Runs in the child: writes one outcome line; a signal shows in the exit status.
+
+    The line is written with ``os.write`` and the child then leaves with ``os._exit``: after a
+    caught ``MemoryError`` the interpreter's own teardown may fail for want of memory, which is
+    not the outcome of the entry point probed. An abort inside the call still kills the child
+    by its signal before any of this runs."""
     make = _probes()[name][1]
     call = make(size_mib)
     cap(headroom_mib)
     try:
         call()
     except MemoryError:
-        print("MemoryError", flush=True)
-        return 0
+        line = _MEMORY_ERROR_LINE
     except BaseException as exc:
-        print(f"{type(exc).__module__}.{type(exc).__name__}: {str(exc)[:120]}", flush=True)
-        return 0
-    print("ok", flush=True)
-    return 0
+        try:
+            line = f"{type(exc).__module__}.{type(exc).__name__}: {str(exc)[:120]}\n".encode()
+        except MemoryError:
+            line = _UNFORMATTABLE_LINE
+    else:
+        line = _OK_LINE
+    os.write(1, line)
+    os._exit(0)
 
 
 def mixed_child(headroom_mib: int, threads: int, ops: int) -> int:

@@ -1,7 +1,8 @@
 //! An owned block of memory for one C struct of a C engine (an expanded key): zeroed, 64-byte
 //! aligned, filled once by the C side and then only read, wiped before it is freed. Shared by
-//! the FFI modules (sig/mldsa_native.rs, kem/mlkem_native.rs), which hold the only other
-//! `unsafe` of pqpay-core: the calls that fill and read these blocks.
+//! the FFI modules (sig/mldsa_native.rs, kem/mlkem_native.rs), which hold, with kem/x25519.rs's
+//! two aws-lc calls, the only other `unsafe` of pqpay-core: the calls that fill and read these
+//! blocks.
 #![allow(unsafe_code)]
 
 use std::alloc::{alloc_zeroed, dealloc, Layout};
@@ -34,7 +35,11 @@ impl CStruct {
             .map_err(|_| Error::Internal("C struct layout".into()))?;
         // SAFETY: the layout has a non-zero size.
         let raw = unsafe { alloc_zeroed(layout) };
-        let ptr = NonNull::new(raw).ok_or_else(|| Error::Internal("out of memory".into()))?;
+        // No `String` on this path: it may run where allocation is failing.
+        let ptr = NonNull::new(raw).ok_or(Error::OutOfMemory {
+            what: "a C engine's expanded key",
+            bytes: size,
+        })?;
         let out = CStruct { ptr, layout };
         fill(out.ptr.as_ptr());
         Ok(out)

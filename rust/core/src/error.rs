@@ -102,6 +102,21 @@ pub(crate) fn try_vec<T>(what: &'static str, n: usize) -> Result<Vec<T>> {
     Ok(v)
 }
 
+/// Checks that the output buffer `out` has exactly `N` bytes, returning it as an array
+/// reference (the `_into` forms that write into caller-allocated slots).
+pub(crate) fn expect_len_mut<'a, const N: usize>(
+    what: &'static str,
+    expected: &'static str,
+    out: &'a mut [u8],
+) -> Result<&'a mut [u8; N]> {
+    let got = out.len();
+    out.try_into().map_err(|_| Error::InvalidLength {
+        what,
+        expected,
+        got,
+    })
+}
+
 /// Checks that `data` has exactly `len` bytes, returning it as an array reference.
 pub(crate) fn expect_len<'a, const N: usize>(
     what: &'static str,

@@ -94,6 +94,69 @@ pub fn map_chunks_parallel<T: Sync, R: Send>(
     Ok(out)
 }
 
+/// Runs `f(item, slot)` for every item and its output slot (`outputs[i]` for `items[i]`), in
+/// chunks spread over the pool, the form for work whose outputs the caller allocated: nothing
+/// is allocated on the pool threads here (no per-chunk results, no error list), so the only
+/// allocations there are what `f` makes, and an engine that writes into its slot makes none.
+/// That matters under an address-space limit, where a pool thread's first allocation wants a
+/// new malloc arena and a failed Rust allocation aborts the process.
+///
+/// The first error in item order wins, as in [`map_chunks_parallel`] (a chunk stops at its own
+/// first error; slots after it are left as they were); a panicking chunk is
+/// [`Error::Internal`]. `outputs` must have one slot per item.
+pub fn fill_parallel<T: Sync, O: Send>(
+    items: &[T],
+    outputs: &mut [O],
+    f: impl Fn(&T, &mut O) -> Result<()> + Sync,
+) -> Result<()> {
+    if items.len() != outputs.len() {
+        return Err(Error::Internal(
+            "a batch has a different number of items and output slots".into(),
+        ));
+    }
+    let run = |items: &[T], outputs: &mut [O]| -> Result<()> {
+        for (item, out) in items.iter().zip(outputs.iter_mut()) {
+            f(item, out)?;
+        }
+        Ok(())
+    };
+    let pool = match pool() {
+        Some(pool) if items.len() >= 4 => pool,
+        _ => return run(items, outputs),
+    };
+    let chunk = items.len().div_ceil(pool.current_num_threads()).max(1);
+    if items.len() <= chunk {
+        return run(items, outputs);
+    }
+    // The lowest-numbered failed chunk and its error: a lock, not a Vec of per-chunk results.
+    let first_error: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+    pool.install(|| {
+        items
+            .par_chunks(chunk)
+            .zip(outputs.par_chunks_mut(chunk))
+            .enumerate()
+            .for_each(|(index, (items, outputs))| {
+                let result = catch_unwind(AssertUnwindSafe(|| run(items, outputs)))
+                    .unwrap_or_else(|_| Err(Error::Internal("a batch worker failed".into())));
+                if let Err(e) = result {
+                    let mut slot = first_error
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    if slot.as_ref().is_none_or(|(first, _)| index < *first) {
+                        *slot = Some((index, e));
+                    }
+                }
+            });
+    });
+    match first_error
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -146,5 +209,44 @@ mod tests {
         let (parallel, on_worker) = install(|parallel| (parallel, rayon::current_thread_index()));
         assert!(parallel);
         assert!(on_worker.is_some());
+    }
+
+    #[test]
+    fn fill_keeps_order_and_the_first_error_in_item_order_wins() {
+        let items: Vec<u32> = (0..1000).collect();
+        let mut out = vec![0u32; items.len()];
+        fill_parallel(&items, &mut out, |&x, o| {
+            *o = x * 3;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(out, items.iter().map(|x| x * 3).collect::<Vec<_>>());
+        // Failures in several chunks: the lowest item's error is the one reported.
+        let got = fill_parallel(&items, &mut out, |&x, _| {
+            if x % 300 == 299 {
+                Err(Error::InvalidArgument(format!("item {x}")))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(got, Err(Error::InvalidArgument("item 299".into())));
+        assert!(fill_parallel(&[] as &[u32], &mut [] as &mut [u32], |_, _| Ok(())).is_ok());
+        assert!(matches!(
+            fill_parallel(&items, &mut out[1..], |_, _| Ok(())),
+            Err(Error::Internal(_))
+        ));
+    }
+
+    #[test]
+    fn a_panicking_fill_worker_is_an_internal_error() {
+        let items: Vec<u32> = (0..64).collect();
+        let mut out = vec![0u32; 64];
+        let got = fill_parallel(&items, &mut out, |&x, _| {
+            if x == 63 {
+                panic!("worker bug");
+            }
+            Ok(())
+        });
+        assert!(matches!(got, Err(Error::Internal(_))), "{got:?}");
     }
 }

@@ -313,7 +313,8 @@ fn sign_many_round_trip() {
         let msgs: Vec<Vec<u8>> = (0..20u8).map(|i| vec![i; i as usize]).collect();
         let sigs = sign_many(&sk, &msgs, b"", SigningMode::Hedged).unwrap();
         let vk = sk.verifying_key();
-        for (m, s) in msgs.iter().zip(&sigs) {
+        assert_eq!(sigs.len(), msgs.len());
+        for (m, s) in msgs.iter().zip(sigs.iter()) {
             vk.verify(m, b"", s).unwrap();
         }
         let reloaded = SigningKey::from_private_bytes(alg, &sk.private_bytes().unwrap()).unwrap();

@@ -124,22 +124,22 @@ fn ensure_headroom() -> PyResult<()> {
 }
 
 /// Takes `items` (any Python iterable) [`BATCH_CHUNK`] at a time: `extract` turns each item
-/// into `T` with the GIL held, `work` runs on the chunk with it released, and `convert` turns
-/// each result into a Python object, appended in order to the list returned.
-pub fn batched<'py, T, R, E, F, C, O>(
+/// into `T` with the GIL held, `work` runs on the chunk with it released and returns the
+/// chunk's results in one value `B` (outputs the core allocated up front), and `append` adds
+/// them as Python objects, in order, to the list returned.
+pub fn batched_into<'py, T, B, E, F, A>(
     py: Python<'py>,
     items: &Bound<'py, PyAny>,
     extract: E,
     work: F,
-    convert: C,
+    append: A,
 ) -> PyResult<Bound<'py, PyList>>
 where
     T: Send + Sync,
-    R: Send,
+    B: Send,
     E: Fn(Bound<'py, PyAny>) -> PyResult<T>,
-    F: Fn(&[T]) -> pqpay_core::Result<Vec<R>> + Sync,
-    C: Fn(Python<'py>, &R) -> PyResult<O>,
-    O: IntoPyObject<'py>,
+    F: Fn(&[T]) -> pqpay_core::Result<B> + Sync,
+    A: Fn(Python<'py>, &B, &Bound<'py, PyList>) -> PyResult<()>,
 {
     let list = PyList::empty(py);
     let mut iter = items.try_iter()?;
@@ -154,9 +154,7 @@ where
         }
         ensure_headroom()?;
         let results = detach(py, || work(&chunk))?;
-        for r in &results {
-            list.append(convert(py, r)?)?;
-        }
+        append(py, &results, &list)?;
         if chunk.len() < BATCH_CHUNK {
             return Ok(list);
         }

@@ -1,12 +1,13 @@
 //! KEM keys as Python objects; every method converts, calls the core and maps errors.
 
+use pqpay_core::kem::batch as kem_batch;
 use pqpay_core::kem::{self, DecapsulationKey, EncapsulationKey, KemAlgorithm};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
 use pyo3::pybacked::PyBackedBytes;
 
-use crate::error::{batched, bytes_out, detach, guard, operational, BindResult, CoreError};
+use crate::error::{batched_into, bytes_out, detach, guard, operational, BindResult, CoreError};
 use crate::value::{eq_other, hash_of};
 
 fn algorithm(name: &str) -> BindResult<KemAlgorithm> {
@@ -102,12 +103,15 @@ impl KemPrivateKey {
     ) -> PyResult<Bound<'py, PyList>> {
         guard(|| {
             operational()?;
-            batched(
+            batched_into(
                 py,
                 ciphertexts,
                 |item| item.extract::<PyBackedBytes>().map_err(PyErr::from),
-                |chunk| pqpay_core::par::map_parallel(chunk, |ct| self.inner.decapsulate(ct)),
-                |py, ss| bytes_out(py, ss.as_bytes()),
+                |chunk| kem_batch::decapsulate_many(&self.inner, chunk),
+                |py, out, list| {
+                    out.iter()
+                        .try_for_each(|ss| list.append(bytes_out(py, ss)?))
+                },
             )
         })
     }
@@ -188,12 +192,15 @@ pub fn encapsulate_many<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     guard(|| {
         operational()?;
-        batched(
+        batched_into(
             py,
             public_keys,
             |item| Ok(item.cast_into::<KemPublicKey>()?.unbind()),
-            |chunk| pqpay_core::par::map_parallel(chunk, |k| k.get().inner.encapsulate()),
-            |py, (ss, ct)| pair(py, ss.as_bytes(), ct),
+            |chunk| kem_batch::encapsulate_many(chunk, |k| &k.get().inner),
+            |py, out, list| {
+                out.iter()
+                    .try_for_each(|(ss, ct)| list.append(pair(py, ss, ct)?))
+            },
         )
     })
 }

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList};
 
-use crate::error::{batched, bytes_out, detach, guard, operational, BindResult, CoreError};
+use crate::error::{batched_into, bytes_out, detach, guard, operational, BindResult, CoreError};
 use crate::value::{eq_other, hash_of};
 
 fn algorithm(name: &str) -> BindResult<SigAlgorithm> {
@@ -103,12 +103,12 @@ impl SigPrivateKey {
             // The context is checked before any item, so an empty batch refuses a bad one too.
             batch::sign_many::<&[u8]>(&self.inner, &[], context, mode(deterministic))
                 .map_err(CoreError)?;
-            batched(
+            batched_into(
                 py,
                 messages,
                 |item| item.extract::<PyBackedBytes>().map_err(PyErr::from),
                 |chunk| batch::sign_many(&self.inner, chunk, context, mode(deterministic)),
-                |py, s| bytes_out(py, s),
+                |py, sigs, list| sigs.iter().try_for_each(|s| list.append(bytes_out(py, s)?)),
             )
         })
     }
@@ -180,28 +180,37 @@ impl SigPublicKey {
 }
 
 /// One `verify_many` item as Python passes it: (public key, signature, message, context).
-type PyVerifyItem<'py> = (
-    PyRef<'py, SigPublicKey>,
+type PyVerifyItem = (
+    Py<SigPublicKey>,
     PyBackedBytes,
     PyBackedBytes,
     PyBackedBytes,
 );
 
 /// Verifies many (public key, signature, message, context) items, spread over every core with
-/// the GIL released; returns one bool per item.
+/// the GIL released, a chunk at a time; returns one bool per item.
 #[pyfunction]
-pub fn verify_many(py: Python<'_>, items: Vec<PyVerifyItem<'_>>) -> PyResult<Vec<bool>> {
+pub fn verify_many<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
     guard(|| {
         operational()?;
-        let batch_items: Vec<batch::VerifyItem<'_>> = items
-            .iter()
-            .map(|(key, signature, message, context)| batch::VerifyItem {
-                key: &key.inner,
-                message,
-                signature,
-                context,
-            })
-            .collect();
-        Ok(detach(py, || batch::verify_many(&batch_items))?)
+        batched_into(
+            py,
+            items,
+            |item| item.extract::<PyVerifyItem>(),
+            |chunk| {
+                batch::verify_many_by(chunk, |(key, signature, message, context)| {
+                    batch::VerifyItem {
+                        key: &key.get().inner,
+                        message,
+                        signature,
+                        context,
+                    }
+                })
+            },
+            |_, results, list| results.iter().try_for_each(|&ok| list.append(ok)),
+        )
     })
 }

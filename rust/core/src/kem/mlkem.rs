@@ -20,8 +20,8 @@ use std::sync::{Arc, OnceLock};
 
 use zeroize::Zeroizing;
 
-use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
-use crate::error::expect_len;
+use super::{KemAlgorithm, KemScheme, KemSizes};
+use crate::error::{expect_len, expect_len_mut};
 use crate::{Error, Result};
 
 #[path = "mlkem_native.rs"]
@@ -173,10 +173,10 @@ macro_rules! mlkem_param_set {
                 dk.public.clone()
             }
 
-            fn decapsulate(dk: &Self::DecapsulationKey, ciphertext: &[u8]) -> Result<SharedSecret> {
+            fn decapsulate_into(dk: &Self::DecapsulationKey, ciphertext: &[u8], ss_out: &mut [u8]) -> Result<()> {
                 let ct = expect_len::<$ct>(concat!($label, " ciphertext"), stringify!($ct), ciphertext)?;
-                let ss = dk.pair()?.decapsulate(ct)?;
-                Ok(SharedSecret::new(ss.to_vec()))
+                let ss = expect_len_mut::<32>(concat!($label, " shared-secret output"), "32", ss_out)?;
+                dk.pair()?.decapsulate_into(ct, ss)
             }
 
             fn public_key_from_bytes(data: &[u8]) -> Result<Self::EncapsulationKey> {
@@ -191,10 +191,11 @@ macro_rules! mlkem_param_set {
                 &ek.inner.bytes
             }
 
-            fn encapsulate_derand(ek: &Self::EncapsulationKey, randomness: &[u8]) -> Result<(SharedSecret, Vec<u8>)> {
+            fn encapsulate_derand_into(ek: &Self::EncapsulationKey, randomness: &[u8], ss_out: &mut [u8], ct_out: &mut [u8]) -> Result<()> {
                 let m = expect_len::<32>(concat!($label, " encapsulation randomness m"), "32", randomness)?;
-                let (ct, ss) = ek.expanded()?.encapsulate(m);
-                Ok((SharedSecret::new(ss.to_vec()), ct))
+                let ss = expect_len_mut::<32>(concat!($label, " shared-secret output"), "32", ss_out)?;
+                let ct = expect_len_mut::<$ct>(concat!($label, " ciphertext output"), stringify!($ct), ct_out)?;
+                ek.expanded()?.encapsulate_into(m, ct, ss)
             }
         }
     };

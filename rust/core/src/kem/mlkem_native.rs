@@ -258,10 +258,26 @@ impl ExpandedPublicKey {
     }
 
     /// ML-KEM.Encaps_internal(ek, m): (ciphertext, shared secret).
+    #[cfg(test)]
     pub(super) fn encapsulate(&self, m: &[u8; 32]) -> (Vec<u8>, Zeroizing<[u8; 32]>) {
-        let e = self.0.engine;
-        let mut ct = vec![0u8; e.ct];
+        let mut ct = vec![0u8; self.0.engine.ct];
         let mut ss = Zeroizing::new([0u8; 32]);
+        // The ciphertext has this build's size, so this cannot fail.
+        let _ = self.encapsulate_into(m, &mut ct, &mut ss);
+        (ct, ss)
+    }
+
+    /// ML-KEM.Encaps_internal(ek, m) into the caller's buffers; no allocation.
+    pub(super) fn encapsulate_into(
+        &self,
+        m: &[u8; 32],
+        ct: &mut [u8],
+        ss: &mut [u8; 32],
+    ) -> Result<()> {
+        let e = self.0.engine;
+        if ct.len() != e.ct {
+            return Err(length_changed());
+        }
         // SAFETY: ct has this parameter set's ciphertext size, ss and m 32 bytes, and the
         // expanded key was made by this same build.
         unsafe {
@@ -272,7 +288,7 @@ impl ExpandedPublicKey {
                 m.as_ptr(),
             )
         };
-        (ct, ss)
+        Ok(())
     }
 }
 
@@ -288,15 +304,22 @@ impl ExpandedPrivateKey {
     }
 
     /// ML-KEM.Decaps_internal(dk, c), with implicit rejection.
+    #[cfg(test)]
     pub(super) fn decapsulate(&self, ct: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+        let mut ss = Zeroizing::new([0u8; 32]);
+        self.decapsulate_into(ct, &mut ss)?;
+        Ok(ss)
+    }
+
+    /// ML-KEM.Decaps_internal(dk, c) into the caller's buffer; no allocation.
+    pub(super) fn decapsulate_into(&self, ct: &[u8], ss: &mut [u8; 32]) -> Result<()> {
         let e = self.0.engine;
         if ct.len() != e.ct {
             return Err(length_changed());
         }
-        let mut ss = Zeroizing::new([0u8; 32]);
         // SAFETY: ct has this parameter set's ciphertext size, ss is 32 bytes, and the expanded
         // key was made by this same build.
         unsafe { (e.dec)(ss.as_mut_ptr(), ct.as_ptr(), self.0.mem.as_ptr()) };
-        Ok(ss)
+        Ok(())
     }
 }

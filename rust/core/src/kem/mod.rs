@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::{Error, Result};
 
+pub mod batch;
 pub mod mlkem;
 pub mod nist_hybrid;
 pub mod x25519;
@@ -106,18 +107,48 @@ pub trait KemScheme {
     fn seed(dk: &Self::DecapsulationKey) -> Option<&[u8]>;
     /// The public key of a private key.
     fn public_key(dk: &Self::DecapsulationKey) -> Self::EncapsulationKey;
-    /// Decapsulates; a wrong ciphertext of the right length gives the implicit-rejection secret.
-    fn decapsulate(dk: &Self::DecapsulationKey, ciphertext: &[u8]) -> Result<SharedSecret>;
+    /// Decapsulates into `ss_out` (exactly [`KemSizes::shared_secret`] bytes); a wrong
+    /// ciphertext of the right length gives the implicit-rejection secret. Makes no heap
+    /// allocation (see [`KemScheme::ALLOCATION_FREE`]) once the key's expanded form exists.
+    fn decapsulate_into(
+        dk: &Self::DecapsulationKey,
+        ciphertext: &[u8],
+        ss_out: &mut [u8],
+    ) -> Result<()>;
     /// Parses and validates an encoded public key.
     fn public_key_from_bytes(data: &[u8]) -> Result<Self::EncapsulationKey>;
     /// The encoded public key.
     fn public_key_bytes(ek: &Self::EncapsulationKey) -> &[u8];
+    /// Encapsulates with caller-chosen randomness (known-answer tests only) into `ss_out` and
+    /// `ct_out` (exactly the shared-secret and ciphertext sizes). No heap allocation, as for
+    /// [`KemScheme::decapsulate_into`].
+    fn encapsulate_derand_into(
+        ek: &Self::EncapsulationKey,
+        randomness: &[u8],
+        ss_out: &mut [u8],
+        ct_out: &mut [u8],
+    ) -> Result<()>;
+
+    /// Whether the `_into` forms make no heap allocation at all (Rust or C). False where an
+    /// engine allocates per call; batch calls run such work on the calling thread.
+    const ALLOCATION_FREE: bool = true;
+
+    /// Decapsulates; a wrong ciphertext of the right length gives the implicit-rejection secret.
+    fn decapsulate(dk: &Self::DecapsulationKey, ciphertext: &[u8]) -> Result<SharedSecret> {
+        let mut ss = Zeroizing::new(vec![0u8; Self::SIZES.shared_secret]);
+        Self::decapsulate_into(dk, ciphertext, &mut ss)?;
+        Ok(SharedSecret(ss))
+    }
     /// Encapsulates with caller-chosen randomness (known-answer tests only).
     fn encapsulate_derand(
         ek: &Self::EncapsulationKey,
         randomness: &[u8],
-    ) -> Result<(SharedSecret, Vec<u8>)>;
-
+    ) -> Result<(SharedSecret, Vec<u8>)> {
+        let mut ss = Zeroizing::new(vec![0u8; Self::SIZES.shared_secret]);
+        let mut ct = vec![0u8; Self::SIZES.ciphertext];
+        Self::encapsulate_derand_into(ek, randomness, &mut ss, &mut ct)?;
+        Ok((SharedSecret(ss), ct))
+    }
     /// Generates a fresh key pair from the OS generator.
     fn generate() -> Result<Self::DecapsulationKey> {
         let mut seed = Zeroizing::new(vec![0u8; Self::SIZES.seed]);
@@ -126,11 +157,27 @@ pub trait KemScheme {
     }
     /// Encapsulates with fresh randomness: returns (shared secret, ciphertext).
     fn encapsulate(ek: &Self::EncapsulationKey) -> Result<(SharedSecret, Vec<u8>)> {
-        let mut r = Zeroizing::new(vec![0u8; Self::SIZES.encaps_randomness]);
-        crate::rng::fill(&mut r)?;
-        Self::encapsulate_derand(ek, &r)
+        let mut ss = Zeroizing::new(vec![0u8; Self::SIZES.shared_secret]);
+        let mut ct = vec![0u8; Self::SIZES.ciphertext];
+        Self::encapsulate_into(ek, &mut ss, &mut ct)?;
+        Ok((SharedSecret(ss), ct))
+    }
+    /// Encapsulates with fresh randomness (drawn into a zeroized stack buffer) into `ss_out`
+    /// and `ct_out`.
+    fn encapsulate_into(
+        ek: &Self::EncapsulationKey,
+        ss_out: &mut [u8],
+        ct_out: &mut [u8],
+    ) -> Result<()> {
+        let mut r = Zeroizing::new([0u8; MAX_ENCAPS_RANDOMNESS]);
+        let r = &mut r[..Self::SIZES.encaps_randomness];
+        crate::rng::fill(r)?;
+        Self::encapsulate_derand_into(ek, r, ss_out, ct_out)
     }
 }
+
+/// The most encapsulation randomness any algorithm takes (MLKEM768-P256's `m || seed_E`).
+const MAX_ENCAPS_RANDOMNESS: usize = 128;
 
 macro_rules! kem_dispatch {
     ($( $variant:ident => $scheme:ty ),+ $(,)?) => {
@@ -141,6 +188,12 @@ macro_rules! kem_dispatch {
             /// Sizes in bytes.
             pub const fn sizes(self) -> KemSizes {
                 match self { $(KemAlgorithm::$variant => <$scheme as KemScheme>::SIZES),+ }
+            }
+
+            /// Whether encapsulation and decapsulation into caller buffers make no heap
+            /// allocation (Rust or C), so batch calls may run them on the pool's threads.
+            pub const fn allocation_free(self) -> bool {
+                match self { $(KemAlgorithm::$variant => <$scheme as KemScheme>::ALLOCATION_FREE),+ }
             }
         }
 
@@ -186,6 +239,11 @@ macro_rules! kem_dispatch {
             pub fn decapsulate(&self, ciphertext: &[u8]) -> Result<SharedSecret> {
                 match self { $(Self::$variant(k) => <$scheme>::decapsulate(k, ciphertext)),+ }
             }
+            /// Decapsulates into `ss_out` (exactly the algorithm's shared-secret size), with no
+            /// heap allocation where [`KemAlgorithm::allocation_free`] says so.
+            pub fn decapsulate_into(&self, ciphertext: &[u8], ss_out: &mut [u8]) -> Result<()> {
+                match self { $(Self::$variant(k) => <$scheme>::decapsulate_into(k, ciphertext, ss_out)),+ }
+            }
         }
 
         impl EncapsulationKey {
@@ -209,9 +267,33 @@ macro_rules! kem_dispatch {
             pub fn encapsulate_derand(&self, randomness: &[u8]) -> Result<(SharedSecret, Vec<u8>)> {
                 match self { $(Self::$variant(k) => <$scheme>::encapsulate_derand(k, randomness)),+ }
             }
+            /// Encapsulates into `ss_out` and `ct_out` (exactly the algorithm's shared-secret and
+            /// ciphertext sizes), with no heap allocation where [`KemAlgorithm::allocation_free`]
+            /// says so.
+            pub fn encapsulate_into(&self, ss_out: &mut [u8], ct_out: &mut [u8]) -> Result<()> {
+                match self { $(Self::$variant(k) => <$scheme>::encapsulate_into(k, ss_out, ct_out)),+ }
+            }
+            /// [`EncapsulationKey::encapsulate_into`] with caller-chosen randomness (tests only).
+            pub fn encapsulate_derand_into(
+                &self,
+                randomness: &[u8],
+                ss_out: &mut [u8],
+                ct_out: &mut [u8],
+            ) -> Result<()> {
+                match self { $(Self::$variant(k) => <$scheme>::encapsulate_derand_into(k, randomness, ss_out, ct_out)),+ }
+            }
         }
     };
 }
+
+// Every algorithm's encapsulation randomness fits the stack buffer of `encapsulate_into`.
+const _: () = {
+    let mut i = 0;
+    while i < KemAlgorithm::ALL.len() {
+        assert!(KemAlgorithm::ALL[i].sizes().encaps_randomness <= MAX_ENCAPS_RANDOMNESS);
+        i += 1;
+    }
+};
 
 kem_dispatch! {
     MlKem512 => mlkem::MlKem512,

@@ -41,8 +41,8 @@ use shake::{ExtendableOutput, Shake256, Update, XofReader};
 use zeroize::Zeroizing;
 
 use super::mlkem::{MlKem1024, MlKem768, MlKemPrivateKey, MlKemPublicKey};
-use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
-use crate::error::expect_len;
+use super::{KemAlgorithm, KemScheme, KemSizes};
+use crate::error::{expect_len, expect_len_mut};
 use crate::{Error, Result};
 
 /// Length of the hybrid seed (the private key).
@@ -71,10 +71,12 @@ trait NistGroup {
     fn mul_base(scalar: &Self::Scalar) -> Result<Self::Point>;
     /// SEC1 uncompressed encoding `04 || x || y`.
     fn encode(point: &Self::Point) -> Vec<u8>;
+    /// The same encoding into `out` (exactly `1 + 2 * SCALAR_LEN` bytes).
+    fn encode_into(point: &Self::Point, out: &mut [u8]) -> Result<()>;
     /// Parses an uncompressed SEC1 point of exactly the right length; the error says why not.
     fn decode(bytes: &[u8]) -> core::result::Result<Self::Point, String>;
-    /// The x-coordinate of `scalar * point`.
-    fn dh(scalar: &Self::Scalar, point: &Self::Point) -> Result<Zeroizing<Vec<u8>>>;
+    /// The x-coordinate of `scalar * point`, into `out` (exactly `SCALAR_LEN` bytes).
+    fn dh_into(scalar: &Self::Scalar, point: &Self::Point, out: &mut [u8]) -> Result<()>;
 
     /// `RandomScalar` of draft-irtf-cfrg-concrete-hybrid-kems: the first acceptable chunk.
     fn random_scalar(seed: &[u8]) -> Option<Self::Scalar> {
@@ -117,6 +119,16 @@ macro_rules! nist_group {
                 point.to_sec1_point(false).as_bytes().to_vec()
             }
 
+            fn encode_into(point: &Self::Point, out: &mut [u8]) -> Result<()> {
+                use $krate::elliptic_curve::sec1::ToSec1Point;
+                let encoded = point.to_sec1_point(false);
+                if out.len() != encoded.as_bytes().len() {
+                    return Err(Error::Internal(concat!($name, " point output has the wrong length").into()));
+                }
+                out.copy_from_slice(encoded.as_bytes());
+                Ok(())
+            }
+
             fn decode(bytes: &[u8]) -> core::result::Result<Self::Point, String> {
                 const LEN: usize = 1 + 2 * $ns;
                 if bytes.len() != LEN {
@@ -146,15 +158,24 @@ macro_rules! nist_group {
                 })
             }
 
-            fn dh(scalar: &Self::Scalar, point: &Self::Point) -> Result<Zeroizing<Vec<u8>>> {
+            fn dh_into(scalar: &Self::Scalar, point: &Self::Point, out: &mut [u8]) -> Result<()> {
+                use $krate::elliptic_curve::sec1::ToSec1Point;
                 // Cofactor 1, non-zero scalar, validated non-identity point: the product is
-                // never the identity, so aws-lc always returns the x-coordinate.
-                let peer = Self::encode(point);
+                // never the identity, so aws-lc always returns the x-coordinate. aws-lc-rs
+                // copies the peer point into a `Box` and the secret into a `Vec` here: the
+                // reason the NIST hybrids are not `ALLOCATION_FREE`.
+                let peer = point.to_sec1_point(false);
                 agreement::agree(
                     scalar,
-                    agreement::UnparsedPublicKey::new(&agreement::$aws, &peer),
+                    agreement::UnparsedPublicKey::new(&agreement::$aws, peer.as_bytes()),
                     Error::Internal(concat!($name, " ECDH failed on a validated point").into()),
-                    |x| Ok(Zeroizing::new(x.to_vec())),
+                    |x| {
+                        if x.len() != out.len() {
+                            return Err(Error::Internal(concat!($name, " ECDH secret has the wrong length").into()));
+                        }
+                        out.copy_from_slice(x);
+                        Ok(())
+                    },
                 )
             }
         }
@@ -164,14 +185,17 @@ macro_rules! nist_group {
 nist_group!(P256, p256, ECDH_P256, "P-256", scalar = 32, candidates = 3);
 nist_group!(P384, p384, ECDH_P384, "P-384", scalar = 48, candidates = 1);
 
-/// `SHA3-256(ss_PQ || ss_T || ct_T || ek_T || label)`.
-fn combiner(ss_pq: &[u8], ss_t: &[u8], ct_t: &[u8], ek_t: &[u8], label: &[u8]) -> SharedSecret {
+/// `SHA3-256(ss_PQ || ss_T || ct_T || ek_T || label)`, into `out`.
+fn combiner(ss_pq: &[u8], ss_t: &[u8], ct_t: &[u8], ek_t: &[u8], label: &[u8], out: &mut [u8; 32]) {
     let mut h = Sha3_256::new();
     for part in [ss_pq, ss_t, ct_t, ek_t, label] {
         Digest::update(&mut h, part);
     }
-    SharedSecret::new(h.finalize().to_vec())
+    Digest::finalize_into(h, out.into());
 }
+
+/// The longest group secret (P-384's x-coordinate).
+const MAX_SCALAR_LEN: usize = 48;
 
 /// Expands the hybrid seed into the ML-KEM private key and the group scalar.
 fn expand_seed<Pq: KemScheme, G: NistGroup>(
@@ -194,15 +218,19 @@ fn expand_seed<Pq: KemScheme, G: NistGroup>(
     Ok((sk_pq, sk_t))
 }
 
-/// Derandomized encapsulation; `randomness` has already been length-checked (`m || seed_E`).
-fn encapsulate<Pq: KemScheme, G: NistGroup>(
+/// Derandomized encapsulation into `ss_out` and `ct_out` (both length-checked by the caller, as
+/// `randomness` is: `m || seed_E`).
+#[allow(clippy::too_many_arguments)]
+fn encapsulate_into<Pq: KemScheme, G: NistGroup>(
     name: &str,
     label: &[u8],
     pk_pq: &Pq::EncapsulationKey,
     pk_t: &G::Point,
     pk_t_bytes: &[u8],
     randomness: &[u8],
-) -> Result<(SharedSecret, Vec<u8>)> {
+    ss_out: &mut [u8; 32],
+    ct_out: &mut [u8],
+) -> Result<()> {
     let (m, seed_e) = randomness.split_at(PQ_RANDOMNESS_LEN);
     let sk_e = G::random_scalar(seed_e).ok_or_else(|| {
         Error::InvalidArgument(format!(
@@ -212,14 +240,20 @@ fn encapsulate<Pq: KemScheme, G: NistGroup>(
             G::SCALAR_LEN
         ))
     })?;
-    let ct_t = G::encode(&G::mul_base(&sk_e)?);
-    let ss_t = G::dh(&sk_e, pk_t)?;
+    let (ct_pq, ct_t) = ct_out.split_at_mut(Pq::SIZES.ciphertext);
+    G::encode_into(&G::mul_base(&sk_e)?, ct_t)?;
+    let mut ss_t = Zeroizing::new([0u8; MAX_SCALAR_LEN]);
+    let ss_t = &mut ss_t[..G::SCALAR_LEN];
+    G::dh_into(&sk_e, pk_t, ss_t)?;
     drop(sk_e); // aws-lc cleanses the scalar on free
-    let (ss_pq, mut ct) = Pq::encapsulate_derand(pk_pq, m)?;
-    let ss = combiner(ss_pq.as_bytes(), &ss_t, &ct_t, pk_t_bytes, label);
-    ct.extend_from_slice(&ct_t);
-    Ok((ss, ct))
+    let mut ss_pq = Zeroizing::new([0u8; 32]);
+    Pq::encapsulate_derand_into(pk_pq, m, ss_pq.as_mut_slice(), ct_pq)?;
+    combiner(ss_pq.as_slice(), ss_t, ct_t, pk_t_bytes, label, ss_out);
+    Ok(())
 }
+
+// The stack buffer above fits both groups' secrets.
+const _: () = assert!(P256::SCALAR_LEN <= MAX_SCALAR_LEN && P384::SCALAR_LEN <= MAX_SCALAR_LEN);
 
 macro_rules! nist_hybrid {
     (
@@ -317,12 +351,13 @@ macro_rules! nist_hybrid {
 
             /// A `ct_T` that is not a valid point gives [`Error::InvalidCiphertext`]; a bad
             /// `ct_PQ` gives ML-KEM's implicit-rejection secret (hashed like any other).
-            fn decapsulate(dk: &$sk, ciphertext: &[u8]) -> Result<SharedSecret> {
+            fn decapsulate_into(dk: &$sk, ciphertext: &[u8], ss_out: &mut [u8]) -> Result<()> {
                 let ct = expect_len::<$nct>(
                     concat!($name, " ciphertext"),
                     stringify!($nct),
                     ciphertext,
                 )?;
+                let ss_out = expect_len_mut::<32>(concat!($name, " shared-secret output"), "32", ss_out)?;
                 let (ct_pq, ct_t) = ct.split_at($pq_ct);
                 let point = <$group as NistGroup>::decode(ct_t).map_err(|why| {
                     Error::InvalidCiphertext(format!(
@@ -339,16 +374,14 @@ macro_rules! nist_hybrid {
                         why
                     ))
                 })?;
-                let ss_t = <$group as NistGroup>::dh(&dk.sk_t, &point)?;
-                let ss_pq = $pq::decapsulate(&dk.sk_pq, ct_pq)?;
+                let mut ss_t = Zeroizing::new([0u8; MAX_SCALAR_LEN]);
+                let ss_t = &mut ss_t[..<$group as NistGroup>::SCALAR_LEN];
+                <$group as NistGroup>::dh_into(&dk.sk_t, &point, ss_t)?;
+                let mut ss_pq = Zeroizing::new([0u8; 32]);
+                $pq::decapsulate_into(&dk.sk_pq, ct_pq, ss_pq.as_mut_slice())?;
                 let ek_t = &dk.encoded_pk[$pq_pk..];
-                Ok(combiner(
-                    ss_pq.as_bytes(),
-                    &ss_t,
-                    ct_t,
-                    ek_t,
-                    $name.as_bytes(),
-                ))
+                combiner(ss_pq.as_slice(), ss_t, ct_t, ek_t, $name.as_bytes(), ss_out);
+                Ok(())
             }
 
             fn public_key_from_bytes(data: &[u8]) -> Result<$pk> {
@@ -388,21 +421,33 @@ macro_rules! nist_hybrid {
             /// `randomness` is the HPKE `ikmE`: ML-KEM `m` (32 bytes), then the
             /// `RandomScalar` input for the ephemeral scalar. Fails with
             /// [`Error::InvalidArgument`] if no candidate in it is a valid scalar.
-            fn encapsulate_derand(ek: &$pk, randomness: &[u8]) -> Result<(SharedSecret, Vec<u8>)> {
+            fn encapsulate_derand_into(
+                ek: &$pk,
+                randomness: &[u8],
+                ss_out: &mut [u8],
+                ct_out: &mut [u8],
+            ) -> Result<()> {
                 let randomness = expect_len::<$nrand>(
                     concat!($name, " encapsulation randomness (m || ephemeral scalar seed)"),
                     stringify!($nrand),
                     randomness,
                 )?;
-                encapsulate::<$pq, $group>(
+                let ss_out = expect_len_mut::<32>(concat!($name, " shared-secret output"), "32", ss_out)?;
+                let ct_out = expect_len_mut::<$nct>(concat!($name, " ciphertext output"), stringify!($nct), ct_out)?;
+                encapsulate_into::<$pq, $group>(
                     $name,
                     $name.as_bytes(),
                     &ek.pk_pq,
                     &ek.pk_t,
                     &ek.encoded[$pq_pk..],
                     randomness,
+                    ss_out,
+                    ct_out,
                 )
             }
+
+            // aws-lc-rs's ECDH allocates per call (see `NistGroup::dh_into`).
+            const ALLOCATION_FREE: bool = false;
         }
     };
 }

@@ -2,15 +2,15 @@
 //! RFC 9180 §4.1 as the KEM form (HPKE KEM id 0x0020).
 //!
 //! The scalar multiplication is aws-lc's (formally verified s2n-bignum assembly, BMI2/ADX code
-//! chosen at run time with a plain x86-64 fallback), about twice as fast as x25519-dalek here.
+//! chosen at run time with a plain x86-64 fallback), about twice as fast as x25519-dalek here,
+//! called on fixed-size buffers (see [`Scalar`]).
 
-use aws_lc_rs::agreement::{self, UnparsedPublicKey, X25519};
 use hkdf::{Hkdf, HkdfExtract};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
-use crate::error::expect_len;
+use super::{KemAlgorithm, KemScheme, KemSizes};
+use crate::error::{expect_len, expect_len_mut};
 use crate::{Error, Result};
 
 /// Encodings (bit 255 masked off) of the u-coordinates whose X25519 output is all zeros for
@@ -52,25 +52,23 @@ fn is_low_order(u: &[u8; 32]) -> bool {
     LOW_ORDER.contains(&masked)
 }
 
-/// An X25519 scalar imported into aws-lc, with its public key.
+/// An X25519 scalar (zeroized on drop) and its public key.
 ///
-/// aws-lc keeps its copy of the scalar in memory it cleanses when the key is freed.
+/// The scalar multiplications are aws-lc's `X25519` / `X25519_public_from_private`, called
+/// directly: they work on the caller's buffers and allocate nothing (aws-lc-rs's `agreement`
+/// wraps each key in an `EVP_PKEY` and returns the secret in a `Vec`), so encapsulation and
+/// decapsulation can run where allocation fails.
 pub(crate) struct Scalar {
-    key: agreement::PrivateKey,
+    secret: Zeroizing<[u8; 32]>,
     public: [u8; 32],
 }
 
 impl Scalar {
-    /// Imports a 32-byte scalar (clamping happens inside each operation, per RFC 7748).
+    /// Takes a 32-byte scalar (clamping happens inside each operation, per RFC 7748).
     pub(crate) fn new(sk: &[u8; 32]) -> Result<Self> {
-        let key = agreement::PrivateKey::from_private_key(&X25519, sk)
-            .map_err(|_| Error::InvalidKey("X25519 private key rejected".into()))?;
-        // aws-lc derived the public key on import; this only copies it out.
-        let pk = key
-            .compute_public_key()
-            .map_err(|_| Error::InvalidKey("X25519 public key derivation failed".into()))?;
-        let public = *expect_len::<32>("X25519 public key", "32", pk.as_ref())?;
-        Ok(Scalar { key, public })
+        let secret = Zeroizing::new(*sk);
+        let public = ffi::public_from_private(&secret);
+        Ok(Scalar { secret, public })
     }
 
     /// The public key `X25519(sk, 9)`.
@@ -104,14 +102,28 @@ impl Scalar {
         }
     }
 
-    /// aws-lc's X25519; `None` when it refuses (all-zero output, or an internal failure).
+    /// aws-lc's X25519; `None` when it refuses (an all-zero output).
     fn agree(&self, peer: &[u8; 32]) -> Option<Zeroizing<[u8; 32]>> {
-        agreement::agree(&self.key, UnparsedPublicKey::new(&X25519, peer), (), |ss| {
-            let mut out = Zeroizing::new([0u8; 32]);
-            out.copy_from_slice(ss.get(..32).ok_or(())?);
-            Ok(out)
-        })
-        .ok()
+        let mut out = Zeroizing::new([0u8; 32]);
+        ffi::x25519(&mut out, &self.secret, peer).then_some(out)
+    }
+}
+
+/// The two aws-lc calls, on fixed-size buffers.
+#[allow(unsafe_code)]
+mod ffi {
+    /// `X25519(sk, 9)`.
+    pub(super) fn public_from_private(sk: &[u8; 32]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        // SAFETY: both pointers are to 32-byte buffers, the sizes aws-lc reads and writes.
+        unsafe { aws_lc_sys::X25519_public_from_private(out.as_mut_ptr(), sk.as_ptr()) };
+        out
+    }
+
+    /// `X25519(sk, peer)` into `out`; false (and zeros in `out`) when the result is all zeros.
+    pub(super) fn x25519(out: &mut [u8; 32], sk: &[u8; 32], peer: &[u8; 32]) -> bool {
+        // SAFETY: all three pointers are to 32-byte buffers, the sizes aws-lc reads and writes.
+        unsafe { aws_lc_sys::X25519(out.as_mut_ptr(), sk.as_ptr(), peer.as_ptr()) == 1 }
     }
 }
 
@@ -154,14 +166,13 @@ impl X25519PrivateKey {
 
 const SUITE_ID: &[u8] = b"KEM\x00\x20";
 
-/// DHKEM ExtractAndExpand with HKDF-SHA256 and the labels of RFC 9180 §4.1.
-fn extract_and_expand(dh: &[u8], kem_context: &[u8]) -> Result<SharedSecret> {
+/// DHKEM ExtractAndExpand with HKDF-SHA256 and the labels of RFC 9180 §4.1, into `out`.
+fn extract_and_expand(dh: &[u8], kem_context: &[u8], out: &mut [u8; 32]) -> Result<()> {
     let mut ext = HkdfExtract::<Sha256>::new(Some(b""));
     for part in [b"HPKE-v1".as_slice(), SUITE_ID, b"eae_prk", dh] {
         ext.input_ikm(part);
     }
     let (_, hk): (_, Hkdf<Sha256>) = ext.finalize();
-    let mut out = vec![0u8; 32];
     let info: [&[u8]; 5] = [
         &[0, 32],
         b"HPKE-v1",
@@ -169,9 +180,8 @@ fn extract_and_expand(dh: &[u8], kem_context: &[u8]) -> Result<SharedSecret> {
         b"shared_secret",
         kem_context,
     ];
-    hk.expand_multi_info(&info, &mut out)
-        .map_err(|_| Error::InvalidArgument("HKDF output too long".into()))?;
-    Ok(SharedSecret::new(out))
+    hk.expand_multi_info(&info, out)
+        .map_err(|_| Error::InvalidArgument("HKDF output too long".into()))
 }
 
 impl KemScheme for X25519Kem {
@@ -205,13 +215,14 @@ impl KemScheme for X25519Kem {
         dk.public.clone()
     }
 
-    fn decapsulate(dk: &X25519PrivateKey, ciphertext: &[u8]) -> Result<SharedSecret> {
+    fn decapsulate_into(dk: &X25519PrivateKey, ciphertext: &[u8], ss_out: &mut [u8]) -> Result<()> {
         let enc = expect_len::<32>("X25519 encapsulated key", "32", ciphertext)?;
+        let ss_out = expect_len_mut::<32>("X25519 shared-secret output", "32", ss_out)?;
         let dh = dk.scalar.exchange_checked(enc)?;
         let mut ctx = [0u8; 64];
         ctx[..32].copy_from_slice(enc);
         ctx[32..].copy_from_slice(&dk.public.0);
-        extract_and_expand(dh.as_slice(), &ctx)
+        extract_and_expand(dh.as_slice(), &ctx, ss_out)
     }
 
     fn public_key_from_bytes(data: &[u8]) -> Result<X25519PublicKey> {
@@ -227,21 +238,27 @@ impl KemScheme for X25519Kem {
     }
 
     /// `randomness` is the ephemeral private key skE.
-    fn encapsulate_derand(
+    fn encapsulate_derand_into(
         ek: &X25519PublicKey,
         randomness: &[u8],
-    ) -> Result<(SharedSecret, Vec<u8>)> {
+        ss_out: &mut [u8],
+        ct_out: &mut [u8],
+    ) -> Result<()> {
         let eph = Scalar::new(expect_len::<32>(
             "X25519 ephemeral private key",
             "32",
             randomness,
         )?)?;
+        let ss_out = expect_len_mut::<32>("X25519 shared-secret output", "32", ss_out)?;
+        let ct_out = expect_len_mut::<32>("X25519 encapsulated-key output", "32", ct_out)?;
         let dh = eph.exchange_checked(&ek.0)?;
         let enc = eph.public();
         let mut ctx = [0u8; 64];
         ctx[..32].copy_from_slice(&enc);
         ctx[32..].copy_from_slice(&ek.0);
-        Ok((extract_and_expand(dh.as_slice(), &ctx)?, enc.to_vec()))
+        extract_and_expand(dh.as_slice(), &ctx, ss_out)?;
+        *ct_out = enc;
+        Ok(())
     }
 }
 

@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 
 use super::mlkem::{MlKem768, MlKemPrivateKey, MlKemPublicKey};
 use super::x25519::Scalar;
-use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
-use crate::error::expect_len;
+use super::{KemAlgorithm, KemScheme, KemSizes};
+use crate::error::{expect_len, expect_len_mut};
 use crate::Result;
 
 /// The X25519MLKEM768 hybrid.
@@ -80,22 +80,26 @@ impl KemScheme for X25519MlKem768 {
         dk.public.clone()
     }
 
-    fn decapsulate(dk: &X25519MlKem768PrivateKey, ciphertext: &[u8]) -> Result<SharedSecret> {
+    fn decapsulate_into(
+        dk: &X25519MlKem768PrivateKey,
+        ciphertext: &[u8],
+        ss_out: &mut [u8],
+    ) -> Result<()> {
         let ct = expect_len::<1120>(
             "X25519MLKEM768 ciphertext (server share)",
             "1120",
             ciphertext,
         )?;
-        let ss_m = MlKem768::decapsulate(&dk.sk_m, &ct[..1088])?;
+        let ss_out = expect_len_mut::<64>("X25519MLKEM768 shared-secret output", "64", ss_out)?;
         let ss_x = dk.sk_x.exchange_checked(expect_len::<32>(
             "X25519MLKEM768 X25519 share",
             "32",
             &ct[1088..],
         )?)?;
-        let mut ss = Vec::with_capacity(64);
-        ss.extend_from_slice(ss_m.as_bytes());
-        ss.extend_from_slice(ss_x.as_slice());
-        Ok(SharedSecret::new(ss))
+        let (ss_m_out, ss_x_out) = ss_out.split_at_mut(32);
+        MlKem768::decapsulate_into(&dk.sk_m, &ct[..1088], ss_m_out)?;
+        ss_x_out.copy_from_slice(ss_x.as_slice());
+        Ok(())
     }
 
     fn public_key_from_bytes(data: &[u8]) -> Result<X25519MlKem768PublicKey> {
@@ -115,23 +119,26 @@ impl KemScheme for X25519MlKem768 {
     }
 
     /// `randomness` is ML-KEM `m` (32) then the ephemeral X25519 scalar (32).
-    fn encapsulate_derand(
+    fn encapsulate_derand_into(
         ek: &X25519MlKem768PublicKey,
         randomness: &[u8],
-    ) -> Result<(SharedSecret, Vec<u8>)> {
+        ss_out: &mut [u8],
+        ct_out: &mut [u8],
+    ) -> Result<()> {
         let r = expect_len::<64>("X25519MLKEM768 encapsulation randomness", "64", randomness)?;
+        let ss_out = expect_len_mut::<64>("X25519MLKEM768 shared-secret output", "64", ss_out)?;
+        let ct_out = expect_len_mut::<1120>("X25519MLKEM768 ciphertext output", "1120", ct_out)?;
         let eph = Scalar::new(expect_len::<32>(
             "X25519MLKEM768 ephemeral scalar",
             "32",
             &r[32..],
         )?)?;
         let ss_x = eph.exchange_checked(&ek.pk_x)?;
-        let ct_x = eph.public();
-        let (ss_m, mut ct) = MlKem768::encapsulate_derand(&ek.pk_m, &r[..32])?;
-        ct.extend_from_slice(&ct_x);
-        let mut ss = Vec::with_capacity(64);
-        ss.extend_from_slice(ss_m.as_bytes());
-        ss.extend_from_slice(ss_x.as_slice());
-        Ok((SharedSecret::new(ss), ct))
+        let (ct_m, ct_x) = ct_out.split_at_mut(1088);
+        let (ss_m_out, ss_x_out) = ss_out.split_at_mut(32);
+        MlKem768::encapsulate_derand_into(&ek.pk_m, &r[..32], ss_m_out, ct_m)?;
+        ct_x.copy_from_slice(&eph.public());
+        ss_x_out.copy_from_slice(ss_x.as_slice());
+        Ok(())
     }
 }

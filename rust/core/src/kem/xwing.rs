@@ -8,8 +8,8 @@ use zeroize::Zeroizing;
 
 use super::mlkem::{MlKem768, MlKemPrivateKey, MlKemPublicKey};
 use super::x25519::Scalar;
-use super::{KemAlgorithm, KemScheme, KemSizes, SharedSecret};
-use crate::error::expect_len;
+use super::{KemAlgorithm, KemScheme, KemSizes};
+use crate::error::{expect_len, expect_len_mut};
 use crate::Result;
 
 /// `\.//^\`, hashed last in the combiner.
@@ -36,12 +36,13 @@ pub struct XWingPublicKey {
     encoded: Vec<u8>,
 }
 
-fn combiner(ss_m: &[u8], ss_x: &[u8], ct_x: &[u8], pk_x: &[u8]) -> SharedSecret {
+/// The SHA3-256 combiner, into `out`.
+fn combiner(ss_m: &[u8], ss_x: &[u8], ct_x: &[u8], pk_x: &[u8], out: &mut [u8; 32]) {
     let mut h = Sha3_256::new();
     for part in [ss_m, ss_x, ct_x, pk_x, XWING_LABEL.as_slice()] {
         Digest::update(&mut h, part);
     }
-    SharedSecret::new(h.finalize().to_vec())
+    Digest::finalize_into(h, out.into());
 }
 
 impl KemScheme for XWing {
@@ -92,18 +93,22 @@ impl KemScheme for XWing {
         dk.public.clone()
     }
 
-    fn decapsulate(dk: &XWingPrivateKey, ciphertext: &[u8]) -> Result<SharedSecret> {
+    fn decapsulate_into(dk: &XWingPrivateKey, ciphertext: &[u8], ss_out: &mut [u8]) -> Result<()> {
         let ct = expect_len::<1120>("X-Wing ciphertext", "1120", ciphertext)?;
+        let ss_out = expect_len_mut::<32>("X-Wing shared-secret output", "32", ss_out)?;
         let (ct_m, ct_x) = ct.split_at(CT_M_LEN);
-        let ss_m = MlKem768::decapsulate(&dk.sk_m, ct_m)?;
+        let mut ss_m = Zeroizing::new([0u8; 32]);
+        MlKem768::decapsulate_into(&dk.sk_m, ct_m, ss_m.as_mut_slice())?;
         let ct_x: &[u8; 32] = expect_len::<32>("X-Wing X25519 ciphertext", "32", ct_x)?;
         let ss_x = dk.sk_x.exchange_unchecked(ct_x)?;
-        Ok(combiner(
-            ss_m.as_bytes(),
+        combiner(
+            ss_m.as_slice(),
             ss_x.as_slice(),
             ct_x,
             &dk.public.pk_x,
-        ))
+            ss_out,
+        );
+        Ok(())
     }
 
     fn public_key_from_bytes(data: &[u8]) -> Result<XWingPublicKey> {
@@ -123,11 +128,15 @@ impl KemScheme for XWing {
     }
 
     /// `randomness` is the 64-byte `eseed`: ML-KEM `m` then the ephemeral X25519 scalar.
-    fn encapsulate_derand(
+    fn encapsulate_derand_into(
         ek: &XWingPublicKey,
         randomness: &[u8],
-    ) -> Result<(SharedSecret, Vec<u8>)> {
+        ss_out: &mut [u8],
+        ct_out: &mut [u8],
+    ) -> Result<()> {
         let eseed = expect_len::<64>("X-Wing encapsulation randomness (eseed)", "64", randomness)?;
+        let ss_out = expect_len_mut::<32>("X-Wing shared-secret output", "32", ss_out)?;
+        let ct_out = expect_len_mut::<1120>("X-Wing ciphertext output", "1120", ct_out)?;
         let ek_x = Scalar::new(expect_len::<32>(
             "X-Wing ephemeral X25519 scalar",
             "32",
@@ -135,9 +144,11 @@ impl KemScheme for XWing {
         )?)?;
         let ct_x = ek_x.public();
         let ss_x = ek_x.exchange_unchecked(&ek.pk_x)?;
-        let (ss_m, mut ct) = MlKem768::encapsulate_derand(&ek.pk_m, &eseed[..32])?;
-        let ss = combiner(ss_m.as_bytes(), ss_x.as_slice(), &ct_x, &ek.pk_x);
-        ct.extend_from_slice(&ct_x);
-        Ok((ss, ct))
+        let (ct_m, ct_x_out) = ct_out.split_at_mut(CT_M_LEN);
+        let mut ss_m = Zeroizing::new([0u8; 32]);
+        MlKem768::encapsulate_derand_into(&ek.pk_m, &eseed[..32], ss_m.as_mut_slice(), ct_m)?;
+        combiner(ss_m.as_slice(), ss_x.as_slice(), &ct_x, &ek.pk_x, ss_out);
+        ct_x_out.copy_from_slice(&ct_x);
+        Ok(())
     }
 }

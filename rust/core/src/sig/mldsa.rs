@@ -137,13 +137,29 @@ fn check_context(ctx: &[u8]) -> Result<()> {
 }
 
 /// The pure ML-DSA prefix of M': 0 || len(ctx) || ctx (FIPS 204 Algorithm 2 line 10).
-fn pure_prefix(ctx: &[u8]) -> Result<Vec<u8>> {
+fn pure_prefix(ctx: &[u8]) -> Result<PurePrefix> {
     check_context(ctx)?;
-    let mut pre = Vec::with_capacity(2 + ctx.len());
+    let mut bytes = [0u8; 2 + 255];
     // ctx.len() <= 255 was just checked.
-    pre.extend_from_slice(&[0, ctx.len() as u8]);
-    pre.extend_from_slice(ctx);
-    Ok(pre)
+    bytes[1] = ctx.len() as u8;
+    bytes[2..2 + ctx.len()].copy_from_slice(ctx);
+    Ok(PurePrefix {
+        bytes,
+        len: 2 + ctx.len(),
+    })
+}
+
+/// `0 || len(ctx) || ctx` on the stack (verification allocates nothing for it).
+struct PurePrefix {
+    bytes: [u8; 2 + 255],
+    len: usize,
+}
+
+impl core::ops::Deref for PurePrefix {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 fn check_rnd(rnd: &[u8]) -> Result<[u8; RND_LEN]> {
@@ -335,6 +351,16 @@ impl SigningKeyImpl for MlDsaSigningKey {
     fn sign(&self, msg: &[u8], ctx: &[u8], mode: SigningMode) -> Result<Vec<u8>> {
         let pre = pure_prefix(ctx)?;
         self.sign_prefixed(&pre, msg, &*rnd_for(mode)?)
+    }
+
+    fn fixed_signature_len(&self) -> Option<usize> {
+        signature_len(self.alg).ok()
+    }
+
+    fn sign_into(&self, msg: &[u8], ctx: &[u8], mode: SigningMode, out: &mut [u8]) -> Result<()> {
+        let pre = pure_prefix(ctx)?;
+        let m = Message::Prefixed { pre: &pre, msg };
+        self.expanded()?.sign_into(m, &*rnd_for(mode)?, out)
     }
 }
 

@@ -247,9 +247,18 @@ impl ExpandedSigningKey {
 
     /// ML-DSA.Sign_internal with the given rnd (zeros for deterministic signing).
     pub(super) fn sign(&self, m: Message<'_>, rnd: &[u8; 32]) -> Result<Vec<u8>> {
+        let mut sig = vec![0u8; self.0.engine.sig];
+        self.sign_into(m, rnd, &mut sig)?;
+        Ok(sig)
+    }
+
+    /// [`Self::sign`] into `sig` (exactly the signature size); no allocation.
+    pub(super) fn sign_into(&self, m: Message<'_>, rnd: &[u8; 32], sig: &mut [u8]) -> Result<()> {
         let e = self.0.engine;
         let (msg, pre, external) = m.parts()?;
-        let mut sig = vec![0u8; e.sig];
+        if sig.len() != e.sig {
+            return Err(length_changed());
+        }
         let mut attempts = 0u16;
         // SAFETY: sig has the signature size, rnd 32 bytes, msg/pre their own lengths (mu exactly
         // 64 when external), attempts one u16, and the expanded key was made by this build.
@@ -272,7 +281,7 @@ impl ExpandedSigningKey {
                 "ML-DSA rejection sampling did not terminate".into(),
             ));
         }
-        Ok(sig)
+        Ok(())
     }
 }
 

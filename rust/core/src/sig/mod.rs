@@ -164,6 +164,23 @@ pub trait SigningKeyImpl: Send + Sync {
     fn verifying_key(&self) -> VerifyingKey;
     /// Signs `msg` under context `ctx` (already checked to be at most 255 bytes).
     fn sign(&self, msg: &[u8], ctx: &[u8], mode: SigningMode) -> Result<Vec<u8>>;
+    /// The length of every signature, for a family that writes them into caller buffers with
+    /// no heap allocation ([`Self::sign_into`]); `None` (the default) for the others.
+    fn fixed_signature_len(&self) -> Option<usize> {
+        None
+    }
+    /// [`Self::sign`] into `out` (exactly [`Self::fixed_signature_len`] bytes), with no heap
+    /// allocation; only called when that length is `Some`.
+    fn sign_into(&self, msg: &[u8], ctx: &[u8], mode: SigningMode, out: &mut [u8]) -> Result<()> {
+        let sig = self.sign(msg, ctx, mode)?;
+        if sig.len() != out.len() {
+            return Err(Error::Internal(
+                "a signature output slot has the wrong length".into(),
+            ));
+        }
+        out.copy_from_slice(&sig);
+        Ok(())
+    }
 }
 
 /// What a family's public key does.
