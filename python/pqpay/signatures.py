@@ -233,9 +233,11 @@ def verify_many(
 ) -> list[bool]:
     """Verifies many ``(public_key, signature, data[, context])`` items in one call.
 
-    The work is spread over every core with the GIL released; Ed25519 items go through true
-    batch verification. Returns one ``bool`` per item, in order, so a caller sees *which*
-    items failed. A context over 255 bytes raises ``ValueError`` for the whole call.
+    The work is spread over every core with the GIL released. Each item is verified on its
+    own, exactly as its key's ``verify`` would (Ed25519 strictly, with no batch equation), so
+    the answers are those of single verification. Returns one ``bool`` per item, in order, so
+    a caller sees *which* items failed. A context over 255 bytes raises ``ValueError`` for the
+    whole call.
     """
     native_items = []
     for i, item in enumerate(items):

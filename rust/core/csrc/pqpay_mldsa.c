@@ -19,6 +19,35 @@
 
 #include "src/common.h"
 
+/* Which check ended each rejected attempt of the last signing in this thread. mldsa-native
+ * declassifies every rejection check's outcome just before it branches on it (sign.c: the
+ * ||z|| check per polynomial of z, then per polynomial of w0 the low-bits check and the ct0
+ * check, then, with all norm checks passed, w0 and w1 before the hint-weight check), so its
+ * declassification hook, empty in a normal build, is where the stage reached is noted: an
+ * attempt that fails fails at the last stage noted. The outcomes are public by FIPS 204's
+ * design; rust/ct compares signing times within one count of late (ct0 and hint-weight)
+ * rejections, whose rates depend on t0, which FIPS 204 (Section 6.1) does not treat as secret.
+ * One thread-local byte store per check; the literal comparisons fold at compile time. */
+#define PQPAY_STAGE_Z 0
+#define PQPAY_STAGE_W0 1
+#define PQPAY_STAGE_CT0 2
+#define PQPAY_STAGE_HINT 3
+static __thread uint8_t pqpay_stage;
+#define PQPAY_DECLASSIFIED(ptr, name) (__builtin_strcmp(#ptr, name) == 0)
+#undef MLD_CT_TESTING_DECLASSIFY
+#define MLD_CT_TESTING_DECLASSIFY(ptr, len)   \
+  do                                          \
+  {                                           \
+    if (PQPAY_DECLASSIFIED(ptr, "&z_invalid")) \
+      pqpay_stage = PQPAY_STAGE_Z;            \
+    else if (PQPAY_DECLASSIFIED(ptr, "&w0_invalid")) \
+      pqpay_stage = PQPAY_STAGE_W0;           \
+    else if (PQPAY_DECLASSIFIED(ptr, "&h_invalid")) \
+      pqpay_stage = PQPAY_STAGE_CT0;          \
+    else if (PQPAY_DECLASSIFIED(ptr, "w1"))   \
+      pqpay_stage = PQPAY_STAGE_HINT;         \
+  } while (0)
+
 #include "src/ct.c"
 #include "src/debug.c"
 #include "src/packing.c"
@@ -72,6 +101,14 @@ typedef struct
   uint8_t tr[MLDSA_TRBYTES];
 } pqpay_pk_expanded;
 
+/* What the rejection loop of one signing did: its iterations and, per stage (PQPAY_STAGE_*),
+ * how many attempts that stage rejected. */
+typedef struct
+{
+  uint16_t attempts;
+  uint16_t rejected[4];
+} pqpay_sign_trace;
+
 size_t PQPAY_FN(sk_expanded_size)(void);
 size_t PQPAY_FN(pk_expanded_size)(void);
 int PQPAY_FN(keypair_from_seed)(uint8_t pk[MLDSA_CRYPTO_PUBLICKEYBYTES],
@@ -85,7 +122,7 @@ int PQPAY_FN(sign_expanded)(uint8_t sig[MLDSA_CRYPTO_BYTES], const uint8_t *m,
                    size_t mlen, const uint8_t *pre, size_t prelen,
                    const uint8_t rnd[MLDSA_RNDBYTES],
                    const pqpay_sk_expanded *esk, int externalmu,
-                   uint16_t *attempts);
+                   pqpay_sign_trace *trace);
 int PQPAY_FN(verify_expanded)(const uint8_t *sig, size_t siglen, const uint8_t *m,
                      size_t mlen, const uint8_t *pre, size_t prelen,
                      const pqpay_pk_expanded *epk, int externalmu);
@@ -132,13 +169,14 @@ void PQPAY_FN(pk_expand)(pqpay_pk_expanded *out,
 
 /* ML-DSA.Sign_internal from line 6 on (mu from tr || pre || m, or m = mu when externalmu);
  * mld_sign_signature_internal without its lines 1-5. Returns 0 or an MLD_ERR_* code; on
- * failure sig is zeroed. *attempts is set to the rejection loop's iterations (public by
- * FIPS 204's design; the constant-time harness compares timings within one count). */
+ * failure sig is zeroed. *trace gets the rejection loop's iterations and which check rejected
+ * each failed attempt (public by FIPS 204's design; the constant-time harness compares
+ * timings within one count). */
 int PQPAY_FN(sign_expanded)(uint8_t sig[MLDSA_CRYPTO_BYTES], const uint8_t *m,
                    size_t mlen, const uint8_t *pre, size_t prelen,
                    const uint8_t rnd[MLDSA_RNDBYTES],
                    const pqpay_sk_expanded *esk, int externalmu,
-                   uint16_t *attempts)
+                   pqpay_sign_trace *trace)
 {
   int ret = MLD_ERR_SIGN_ATTEMPTS_EXHAUSTED;
   const uint16_t max_signing_attempts = mld_get_max_signing_attempts();
@@ -156,6 +194,7 @@ int PQPAY_FN(sign_expanded)(uint8_t sig[MLDSA_CRYPTO_BYTES], const uint8_t *m,
   }
   mld_H(rhoprime, MLDSA_CRHBYTES, esk->key, MLDSA_SEEDBYTES, rnd,
         MLDSA_RNDBYTES, mu, MLDSA_CRHBYTES);
+  mld_memset(trace, 0, sizeof(*trace));
 
   for (attempt = 0; attempt < max_signing_attempts; attempt++)
   {
@@ -170,9 +209,11 @@ int PQPAY_FN(sign_expanded)(uint8_t sig[MLDSA_CRYPTO_BYTES], const uint8_t *m,
     {
       break;
     }
+    trace->rejected[pqpay_stage & 3]++;
     ret = MLD_ERR_SIGN_ATTEMPTS_EXHAUSTED;
   }
-  *attempts = attempt < max_signing_attempts ? (uint16_t)(attempt + 1) : attempt;
+  trace->attempts =
+      attempt < max_signing_attempts ? (uint16_t)(attempt + 1) : attempt;
 
   if (ret != 0)
   {

@@ -51,6 +51,33 @@ impl CStruct {
     }
 }
 
+/// The `fill(out, encoding)` function of a C engine that expands a key encoding into its struct.
+pub(crate) type ExpandFn = unsafe extern "C" fn(*mut u8, *const u8);
+
+/// An expanded key: the [`CStruct`] one build of a C engine filled, and that build (whose
+/// functions alone may read it).
+pub(crate) struct Expanded<E: 'static> {
+    pub(crate) mem: CStruct,
+    pub(crate) engine: &'static E,
+}
+
+impl<E> Expanded<E> {
+    /// `size` bytes (what `engine` reports for the struct `fill` writes) filled from `from`,
+    /// which the caller checked to be the encoding `fill` reads.
+    pub(crate) fn new(
+        engine: &'static E,
+        size: usize,
+        fill: ExpandFn,
+        from: &[u8],
+    ) -> Result<Self> {
+        // SAFETY: `p` holds `size` zeroed, writable, 64-byte aligned bytes, `size` being what
+        // this very build reports for the struct `fill` writes; `from` was checked by the
+        // caller to be the encoding `fill` reads.
+        let mem = CStruct::filled(size, |p| unsafe { fill(p, from.as_ptr()) })?;
+        Ok(Expanded { mem, engine })
+    }
+}
+
 impl Drop for CStruct {
     fn drop(&mut self) {
         // SAFETY: ptr/layout come from alloc_zeroed above and are freed exactly once, here.

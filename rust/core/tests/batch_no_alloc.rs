@@ -178,6 +178,8 @@ fn batch_workers_allocate_nothing() {
     let ran_on_pool = AtomicBool::new(false);
     let before = ON_POOL.load(Ordering::Relaxed);
     fill_parallel(&items, &mut out, |&x, o| {
+        // The caller works on the batch too: items slow enough that a worker wakes and joins.
+        std::thread::sleep(std::time::Duration::from_micros(200));
         if rayon::current_thread_index().is_some() {
             ran_on_pool.store(true, Ordering::Relaxed);
         }

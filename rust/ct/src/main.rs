@@ -96,8 +96,8 @@ fn report_outcome(name: &str, outcome: &Outcome, time: Option<Duration>, note: &
         .map(|(part, [m0, m1], t)| format!("; mean {part} {m0:.3} vs {m1:.3} (|t| {:.2})", t.abs()))
         .collect();
     println!(
-        "{:<36} compared within (k, h) = (rejection-loop iterations, hint bits), both \
-         public: {} of {} strata, {} timings{means}",
+        "{:<36} compared within (k, r, h) = (rejection-loop iterations, late rejections, \
+         hint bits), all public: {} of {} strata, {} timings{means}",
         "", c.tested, c.strata, c.measurements_tested
     );
     pass

@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use crate::stats::Analysis;
-use crate::strata::{Stratified, Stratum};
+use crate::strata::{Observed, Stratified};
 
 /// Measurements per batch: classes and inputs for a batch are drawn before any is timed, the
 /// timings are analysed after, so nothing but the operation runs between two clock readings.
@@ -29,10 +29,10 @@ pub trait Op {
     /// Runs the operation once on the staged input and returns something derived from its
     /// output, so it is not optimised away.
     fn run(&mut self) -> usize;
-    /// The last run's stratum (read after the clock stops), for an operation with a public
-    /// source of variation its timings are compared within (see [`crate::strata`]); `None`
-    /// for the others.
-    fn stratum(&self) -> Option<Stratum> {
+    /// The last run's stratum and rejections (read after the clock stops), for an operation
+    /// with a public source of variation its timings are compared within (see
+    /// [`crate::strata`]); `None` for the others.
+    fn observed(&self) -> Option<Observed> {
         None
     }
 }
@@ -60,7 +60,7 @@ impl Draw {
 struct Batch {
     times: Vec<u64>,
     classes: Vec<usize>,
-    strata: Vec<Option<Stratum>>,
+    strata: Vec<Option<Observed>>,
 }
 
 fn timed_batch(op: &mut dyn Op, draw: &mut Draw, len: usize) -> Batch {
@@ -78,7 +78,7 @@ fn timed_batch(op: &mut dyn Op, draw: &mut Draw, len: usize) -> Batch {
         let start = Instant::now();
         sink ^= op.run();
         *time = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        *stratum = op.stratum();
+        *stratum = op.observed();
     }
     black_box(sink);
     Batch {
@@ -93,7 +93,7 @@ pub enum Outcome {
     /// dudect's tests over every measurement.
     Pooled(Box<Analysis>),
     /// The same tests within each stratum.
-    Stratified(Stratified),
+    Stratified(Box<Stratified>),
 }
 
 /// Times `measurements` runs of `op` (after a warm-up batch that sets the crops) and returns
@@ -104,7 +104,7 @@ pub fn run(op: &mut dyn Op, measurements: u64) -> pqpay_core::Result<(Outcome, D
     let first = timed_batch(op, &mut draw, warmup_len(measurements));
     let mut outcome = if first.strata.iter().all(Option::is_some) {
         // Each stratum sets its own crops from its first timings (see strata.rs).
-        Outcome::Stratified(Stratified::default())
+        Outcome::Stratified(Box::default())
     } else {
         Outcome::Pooled(Box::new(Analysis::new(&first.times)))
     };

@@ -26,28 +26,46 @@ const WARMUP_PER_STRATUM: usize = 200;
 /// A stratum's test joins the combination once each class has this many samples in it.
 const ENOUGH_PER_STRATUM: u64 = 20;
 
-/// What one ML-DSA signing made public that its time depends on.
+/// What one ML-DSA signing made public that its time depends on: the timings are compared
+/// within one of these.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Stratum {
     /// Rejection-loop iterations (`k`).
     pub attempts: u16,
+    /// Attempts rejected late, by the ||ct0|| or the hint-weight check (`r`): those run the
+    /// whole attempt and reject at rates that depend on t0, which FIPS 204 (Section 6.1) does
+    /// not treat as secret, so two keys differ in how often they occur.
+    pub late: u16,
     /// Hint bits in the signature (`h`).
     pub hints: u16,
 }
 
 impl fmt::Display for Stratum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "k={} h={}", self.attempts, self.hints)
+        write!(f, "k={} r={} h={}", self.attempts, self.late, self.hints)
     }
 }
+
+/// One signing's stratum, and which check rejected each of its failed attempts (||z||, low
+/// bits, ||ct0||, hint weight; reported per class, not stratified on: the first two reject at
+/// rates independent of the key by design).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Observed {
+    /// The stratum compared within.
+    pub stratum: Stratum,
+    /// Rejected attempts per check.
+    pub rejected: [u16; 4],
+}
+
+/// The names of the observed parts, in [`Stratified::part_means`] order.
+const PARTS: [&str; 7] = ["k", "h", "r", "z-rej", "w0-rej", "ct0-rej", "hint-rej"];
 
 /// Per-stratum analyses, and the stratum's parts themselves compared between the classes.
 #[derive(Default)]
 pub struct Stratified {
     warming: BTreeMap<Stratum, Vec<u64>>,
     tested: BTreeMap<Stratum, Analysis>,
-    attempts: Welch,
-    hints: Welch,
+    parts: [Welch; PARTS.len()],
     measurements: u64,
 }
 
@@ -62,11 +80,23 @@ pub struct Coverage {
 }
 
 impl Stratified {
-    /// Adds one timing of `class` whose operation fell in `stratum`.
-    pub fn push(&mut self, time: u64, class: usize, stratum: Stratum) {
+    /// Adds one timing of `class` whose operation was `observed`.
+    pub fn push(&mut self, time: u64, class: usize, observed: Observed) {
         self.measurements += 1;
-        self.attempts.push(f64::from(stratum.attempts), class);
-        self.hints.push(f64::from(stratum.hints), class);
+        let stratum = observed.stratum;
+        let [z, w0, ct0, hint] = observed.rejected;
+        let parts = [
+            stratum.attempts,
+            stratum.hints,
+            stratum.late,
+            z,
+            w0,
+            ct0,
+            hint,
+        ];
+        for (welch, part) in self.parts.iter_mut().zip(parts) {
+            welch.push(f64::from(part), class);
+        }
         if let Some(analysis) = self.tested.get_mut(&stratum) {
             analysis.push(time, class);
             return;
@@ -107,8 +137,9 @@ impl Stratified {
     /// Each part of the stratum (name, class means, Welch's t between them): how differently
     /// the public variation falls for the two classes (informational: not what is tested).
     pub fn part_means(&self) -> Vec<(&'static str, [f64; 2], f64)> {
-        [("k", &self.attempts), ("h", &self.hints)]
+        PARTS
             .into_iter()
+            .zip(&self.parts)
             .filter(|(_, w)| w.counts().iter().all(|&n| n >= ENOUGH_PER_CLASS))
             .map(|(name, w)| (name, w.means(), w.t()))
             .collect()
@@ -164,6 +195,13 @@ fn combine(test: Test, welches: &[&Welch]) -> Verdict {
 mod tests {
     use super::*;
 
+    fn observed(stratum: Stratum) -> Observed {
+        Observed {
+            stratum,
+            rejected: [0; 4],
+        }
+    }
+
     /// xorshift64*: fixed-seed noise.
     struct Noise(u64);
     impl Noise {
@@ -191,9 +229,9 @@ mod tests {
             let time = k * (1000 + extra * class as u64) + noise.next() % 50;
             let stratum = Stratum {
                 attempts: k as u16,
-                hints: 0,
+                ..Stratum::default()
             };
-            strata.push(time, class, stratum);
+            strata.push(time, class, observed(stratum));
             pooled.push(time as f64, class);
         }
         (strata.verdict(), pooled.t().abs())
@@ -232,19 +270,17 @@ mod tests {
             // Binomial-ish weight around 57, one bit higher on average in class 1.
             let hints = 50 + (noise.next() % 13) + (noise.next() % 2) * class as u64;
             let time = 1000 + 10 * hints + inside * class as u64 + noise.next() % 50;
-            by_count.push(
-                time,
-                class,
-                Stratum {
-                    attempts: 1,
-                    hints: 0,
-                },
-            );
+            let count_only = Stratum {
+                attempts: 1,
+                ..Stratum::default()
+            };
+            by_count.push(time, class, observed(count_only));
             let stratum = Stratum {
                 attempts: 1,
                 hints: hints as u16,
+                ..Stratum::default()
             };
-            by_count_and_weight.push(time, class, stratum);
+            by_count_and_weight.push(time, class, observed(stratum));
         }
         (by_count.verdict(), by_count_and_weight.verdict())
     }

@@ -12,10 +12,11 @@
 //! has the same distribution in both (FIPS 204's ||z|| bound rejects with a probability
 //! independent of s1 by design; the rarer hint and ct0 rejections could differ slightly by key).
 //! Because that count is public by design and dominates the timing's spread, the ML-DSA and
-//! composite targets compare the classes within one count (`k`, from
-//! `pqpay_core::sig::mldsa::last_sign_attempts`) and one hint weight (`h`, the number of hint
-//! bits the signature carries, whose mean does differ by key: see strata.rs), and print how
-//! both fell for each class beside the verdict.
+//! composite targets compare the classes within one count (`k`), one count of late rejections
+//! (`r`: attempts the ||ct0|| or hint-weight check rejected, which run the whole attempt and
+//! whose rate depends on t0; both from `pqpay_core::sig::mldsa::last_sign_trace`) and one hint
+//! weight (`h`, the number of hint bits the signature carries, whose mean does differ by key:
+//! see strata.rs), and print how each fell for each class beside the verdict.
 
 use pqpay_core::aead::{Cipher, NONCE_LEN, TAG_LEN};
 use pqpay_core::kem::{x25519, DecapsulationKey, KemAlgorithm};
@@ -25,7 +26,7 @@ use pqpay_core::{rng, Error, Result};
 use zeroize::Zeroizing;
 
 use crate::measure::Op;
-use crate::strata::Stratum;
+use crate::strata::{Observed, Stratum};
 
 /// Inputs prepared per class; each measurement picks one at random.
 const POOL: usize = 256;
@@ -185,11 +186,18 @@ impl Op for Sign {
         }
     }
 
-    /// ML-DSA's rejection-loop count and hint weight (also for a composite's ML-DSA half).
-    fn stratum(&self) -> Option<Stratum> {
-        self.mldsa_signature_len.map(|_| Stratum {
-            attempts: pqpay_core::sig::mldsa::last_sign_attempts(),
-            hints: u16::from(self.hints),
+    /// ML-DSA's rejection loop and hint weight (also for a composite's ML-DSA half).
+    fn observed(&self) -> Option<Observed> {
+        self.mldsa_signature_len.map(|_| {
+            let trace = pqpay_core::sig::mldsa::last_sign_trace();
+            Observed {
+                stratum: Stratum {
+                    attempts: trace.attempts,
+                    late: trace.late_rejections(),
+                    hints: u16::from(self.hints),
+                },
+                rejected: trace.rejected,
+            }
         })
     }
 }

@@ -24,13 +24,12 @@
 use zeroize::Zeroizing;
 
 use super::KemAlgorithm;
-use crate::c_struct::CStruct;
+use crate::c_struct::{self, ExpandFn};
 use crate::{Error, Result};
 
 type SizeFn = unsafe extern "C" fn() -> usize;
 type KeypairFn = unsafe extern "C" fn(*mut u8, *mut u8, *const u8) -> i32;
 type CheckFn = unsafe extern "C" fn(*const u8) -> i32;
-type ExpandFn = unsafe extern "C" fn(*mut u8, *const u8);
 type EncFn = unsafe extern "C" fn(*mut u8, *mut u8, *const u8, *const u8);
 type DecFn = unsafe extern "C" fn(*mut u8, *const u8, *const u8);
 #[cfg(test)]
@@ -224,21 +223,8 @@ impl Engine {
     }
 }
 
-/// A C struct made by `engine` (see the module docs) in memory that [`CStruct`] owns and wipes.
-struct Expanded {
-    mem: CStruct,
-    engine: &'static Engine,
-}
-
-impl Expanded {
-    fn new(engine: &'static Engine, size: usize, fill: ExpandFn, from: &[u8]) -> Result<Self> {
-        // SAFETY: `p` holds `size` zeroed, writable, 64-byte aligned bytes, `size` being what
-        // this very build reports for the struct `fill` writes; `from` was checked by the
-        // caller to be the encoding `fill` reads.
-        let mem = CStruct::filled(size, |p| unsafe { fill(p, from.as_ptr()) })?;
-        Ok(Expanded { mem, engine })
-    }
-}
+/// A C struct made by one build of the engine (see the module docs).
+type Expanded = c_struct::Expanded<Engine>;
 
 /// An encapsulation key ready to encapsulate: Â^T, t̂ and H(ek).
 pub(super) struct ExpandedPublicKey(Expanded);

@@ -27,7 +27,7 @@ use crate::{rng, Error, Result};
 #[path = "mldsa_native.rs"]
 mod native;
 
-pub use native::last_sign_attempts;
+pub use native::{last_sign_trace, SignTrace};
 use native::{ExpandedSigningKey, ExpandedVerifyingKey, Message};
 
 /// Length of the seed ξ.

@@ -19,12 +19,11 @@
 use zeroize::Zeroizing;
 
 use super::SigAlgorithm;
-use crate::c_struct::CStruct;
+use crate::c_struct::{self, ExpandFn};
 use crate::{Error, Result};
 
 type SizeFn = unsafe extern "C" fn() -> usize;
 type KeypairFn = unsafe extern "C" fn(*mut u8, *mut u8, *const u8) -> i32;
-type ExpandFn = unsafe extern "C" fn(*mut u8, *const u8);
 type SignFn = unsafe extern "C" fn(
     *mut u8,
     *const u8,
@@ -34,7 +33,7 @@ type SignFn = unsafe extern "C" fn(
     *const u8,
     *const u8,
     i32,
-    *mut u16,
+    *mut SignTrace,
 ) -> i32;
 type VerifyFn = unsafe extern "C" fn(
     *const u8,
@@ -47,18 +46,43 @@ type VerifyFn = unsafe extern "C" fn(
     i32,
 ) -> i32;
 
-thread_local! {
-    /// The rejection loop's iterations in this thread's last signature (see
-    /// [`last_sign_attempts`]).
-    static LAST_SIGN_ATTEMPTS: core::cell::Cell<u16> = const { core::cell::Cell::new(0) };
+/// What ML-DSA's rejection loop did in one signing (the C glue's `pqpay_sign_trace`).
+///
+/// All of it is public by FIPS 204's design: the iteration count, and which check rejected each
+/// failed attempt (mldsa-native declassifies each check's outcome before branching on it). The
+/// ||z|| and low-bits checks reject with probabilities independent of the key by design; the
+/// ct0 and hint-weight checks depend on t0, which FIPS 204 (Section 6.1) does not treat as
+/// secret, so their counts can differ between two keys. `rust/ct` compares signing times within
+/// one (count, late rejections, hint weight), so neither hides nor fakes a key-dependent cost
+/// elsewhere in signing.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignTrace {
+    /// Iterations of the rejection loop (the last one produced the signature).
+    pub attempts: u16,
+    /// Attempts rejected by the ||z|| check, the low-bits (w0 - cs2) check, the ||ct0|| check
+    /// and the hint-weight check, in that order.
+    pub rejected: [u16; 4],
 }
 
-/// How many iterations of ML-DSA's rejection loop this thread's last signature took (0 before
-/// any). The count depends on the key, the message and the randomness and is not secret by
-/// FIPS 204's design; `rust/ct` compares signing times within one count, so the loop's
-/// variable length does not hide (or fake) a key-dependent cost in the rest of signing.
-pub fn last_sign_attempts() -> u16 {
-    LAST_SIGN_ATTEMPTS.with(core::cell::Cell::get)
+impl SignTrace {
+    /// Attempts rejected by the checks whose rates depend on t0 (||ct0|| and hint weight).
+    pub fn late_rejections(&self) -> u16 {
+        self.rejected[2] + self.rejected[3]
+    }
+}
+
+thread_local! {
+    /// This thread's last signing's [`SignTrace`] (see [`last_sign_trace`]).
+    static LAST_SIGN_TRACE: core::cell::Cell<SignTrace> = const {
+        core::cell::Cell::new(SignTrace { attempts: 0, rejected: [0; 4] })
+    };
+}
+
+/// What the rejection loop did in this thread's last ML-DSA signature (all zero before any).
+/// Public by FIPS 204's design (see [`SignTrace`]); `rust/ct` stratifies signing times by it.
+pub fn last_sign_trace() -> SignTrace {
+    LAST_SIGN_TRACE.with(core::cell::Cell::get)
 }
 
 /// One C build of one parameter set.
@@ -99,7 +123,7 @@ macro_rules! engine {
                     rnd: *const u8,
                     esk: *const u8,
                     externalmu: i32,
-                    attempts: *mut u16,
+                    trace: *mut SignTrace,
                 ) -> i32;
                 #[link_name = concat!($prefix, "_verify_expanded")]
                 fn verify(
@@ -191,21 +215,8 @@ fn keypair_on(e: &Engine, seed: &[u8; 32]) -> Result<(Zeroizing<Vec<u8>>, Vec<u8
     Ok((sk, pk))
 }
 
-/// A C struct made by `engine` (see the module docs) in memory that [`CStruct`] owns and wipes.
-struct Expanded {
-    mem: CStruct,
-    engine: &'static Engine,
-}
-
-impl Expanded {
-    fn new(engine: &'static Engine, size: usize, fill: ExpandFn, from: &[u8]) -> Result<Self> {
-        // SAFETY: `p` holds `size` zeroed, writable, 64-byte aligned bytes, `size` being what
-        // this very build reports for the struct `fill` writes; `from` was checked by the
-        // caller to be the encoding `fill` reads.
-        let mem = CStruct::filled(size, |p| unsafe { fill(p, from.as_ptr()) })?;
-        Ok(Expanded { mem, engine })
-    }
-}
+/// A C struct made by one build of the engine (see the module docs).
+type Expanded = c_struct::Expanded<Engine>;
 
 /// A private key ready to sign: Â, ŝ1, ŝ2, t̂0, tr and K (secret; wiped on drop).
 pub(super) struct ExpandedSigningKey(Expanded);
@@ -259,9 +270,10 @@ impl ExpandedSigningKey {
         if sig.len() != e.sig {
             return Err(length_changed());
         }
-        let mut attempts = 0u16;
+        let mut trace = SignTrace::default();
         // SAFETY: sig has the signature size, rnd 32 bytes, msg/pre their own lengths (mu exactly
-        // 64 when external), attempts one u16, and the expanded key was made by this build.
+        // 64 when external), trace is the C struct's #[repr(C)] twin, and the expanded key was
+        // made by this build.
         let rc = unsafe {
             (e.sign)(
                 sig.as_mut_ptr(),
@@ -272,10 +284,10 @@ impl ExpandedSigningKey {
                 rnd.as_ptr(),
                 self.0.mem.as_ptr(),
                 external,
-                &mut attempts,
+                &mut trace,
             )
         };
-        LAST_SIGN_ATTEMPTS.with(|last| last.set(attempts));
+        LAST_SIGN_TRACE.with(|last| last.set(trace));
         if rc != 0 {
             return Err(Error::Internal(
                 "ML-DSA rejection sampling did not terminate".into(),
@@ -383,6 +395,34 @@ mod tests {
                 .3
                 .verify(pure(&pre, b"payment"), &outs[0].2)
                 .unwrap();
+        }
+    }
+
+    /// Every rejected attempt is put down to one check, both builds trace alike, and the two
+    /// common rejections (||z||, then low bits) both occur in a few hundred signatures.
+    #[test]
+    fn sign_trace_accounts_for_every_rejected_attempt() {
+        for alg in ALGS {
+            let mut totals = [0u32; 4];
+            for i in 0u16..300 {
+                let mut traces = Vec::new();
+                for portable in [true, false] {
+                    let e = engine_for(alg, portable).unwrap();
+                    let (sk, _) = keypair_on(e, &[7; 32]).unwrap();
+                    let esk = ExpandedSigningKey::new_on(e, &sk).unwrap();
+                    let msg: &'static [u8] = Box::leak(i.to_le_bytes().to_vec().into_boxed_slice());
+                    esk.sign(pure(&[0, 0], msg), &[1; 32]).unwrap();
+                    traces.push(last_sign_trace());
+                }
+                assert_eq!(traces[0], traces[1]);
+                let t = traces[0];
+                let rejected: u16 = t.rejected.iter().sum();
+                assert_eq!(rejected + 1, t.attempts, "{t:?}");
+                for (total, r) in totals.iter_mut().zip(t.rejected) {
+                    *total += u32::from(r);
+                }
+            }
+            assert!(totals[0] > 0 && totals[1] > 0, "{alg:?}: {totals:?}");
         }
     }
 
