@@ -60,8 +60,8 @@ pub fn map_parallel<T: Sync, R: Send>(
 }
 
 /// Splits `items` into one chunk per pool thread (each at least `min_chunk` long), runs `f` on
-/// every chunk (see [`run_chunks`]: the first on the calling thread, the others on the pool) and
-/// concatenates the results in order. When one chunk covers every item, or the pool cannot be
+/// every chunk (see [`run_parts`]: the calling thread and the pool's workers take them in turn)
+/// and concatenates the results in order. When one chunk covers every item, or the pool cannot be
 /// started, `f` runs on the calling thread over all of them. A chunk that panics is
 /// [`Error::Internal`] (the pool would otherwise re-raise the panic in the caller); otherwise
 /// the first error is returned.
@@ -160,8 +160,8 @@ fn guarded<R>(f: impl FnOnce() -> Result<R>) -> Result<R> {
 }
 
 /// Runs `f(item, slot)` for every item and its output slot (`outputs[i]` for `items[i]`), in
-/// parts taken by the calling thread and the pool's workers (see [`run_parts`]), the form for work whose outputs the caller allocated: nothing
-/// is allocated on the pool threads here (no per-chunk results, no error list), so the only
+/// parts taken by the calling thread and the pool's workers (see [`run_parts`]), the form for
+/// work whose outputs the caller allocated: nothing is allocated on the pool threads here (no per-chunk results, no error list), so the only
 /// allocations there are what `f` makes, and an engine that writes into its slot makes none.
 /// That matters under an address-space limit, where a pool thread's first allocation wants a
 /// new malloc arena and a failed Rust allocation aborts the process.
